@@ -1,0 +1,47 @@
+import type { Job, ModelSummary } from '../../core/api/types.js';
+import { formatBytes } from '../../core/jobs/progress.js';
+import { openCore } from '../context.js';
+import { printJson, UsageError } from '../output.js';
+import { callWithProgress, unwrap } from '../run-job.js';
+import type { Command } from './command.js';
+
+function table(models: ModelSummary[]): string {
+  if (models.length === 0) return 'No models yet. Import one with `edgefleet models import FILE`.';
+  const rows = models.map((m) => [m.id, m.name, `v${m.version}`, formatBytes(m.sizeBytes), m.sha256.slice(0, 12), m.summary]);
+  const head = ['ID', 'NAME', 'VERSION', 'SIZE', 'SHA256', 'SUMMARY'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+export const modelsCommand: Command = {
+  name: 'models',
+  usage: 'models import FILE [--name N] [--json] | models list [--json]   [--home DIR]',
+  summary: 'The model registry: import model files (content-addressed, idempotent) and list them',
+  options: { name: { type: 'string' }, json: { type: 'boolean' }, home: { type: 'string' } },
+  async run({ values, positionals }) {
+    const [sub, ...rest] = positionals;
+    const json = Boolean(values.json);
+    if (sub !== 'import' && sub !== 'list') throw new UsageError('models needs a subcommand: import FILE, or list');
+    if (sub === 'import' && rest.length !== 1) throw new UsageError('models import takes one FILE');
+    if (sub === 'list' && rest.length !== 0) throw new UsageError('models list takes no arguments');
+    const core = openCore(values.home as string | undefined);
+    try {
+      if (sub === 'list') {
+        const models = unwrap<ModelSummary[]>(await core.call('models.list', {}));
+        if (json) printJson(models);
+        else process.stdout.write(table(models) + '\n');
+        return;
+      }
+      const job = await callWithProgress<Job>(core, 'models.import', { path: rest[0], name: values.name }, json);
+      const { modelId, created } = job.result as { modelId: string; created: boolean };
+      const model = core.registry.getModel(modelId)!;
+      if (json) printJson({ created, model });
+      else {
+        const verb = created ? 'Imported' : 'Already in the registry:';
+        process.stdout.write(`${verb} ${model.name} v${model.version} (${model.id}, sha256 ${model.sha256.slice(0, 12)}…)\n`);
+      }
+    } finally {
+      await core.close();
+    }
+  },
+};

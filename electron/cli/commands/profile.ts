@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { AppError } from '../../core/api/errors.js';
+import type { Job, ProfileResult } from '../../core/api/types.js';
+import { formatProfile } from '../../core/profiling/format-profile.js';
+import { intOption, openCore } from '../context.js';
+import { printJson, UsageError } from '../output.js';
+import { callWithProgress, unwrap } from '../run-job.js';
+import type { Command } from './command.js';
+
+export const profileCommand: Command = {
+  name: 'profile',
+  usage: 'profile MODEL|ID [--runs N] [--warmup N] [--input NPY] [--threads N] [--json] [--home DIR]',
+  summary: 'Profile a model layer by layer in onnxruntime; the result is stored for comparison',
+  options: {
+    runs: { type: 'string' },
+    warmup: { type: 'string' },
+    threads: { type: 'string' },
+    input: { type: 'string' },
+    json: { type: 'boolean' },
+    home: { type: 'string' },
+  },
+  async run({ values, positionals }) {
+    const [target] = positionals;
+    if (!target || positionals.length > 1) throw new UsageError('profile takes one MODEL file or registry id');
+    const runs = intOption(values.runs as string | undefined, 'runs', 100, 1);
+    const warmup = intOption(values.warmup as string | undefined, 'warmup', 10, 0);
+    const threads = intOption(values.threads as string | undefined, 'threads', 0, 0);
+    const core = openCore(values.home as string | undefined);
+    try {
+      const byFile = existsSync(target);
+      if (!byFile && !core.registry.getModel(target)) {
+        throw new AppError(
+          'MODEL_NOT_FOUND',
+          'Model not found',
+          `"${target}" is neither a model file nor a registry id. Check the path, or list ids with \`edgefleet models list\`.`,
+        );
+      }
+      const job = await callWithProgress<Job>(
+        core,
+        'profiling.run',
+        { ...(byFile ? { path: target } : { modelId: target }), runs, warmup, threads, inputNpy: values.input },
+        Boolean(values.json),
+      );
+      const { profileId } = job.result as { profileId: string };
+      const profile = unwrap<ProfileResult>(await core.call('profiling.get', { id: profileId }));
+      if (values.json) printJson(profile);
+      else process.stdout.write(formatProfile(profile).join('\n') + '\n');
+    } finally {
+      await core.close();
+    }
+  },
+};

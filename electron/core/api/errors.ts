@@ -1,0 +1,52 @@
+import type { ErrorData } from './types.js';
+
+/** An error meant for a person: a short title, what happened and what to do. */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly title: string,
+    readonly detail: string,
+  ) {
+    super(`${title}: ${detail}`);
+    this.name = 'AppError';
+  }
+
+  toData(): ErrorData {
+    return { code: this.code, title: this.title, detail: this.detail };
+  }
+}
+
+const systemErrors: Record<string, [string, string]> = {
+  ENOENT: ['File not found', 'The file or folder does not exist. Check the path and try again.'],
+  EACCES: ['Permission denied', 'EdgeFleet may not read or write this path. Check its permissions.'],
+  EPERM: ['Operation not permitted', 'The system refused the operation. Check permissions and try again.'],
+  EISDIR: ['Expected a file', 'The path is a folder; choose a file instead.'],
+  ENOTDIR: ['Expected a folder', 'A part of the path is not a folder.'],
+  ENOSPC: ['Disk full', 'There is no space left on the disk. Free some space and try again.'],
+  EADDRINUSE: ['Port in use', 'Another program uses this port. Choose another with --port.'],
+  ECONNREFUSED: ['Connection refused', 'Nothing answers at that address. Is the device on and reachable?'],
+  ETIMEDOUT: ['Timed out', 'The other side did not answer in time.'],
+};
+
+/** Turns anything thrown into data that may cross a process or network boundary. */
+export function toErrorData(err: unknown): ErrorData {
+  if (err instanceof AppError) return err.toData();
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (e && typeof e === 'object' && typeof e.code === 'string' && systemErrors[e.code]) {
+    const [title, hint] = systemErrors[e.code];
+    const where = e.path ? ` (${e.path})` : '';
+    return { code: e.code, title, detail: `${hint}${where}` };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', title: 'Something went wrong', detail: firstLine(message) };
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0].trim();
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}
+
+export function isErrorData(value: unknown): value is ErrorData {
+  const v = value as ErrorData | null;
+  return !!v && typeof v.code === 'string' && typeof v.title === 'string' && typeof v.detail === 'string';
+}

@@ -1,0 +1,168 @@
+// The core services of one EdgeFleet home, bound to the API contract. Plain Node: no Electron here.
+import { createRequire } from 'node:module';
+import { basename, extname, join } from 'node:path';
+import { AppError } from './api/errors.js';
+import { EventBus } from './api/event-bus.js';
+import { dispatch, type Handlers } from './api/dispatch.js';
+import type { AppInfo } from './api/types.js';
+import { JobManager } from './jobs/job-manager.js';
+import { compareProfiles } from './profiling/compare.js';
+import { artifactPath } from './registry/artifact-store.js';
+import { Registry } from './registry/registry.js';
+import { appRoot, appVersion } from './util/app-root.js';
+import { cpuInfo } from './util/cpu-info.js';
+
+export interface CoreOptions {
+  home: string;
+  mode: AppInfo['mode'];
+  /** Where bundled resources live (the sample model); defaults to the app's resources/ folder. */
+  resourcesDir?: string;
+  /** Front-end specific handlers (the Electron shell's file dialog). */
+  overrides?: Partial<Handlers>;
+  maxConcurrentJobs?: number;
+}
+
+export interface Core {
+  home: string;
+  bus: EventBus;
+  jobs: JobManager;
+  registry: Registry;
+  handlers: Handlers;
+  call(channel: string, input: unknown): ReturnType<typeof dispatch>;
+  close(): Promise<void>;
+}
+
+export function sampleModelPath(resourcesDir = join(appRoot(), 'resources')): string {
+  return join(resourcesDir, 'models', 'mobilenetv2-digits', 'model.onnx');
+}
+
+function onnxruntimeVersion(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require('onnxruntime-node/package.json') as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+export function createCore(opts: CoreOptions): Core {
+  const bus = new EventBus();
+  const registry = Registry.open(opts.home);
+  const jobs = new JobManager({ home: opts.home, bus, maxConcurrent: opts.maxConcurrentJobs });
+
+  const modelOrThrow = (id: string) => {
+    const model = registry.getModel(id);
+    if (!model) throw new AppError('MODEL_NOT_FOUND', 'Model not found', `No model with id ${id} is in the registry.`);
+    return model;
+  };
+
+  const startImport = (path: string, name?: string) =>
+    jobs.start(
+      'models.import',
+      { path },
+      {
+        title: `Import ${basename(path)}`,
+        onSuccess: ({ artifact, inspect }) => {
+          const { model, created } = registry.addModel({
+            name: name ?? basename(path, extname(path)),
+            sha256: artifact.sha256,
+            sizeBytes: artifact.sizeBytes,
+            sourceFile: path,
+            inspect,
+          });
+          bus.emit('models.changed', { id: model.id });
+          return { modelId: model.id, created };
+        },
+      },
+    );
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: 'EdgeFleet',
+      version: appVersion(),
+      mode: opts.mode,
+      home: opts.home,
+      node: process.versions.node,
+      onnxruntime: onnxruntimeVersion(),
+      platform: process.platform,
+      arch: process.arch,
+      cpu: cpuInfo(),
+    }),
+    'jobs.list': () => jobs.list(),
+    'jobs.get': ({ id }) => jobs.get(id),
+    'jobs.cancel': ({ id }) => jobs.cancel(id),
+    'models.list': () => registry.listModels(),
+    'models.get': ({ id }) => modelOrThrow(id),
+    'models.import': ({ path, name }) => startImport(path, name),
+    'models.importSample': () => startImport(sampleModelPath(opts.resourcesDir), 'mobilenetv2-digits'),
+    'models.inspect': ({ path }) => jobs.run('models.inspect', { path }, `Inspect ${basename(path)}`),
+    'models.graph': ({ id }) => {
+      const model = modelOrThrow(id);
+      return jobs.run('models.graph', { path: artifactPath(opts.home, model.sha256) }, `Read graph of ${model.name}`);
+    },
+    'models.remove': ({ id }) => {
+      const removed = registry.removeModel(id);
+      bus.emit('models.changed', { id });
+      return { removed };
+    },
+    'profiling.run': ({ modelId, path, runs, warmup, threads, inputNpy }) => {
+      const model = modelId ? modelOrThrow(modelId) : null;
+      const file = model ? artifactPath(opts.home, model.sha256) : path!;
+      const label = model ? `${model.name} v${model.version}` : basename(file);
+      return jobs.start(
+        'profiling.run',
+        { path: file, runs, warmup, threads, inputNpy },
+        {
+          title: `Profile ${label} (${runs} runs)`,
+          onSuccess: (profile) => {
+            // A profile of a plain file still joins its registry model when the bytes are known.
+            const owner = model ?? registry.findBySha256(profile.modelSha256);
+            const stored = owner
+              ? { ...profile, modelId: owner.id, modelName: `${owner.name} v${owner.version}` }
+              : { ...profile, modelName: label };
+            registry.saveProfile(stored);
+            bus.emit('profiles.changed', { id: stored.id, modelId: stored.modelId });
+            return { profileId: stored.id };
+          },
+        },
+      );
+    },
+    'profiling.list': ({ modelId }) => registry.listProfiles(modelId),
+    'profiling.get': ({ id }) => {
+      const p = registry.getProfile(id);
+      if (!p) throw new AppError('PROFILE_NOT_FOUND', 'Profile not found', `No stored profile has id ${id}.`);
+      return p;
+    },
+    'profiling.compare': ({ a, b }) => {
+      const pa = registry.getProfile(a);
+      const pb = registry.getProfile(b);
+      if (!pa || !pb) {
+        throw new AppError('PROFILE_NOT_FOUND', 'Profile not found', `No stored profile has id ${pa ? b : a}.`);
+      }
+      return compareProfiles(pa, pb);
+    },
+    'devices.list': () => [],
+    'dialog.openModel': () => {
+      throw new AppError(
+        'NOT_AVAILABLE',
+        'No file dialog here',
+        'The browser mode cannot open a native file dialog: upload the file or type its path instead.',
+      );
+    },
+    ...opts.overrides,
+  };
+
+  return {
+    home: opts.home,
+    bus,
+    jobs,
+    registry,
+    handlers,
+    call: (channel, input) => dispatch(handlers, channel, input),
+    async close() {
+      await jobs.close();
+      registry.close();
+    },
+  };
+}
+

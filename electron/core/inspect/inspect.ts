@@ -1,0 +1,42 @@
+// `inspect`: what a model file holds, what it costs to run, and whether ORT loads it.
+import type { InspectReport, JobProgress } from '../api/types.js';
+import { throwIfCancelled } from '../jobs/task-types.js';
+import { openModelFile } from '../onnx/format-registry.js';
+import { analyseOnnx } from './analyse-onnx.js';
+import { checkLoadable, LOAD_NOT_CHECKED } from './load-check.js';
+
+export { LOAD_NOT_CHECKED };
+
+export interface InspectOptions {
+  progress?: (p: JobProgress) => void;
+  signal?: AbortSignal;
+  /** Create an ONNX Runtime session to see whether the model loads (default true). */
+  loadCheck?: boolean;
+}
+
+// Its own function so that the file's bytes and the decoded model are unreachable (and can
+// be collected) by the time ORT loads its own copy of the model.
+async function readAndAnalyse(path: string, progress: (p: JobProgress) => void, signal: AbortSignal) {
+  throwIfCancelled(signal);
+  const opened = await openModelFile(path, { progress, signal });
+  throwIfCancelled(signal);
+  progress({ phase: 'analysing', fraction: null });
+  return analyseOnnx(opened);
+}
+
+/**
+ * Reads, decodes and analyses a model (phases reading, decoding, analysing, load-check).
+ * Throws AppError MODEL_FORMAT / MODEL_INVALID for files that are not usable models, and a
+ * CancelledError when `signal` aborts between phases. nodeCount and opCounts include subgraph nodes.
+ */
+export async function inspectFile(path: string, opts: InspectOptions = {}): Promise<InspectReport> {
+  const progress = opts.progress ?? (() => {});
+  const signal = opts.signal ?? new AbortController().signal;
+  const analysis = await readAndAnalyse(path, progress, signal);
+  throwIfCancelled(signal);
+  if (opts.loadCheck === false) return { ...analysis, loadable: { ok: false, error: LOAD_NOT_CHECKED } };
+  progress({ phase: 'load-check', fraction: null, message: 'Loading in ONNX Runtime' });
+  const loadable = await checkLoadable(path);
+  throwIfCancelled(signal);
+  return { ...analysis, loadable };
+}

@@ -1,0 +1,50 @@
+// Schema migrations, applied in order; PRAGMA user_version holds how many ran.
+// Append new migrations at the end (devices, deployments, ...); never edit one that shipped.
+import type Database from 'better-sqlite3';
+
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE models (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    source_file TEXT,
+    created_at TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    parent_id TEXT,
+    recipe TEXT,
+    metrics TEXT,
+    calibration_sha256 TEXT,
+    inspect TEXT,
+    summary TEXT NOT NULL,
+    UNIQUE (name, version)
+  );
+  CREATE INDEX models_sha256 ON models (sha256);
+  CREATE INDEX models_parent ON models (parent_id);
+  CREATE TABLE profiles (
+    id TEXT PRIMARY KEY,
+    model_id TEXT,
+    model_sha256 TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    result TEXT NOT NULL
+  );
+  CREATE INDEX profiles_model ON profiles (model_id, created_at);
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`registry schema version ${current} is newer than this EdgeFleet knows (${migrations.length})`);
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,54 @@
+import { lazy, Suspense } from 'react';
+import { Box, CircularProgress } from '@mui/material';
+import { AppShell } from './components/AppShell.js';
+import { useRoute } from './router/useRoute.js';
+import { FleetPage } from './pages/FleetPage.js';
+import { ModelsPage } from './pages/ModelsPage.js';
+import { OptimizePage } from './pages/OptimizePage.js';
+import { RolloutsPage } from './pages/RolloutsPage.js';
+import { JobsPage } from './pages/JobsPage.js';
+
+// The chart-heavy pages load on first visit, so the window opens fast.
+const ModelDetailPage = lazy(() => import('./pages/ModelDetailPage.js').then((m) => ({ default: m.ModelDetailPage })));
+const ProfilingPage = lazy(() => import('./pages/ProfilingPage.js').then((m) => ({ default: m.ProfilingPage })));
+
+function Loading() {
+  return (
+    <Box sx={{ display: 'flex', justifyContent: 'center', p: 6 }}>
+      <CircularProgress />
+    </Box>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  let page;
+  switch (route.page) {
+    case 'fleet':
+      page = <FleetPage />;
+      break;
+    case 'models':
+      page = <ModelsPage />;
+      break;
+    case 'model':
+      page = <ModelDetailPage key={route.params[0]} id={route.params[0] ?? ''} />;
+      break;
+    case 'profiling':
+      page = <ProfilingPage query={route.query} />;
+      break;
+    case 'optimize':
+      page = <OptimizePage />;
+      break;
+    case 'rollouts':
+      page = <RolloutsPage />;
+      break;
+    case 'jobs':
+      page = <JobsPage />;
+      break;
+  }
+  return (
+    <AppShell page={route.page}>
+      <Suspense fallback={<Loading />}>{page}</Suspense>
+    </AppShell>
+  );
+}

@@ -1,0 +1,144 @@
+// End to end: the real CLI serves the real UI; Debian's Chromium drives it like a user.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const shots = join(root, 'test-output', 'e2e');
+let home: string;
+let serve: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Picks the first option of a native select whose label matches. */
+async function pickOption(testId: string, label: RegExp, nth = 0): Promise<void> {
+  const select = page.getByTestId(testId);
+  const options = await select.locator('option').evaluateAll((els) =>
+    els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? '' })),
+  );
+  const matching = options.filter((o) => o.value && label.test(o.label));
+  expect(matching.length, `an option matching ${label} in ${testId}`).toBeGreaterThan(nth);
+  await select.selectOption(matching[nth].value);
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  home = mkdtempSync(join(tmpdir(), 'ef-e2e-'));
+  serve = spawn(process.execPath, [join(root, 'scripts', 'edgefleet.js'), 'serve', '--home', home], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    serve.stdout!.on('data', (d) => {
+      text += d;
+      const m = /EdgeFleet console: (\S+)/.exec(text);
+      if (m) resolve(m[1]);
+    });
+    serve.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  serve?.kill('SIGTERM');
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('browser mode, driven in Chromium', () => {
+  it('refuses the UI without the token', async () => {
+    const res = await fetch(url.replace(/\?token=.*/, ''));
+    expect(res.status).toBe(401);
+    const api = await fetch(new URL('/api/app.info', url), { method: 'POST', body: '{}' });
+    expect(api.status).toBe(401);
+  });
+
+  it('opens the shell and navigates every page', async () => {
+    await page.goto(url);
+    await page.getByTestId('nav-fleet').waitFor();
+    expect(page.url()).not.toContain('token=');
+    for (const name of ['fleet', 'models', 'profiling', 'optimize', 'rollouts', 'jobs']) {
+      await page.getByTestId(`nav-${name}`).click();
+      await expect.poll(() => page.getByTestId(`page-${name}`).isVisible()).toBe(true);
+      await shot(`page-${name}`);
+    }
+  });
+
+  it('shows an error card for a file that is not a model, and keeps running', async () => {
+    const junk = join(home, 'not-a-model.onnx');
+    writeFileSync(junk, 'this is plain text, not a protobuf');
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('import-model').click();
+    await page.getByTestId('import-path').fill(junk);
+    await page.getByTestId('import-submit').click();
+    const card = page.getByTestId('error-card').first();
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.textContent()).toMatch(/model/i);
+    await shot('import-error');
+  });
+
+  it('imports the sample model and shows its detail and graph', async () => {
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('import-sample').click();
+    const row = page.getByText('mobilenetv2-digits').first();
+    await row.waitFor({ timeout: 60_000 });
+    await shot('models-list');
+    await row.click();
+    await page.getByTestId('page-model').waitFor();
+    await page.locator('[data-testid="graph-view"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    expect(Number(await page.getByTestId('graph-view').getAttribute('data-nodes'))).toBeGreaterThan(50);
+    expect(await page.getByTestId('page-model').textContent()).toContain('logits');
+    await shot('model-detail');
+  });
+
+  it('runs a profile as a job with visible progress and shows the per-layer chart', async () => {
+    await page.getByTestId('nav-profiling').click();
+    await pickOption('profile-model', /mobilenetv2-digits/);
+    await page.getByTestId('profile-runs').fill('300');
+    await page.getByTestId('run-profile').click();
+    await page.getByTestId('job-progress').first().waitFor({ timeout: 30_000 });
+    await shot('profiling-progress');
+    await page.getByTestId('layer-chart').waitFor({ timeout: 120_000 });
+    await page.getByTestId('layer-chart').locator('svg').first().waitFor();
+    await shot('profiling-layers');
+  });
+
+  it('compares two stored profiles layer by layer', async () => {
+    await page.getByTestId('profile-runs').fill('50');
+    await page.getByTestId('run-profile').click();
+    await expect.poll(async () => (await page.getByTestId('profile-row').count()) >= 2, { timeout: 120_000 }).toBe(true);
+    await pickOption('compare-a', /mobilenetv2/, 0);
+    await pickOption('compare-b', /mobilenetv2/, 1);
+    await page.getByTestId('compare-run').click();
+    const view = page.getByTestId('compare-view');
+    await view.getByTestId('compare-speedup').waitFor({ timeout: 30_000 });
+    expect(await view.getByTestId('compare-speedup').textContent()).toMatch(/\d\.\d+\s*×|x/);
+    await view.scrollIntoViewIfNeeded();
+    await shot('profiling-compare');
+  });
+
+  it('lists the jobs with their outcome', async () => {
+    await page.getByTestId('nav-jobs').click();
+    await expect.poll(() => page.getByTestId('job-row').count()).toBeGreaterThanOrEqual(3);
+    await shot('jobs');
+    expect(pageErrors).toEqual([]);
+  });
+});

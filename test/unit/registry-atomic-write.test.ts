@@ -1,0 +1,37 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storeArtifact } from '../../electron/core/registry/artifact-store.js';
+import { copyFileAtomic, writeFileAtomic } from '../../electron/core/util/atomic-write.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'atomic-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('atomic writes', () => {
+  it('writes and replaces a file leaving no temporary files', async () => {
+    const target = path.join(dir, 'a.json');
+    await writeFileAtomic(target, '{"v":1}');
+    await writeFileAtomic(target, new TextEncoder().encode('{"v":2}'));
+    expect(readFileSync(target, 'utf8')).toBe('{"v":2}');
+    await copyFileAtomic(target, path.join(dir, 'b.json'));
+    expect(readFileSync(path.join(dir, 'b.json'), 'utf8')).toBe('{"v":2}');
+    expect(readdirSync(dir).sort()).toEqual(['a.json', 'b.json']);
+  });
+
+  it('leaves nothing behind when the write fails', async () => {
+    await expect(writeFileAtomic(path.join(dir, 'missing', 'x'), 'x')).rejects.toThrow();
+    await expect(copyFileAtomic(path.join(dir, 'nope'), path.join(dir, 'c.json'))).rejects.toThrow();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('cancelling an artifact copy half way leaves no partial file', async () => {
+    const home = path.join(dir, 'home');
+    const src = path.join(dir, 'big.bin');
+    writeFileSync(src, Buffer.alloc(20 << 20, 1));
+    const ac = new AbortController();
+    const store = storeArtifact(home, src, { signal: ac.signal, progress: () => ac.abort() });
+    await expect(store).rejects.toMatchObject({ name: 'CancelledError' });
+    expect(readdirSync(path.join(home, 'artifacts', 'sha256'), { recursive: true })).toEqual([]);
+  });
+});
