@@ -1,7 +1,9 @@
 // One measurement in a fresh process, so that peak memory belongs to that case alone.
 // Usage: tsx scripts/bench/measure.ts CASE ARGS… ; prints {"wallMs":…, "peakRssBytes":…, …} on stdout.
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { EventBus } from '../../electron/core/api/event-bus.js';
+import { JobManager } from '../../electron/core/jobs/job-manager.js';
 import { decodeModel } from '../../electron/core/onnx/codec.js';
 import { inspectFile } from '../../electron/core/inspect/inspect.js';
 import { profileModel } from '../../electron/core/profiling/profiler.js';
@@ -15,7 +17,7 @@ function peakRss(): number {
 
 const [which, path, extra] = process.argv.slice(2);
 const t0 = performance.now();
-let details: Record<string, unknown> = {};
+let details: Record<string, unknown>;
 switch (which) {
   case 'baseline-decode': {
     const model = decodeModel(readFileSync(path));
@@ -42,6 +44,26 @@ switch (which) {
       nodeTimeUs: p.nodeTimeUs,
       runTimeUs: p.runTimeUs,
       rows: p.rows.length,
+    };
+    break;
+  }
+  case 'event-loop-during-job': {
+    // The console's main thread while a profiling job runs in a worker: its event-loop delay.
+    const home = mkdtempSync('/tmp/ef-bench-home-');
+    const jobs = new JobManager({ home, bus: new EventBus() });
+    const idle = monitorEventLoopDelay({ resolution: 5 });
+    idle.enable();
+    await new Promise((r) => setTimeout(r, 1000));
+    idle.disable();
+    const busy = monitorEventLoopDelay({ resolution: 5 });
+    busy.enable();
+    await jobs.run('profiling.run', { path, runs: Number(extra ?? 300), warmup: 10, threads: 0 }, 'bench');
+    busy.disable();
+    await jobs.close();
+    details = {
+      idleP99Ms: idle.percentile(99) / 1e6,
+      duringJobP99Ms: busy.percentile(99) / 1e6,
+      duringJobMaxMs: busy.max / 1e6,
     };
     break;
   }

@@ -66,7 +66,7 @@ async function open(path: string, bytes: Uint8Array): Promise<Outcome> {
     return 'model';
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    if (!err.title || !err.detail) throw new Error(`AppError without title or detail: ${JSON.stringify(err.toData())}`);
+    if (!err.title || !err.detail) throw new Error(`AppError without title or detail: ${JSON.stringify(err.toData())}`, { cause: err });
     if (err.code === 'MODEL_INVALID') return err.code;
     if (err.code !== 'MODEL_FORMAT') throw err;
     return err.name === 'OnnxError' ? 'decode' : 'sniff';

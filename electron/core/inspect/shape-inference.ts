@@ -12,19 +12,16 @@ export class ShapeTable {
   readonly values = new Map<string, number[]>();
   constructor(readonly parent: ShapeTable | null = null) {}
 
+  /** Looks a name up here, then in the enclosing graphs' tables (subgraphs see outer values). */
   shape(name: string | undefined): Shape | null {
     if (!name) return null;
-    for (let t: ShapeTable | null = this; t; t = t.parent) if (t.shapes.has(name)) return t.shapes.get(name) ?? null;
-    return null;
+    if (this.shapes.has(name)) return this.shapes.get(name) ?? null;
+    return this.parent ? this.parent.shape(name) : null;
   }
 
   value(name: string | undefined): number[] | null {
     if (!name) return null;
-    for (let t: ShapeTable | null = this; t; t = t.parent) {
-      const v = t.values.get(name);
-      if (v) return v;
-    }
-    return null;
+    return this.values.get(name) ?? (this.parent ? this.parent.value(name) : null);
   }
 }
 

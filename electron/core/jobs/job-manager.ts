@@ -170,9 +170,8 @@ export class JobManager {
         e.job.progress = m.progress;
         this.emit(e, newPhase);
       } else if (m.type === 'result') {
-        let jobResult: unknown = null;
         try {
-          jobResult = e.onSuccess ? e.onSuccess(m.result as never) : m.result;
+          const jobResult = e.onSuccess ? e.onSuccess(m.result as never) : m.result;
           settle('succeeded', jobResult ?? null, null);
         } catch (err) {
           settle('failed', null, toErrorData(err));
