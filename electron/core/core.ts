@@ -1,6 +1,6 @@
 // The core services of one EdgeFleet home, bound to the API contract. Plain Node: no Electron here.
 import { createRequire } from 'node:module';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { AppError } from './api/errors.js';
 import { EventBus } from './api/event-bus.js';
 import { dispatch, type Handlers } from './api/dispatch.js';
@@ -30,6 +30,13 @@ export interface Core {
   handlers: Handlers;
   call(channel: string, input: unknown): ReturnType<typeof dispatch>;
   close(): Promise<void>;
+}
+
+/** "resnet18.onnx" names itself; a generic "model.onnx" takes its folder's name. */
+export function defaultModelName(path: string): string {
+  const stem = basename(path, extname(path));
+  const parent = basename(dirname(path));
+  return /^(model|model[-_]?fp32|network|graph)$/i.test(stem) && parent && parent !== '.' ? parent : stem;
 }
 
 export function sampleModelPath(resourcesDir = join(appRoot(), 'resources')): string {
@@ -64,7 +71,7 @@ export function createCore(opts: CoreOptions): Core {
         title: `Import ${basename(path)}`,
         onSuccess: ({ artifact, inspect }) => {
           const { model, created } = registry.addModel({
-            name: name ?? basename(path, extname(path)),
+            name: name ?? defaultModelName(path),
             sha256: artifact.sha256,
             sizeBytes: artifact.sizeBytes,
             sourceFile: path,
