@@ -18,7 +18,7 @@ const rawIpc = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'electron/core/onnx/generated/**', 'test-output/**', 'bench-output/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'electron/core/onnx/generated/**', 'test-output/**', 'bench-output/**', 'resources/agent/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,9 +9,37 @@ import { modelsCommand } from './commands/models.js';
 import { profileCommand } from './commands/profile.js';
 import { profilesCommand } from './commands/profiles.js';
 import { serveCommand } from './commands/serve.js';
+import { quantizeCommand } from './commands/quantize.js';
+import { convertCommand } from './commands/convert.js';
+import { tuneCommand } from './commands/tune.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { sensitivityCommand } from './commands/sensitivity.js';
+import { agentCommand } from './commands/agent.js';
+import { demoCommand } from './commands/demo.js';
+import { deployCommand } from './commands/deploy.js';
+import { devicesCommand } from './commands/devices.js';
+import { pairCommand } from './commands/pair.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { exitCode, printError, UsageError } from './output.js';
 
-const commands: Command[] = [serveCommand, inspectCommand, profileCommand, modelsCommand, profilesCommand];
+const commands: Command[] = [
+  serveCommand,
+  inspectCommand,
+  profileCommand,
+  modelsCommand,
+  profilesCommand,
+  quantizeCommand,
+  convertCommand,
+  evaluateCommand,
+  sensitivityCommand,
+  tuneCommand,
+  devicesCommand,
+  pairCommand,
+  deployCommand,
+  rollbackCommand,
+  demoCommand,
+  agentCommand,
+];
 
 function help(): string {
   const lines = [

@@ -5,7 +5,12 @@ import { AppError } from './api/errors.js';
 import { EventBus } from './api/event-bus.js';
 import { dispatch, type Handlers } from './api/dispatch.js';
 import type { AppInfo } from './api/types.js';
+import { DemoFleet } from './devices/demo-fleet.js';
+import { DeviceContext } from './devices/device-context.js';
+import { deviceHandlers } from './devices/device-handlers.js';
+import { startDeviceServices } from './devices/device-services.js';
 import { JobManager } from './jobs/job-manager.js';
+import { optimizeHandlers } from './optimize-handlers.js';
 import { compareProfiles } from './profiling/compare.js';
 import { artifactPath } from './registry/artifact-store.js';
 import { Registry } from './registry/registry.js';
@@ -20,6 +25,11 @@ export interface CoreOptions {
   /** Front-end specific handlers (the Electron shell's file dialog). */
   overrides?: Partial<Handlers>;
   maxConcurrentJobs?: number;
+  /**
+   * mDNS discovery of device agents (not in the CLI). Defaults to on, except with
+   * EDGEFLEET_DISCOVERY=off or under the test runner, where multicast must not leave the machine.
+   */
+  discovery?: boolean;
 }
 
 export interface Core {
@@ -56,6 +66,8 @@ export function createCore(opts: CoreOptions): Core {
   const bus = new EventBus();
   const registry = Registry.open(opts.home);
   const jobs = new JobManager({ home: opts.home, bus, maxConcurrent: opts.maxConcurrentJobs });
+  const devices = new DeviceContext(opts.home, registry, bus);
+  const demo = new DemoFleet({ ctx: devices, jobs, resourcesDir: opts.resourcesDir });
 
   const modelOrThrow = (id: string) => {
     const model = registry.getModel(id);
@@ -148,7 +160,8 @@ export function createCore(opts: CoreOptions): Core {
       }
       return compareProfiles(pa, pb);
     },
-    'devices.list': () => [],
+    ...optimizeHandlers({ home: opts.home, registry, jobs, bus }),
+    ...deviceHandlers({ ctx: devices, jobs, demo }),
     'dialog.openModel': () => {
       throw new AppError(
         'NOT_AVAILABLE',
@@ -159,6 +172,9 @@ export function createCore(opts: CoreOptions): Core {
     ...opts.overrides,
   };
 
+  const discovery = opts.discovery ?? (process.env.EDGEFLEET_DISCOVERY !== 'off' && !process.env.VITEST);
+  const deviceServices = opts.mode === 'cli' ? null : startDeviceServices(devices, { discovery });
+
   return {
     home: opts.home,
     bus,
@@ -167,6 +183,9 @@ export function createCore(opts: CoreOptions): Core {
     handlers,
     call: (channel, input) => dispatch(handlers, channel, input),
     async close() {
+      await demo.stop();
+      await deviceServices?.close();
+      devices.changed.close();
       await jobs.close();
       registry.close();
     },

@@ -4,13 +4,14 @@ import { AppShell } from './components/AppShell.js';
 import { useRoute } from './router/useRoute.js';
 import { FleetPage } from './pages/FleetPage.js';
 import { ModelsPage } from './pages/ModelsPage.js';
-import { OptimizePage } from './pages/OptimizePage.js';
 import { RolloutsPage } from './pages/RolloutsPage.js';
 import { JobsPage } from './pages/JobsPage.js';
 
 // The chart-heavy pages load on first visit, so the window opens fast.
 const ModelDetailPage = lazy(() => import('./pages/ModelDetailPage.js').then((m) => ({ default: m.ModelDetailPage })));
 const ProfilingPage = lazy(() => import('./pages/ProfilingPage.js').then((m) => ({ default: m.ProfilingPage })));
+const DevicePage = lazy(() => import('./pages/DevicePage.js').then((m) => ({ default: m.DevicePage })));
+const OptimizePage = lazy(() => import('./pages/OptimizePage.js').then((m) => ({ default: m.OptimizePage })));
 
 function Loading() {
   return (
@@ -33,11 +34,14 @@ export function App() {
     case 'model':
       page = <ModelDetailPage key={route.params[0]} id={route.params[0] ?? ''} />;
       break;
+    case 'device':
+      page = <DevicePage key={route.params[0]} id={route.params[0] ?? ''} />;
+      break;
     case 'profiling':
       page = <ProfilingPage query={route.query} />;
       break;
     case 'optimize':
-      page = <OptimizePage />;
+      page = <OptimizePage query={route.query} />;
       break;
     case 'rollouts':
       page = <RolloutsPage />;
@@ -47,7 +51,8 @@ export function App() {
       break;
   }
   return (
-    <AppShell page={route.page}>
+    // A device's page sits under Fleet in the navigation.
+    <AppShell page={route.page === 'device' ? 'fleet' : route.page}>
       <Suspense fallback={<Loading />}>{page}</Suspense>
     </AppShell>
   );

@@ -135,6 +135,44 @@ describe('browser mode, driven in Chromium', () => {
     await shot('profiling-compare');
   });
 
+  it('runs a static INT8 recipe from the Optimize page and shows the comparison table', async () => {
+    await page.getByTestId('nav-optimize').click();
+    await pickOption('optimize-model', /mobilenetv2/);
+    await page.getByTestId('mode-static').click();
+    await expect.poll(() => page.getByTestId('calibration-npy').inputValue(), { timeout: 30_000 }).toMatch(/calibration\.npy$/);
+    await expect.poll(() => page.getByTestId('eval-labels-npy').inputValue()).toMatch(/eval_labels\.npy$/);
+    await page.getByTestId('optimize-run').click();
+    await page.getByTestId('optimize-result').waitFor({ timeout: 240_000 });
+    const row = page.locator('[data-testid="variant-row"][data-mode="static"]');
+    await row.first().waitFor({ timeout: 30_000 });
+    const text = (await page.getByTestId('variants-table').textContent()) ?? '';
+    expect(text).toMatch(/static/i);
+    expect(text).toMatch(/100\s*%/); // integer-kernel coverage of the static variant
+    await page.getByTestId('variants-section').scrollIntoViewIfNeeded();
+    await shot('optimize-comparison');
+  });
+
+  it('starts the demo fleet of real agents and shows the Fleet and device pages', async () => {
+    await page.getByTestId('nav-fleet').click();
+    await page.getByTestId('start-demo').click();
+    // Four real agent processes on loopback: paired, the sample deployed, signed and confirmed.
+    await expect
+      .poll(async () => Number((await page.getByTestId('fleet-online').textContent())?.match(/\d+/)?.[0] ?? 0), { timeout: 150_000 })
+      .toBe(4);
+    await page.locator('[data-testid="device-state"][data-state="online"]').first().waitFor();
+    await shot('fleet');
+    await page.locator('[data-testid="device-grid"] .MuiDataGrid-row').first().click();
+    await page.getByTestId('page-device').waitFor();
+    expect(await page.getByTestId('device-fingerprint').textContent()).toMatch(/[0-9a-f:]{32,}/i);
+    await page.locator('[data-testid="slot-a"], [data-testid="slot-b"]').first().waitFor();
+    // Telemetry from the load generator arrives over the agents' event sockets.
+    await expect
+      .poll(async () => Number((await page.getByTestId('telemetry-chart').getAttribute('data-samples')) ?? 0), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(3);
+    await shot('device');
+    await page.getByTestId('nav-fleet').click();
+  });
+
   it('lists the jobs with their outcome', async () => {
     await page.getByTestId('nav-jobs').click();
     await expect.poll(() => page.getByTestId('job-row').count()).toBeGreaterThanOrEqual(3);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InspectReport, ProfileResult } from '../../electron/core/api/types.js';
+import { migrations } from '../../electron/core/registry/migrations.js';
 import { artifactPath, storeArtifact } from '../../electron/core/registry/artifact-store.js';
 import { defaultHome, resolveHome } from '../../electron/core/registry/home.js';
 import { Registry } from '../../electron/core/registry/registry.js';
@@ -118,7 +119,7 @@ describe('Registry', () => {
     reg.close();
     reg = Registry.open(home);
     expect(reg.listModels()).toHaveLength(1);
-    expect(reg.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(reg.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(reg.db.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 });

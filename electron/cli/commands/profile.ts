@@ -6,11 +6,12 @@ import { intOption, openCore } from '../context.js';
 import { printJson, UsageError } from '../output.js';
 import { callWithProgress, unwrap } from '../run-job.js';
 import type { Command } from './command.js';
+import { resolveModel } from './deploy.js';
 
 export const profileCommand: Command = {
   name: 'profile',
-  usage: 'profile MODEL|ID [--runs N] [--warmup N] [--input NPY] [--threads N] [--json] [--home DIR]',
-  summary: 'Profile a model layer by layer in onnxruntime; the result is stored for comparison',
+  usage: 'profile MODEL|ID [--device ID] [--runs N] [--warmup N] [--input NPY] [--threads N] [--json] [--home DIR]',
+  summary: 'Profile a model layer by layer in onnxruntime (here, or on a paired device with --device); stored for comparison',
   options: {
     runs: { type: 'string' },
     warmup: { type: 'string' },
@@ -18,6 +19,7 @@ export const profileCommand: Command = {
     input: { type: 'string' },
     json: { type: 'boolean' },
     home: { type: 'string' },
+    device: { type: 'string' },
   },
   async run({ values, positionals }) {
     const [target] = positionals;
@@ -27,6 +29,15 @@ export const profileCommand: Command = {
     const threads = intOption(values.threads as string | undefined, 'threads', 0, 0);
     const core = openCore(values.home as string | undefined);
     try {
+      if (typeof values.device === 'string') {
+        const modelId = await resolveModel(core, target, Boolean(values.json));
+        const job = await callWithProgress<Job>(core, 'devices.profile', { id: values.device, modelId, runs }, Boolean(values.json));
+        const { profileId } = job.result as { profileId: string };
+        const profile = unwrap<ProfileResult>(await core.call('profiling.get', { id: profileId }));
+        if (values.json) printJson(profile);
+        else process.stdout.write(formatProfile(profile).join('\n') + '\n');
+        return;
+      }
       const byFile = existsSync(target);
       if (!byFile && !core.registry.getModel(target)) {
         throw new AppError(

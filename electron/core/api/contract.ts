@@ -4,12 +4,15 @@
 import { z } from 'zod';
 import type {
   AppInfo,
+  DeviceDetail,
   DeviceSummary,
   Job,
   InspectReport,
   ModelDetail,
   ModelGraph,
   ModelSummary,
+  OptimizeComparison,
+  OptimizeDefaults,
   ProfileComparison,
   ProfileResult,
   ProfileSummary,
@@ -28,6 +31,10 @@ const request =
 const none = z.object({}).strict();
 const id = z.string().min(1).max(128);
 const filePath = z.string().min(1, 'A file path is required').max(4096);
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.\-:[\]]+:\d{1,5}$/, 'Give the address as host:port, e.g. 192.168.1.20:7443');
 
 export const profileInput = z
   .object({
@@ -41,6 +48,30 @@ export const profileInput = z
   .strict()
   .refine((v) => (v.modelId === undefined) !== (v.path === undefined), {
     message: 'Give either modelId (a registry model) or path (a model file), not both',
+  });
+
+export const recipeSchema = z
+  .object({
+    mode: z.enum(['static', 'dynamic', 'fp16', 'ort', 'optimized', 'tune']),
+    method: z.enum(['minmax', 'percentile', 'entropy']).optional(),
+    perChannel: z.boolean().optional(),
+    activationType: z.enum(['uint8', 'int8']).optional(),
+    exclude: z.array(z.string().min(1).max(500)).max(1000).optional(),
+    calibrationNpy: filePath.optional(),
+    evalInputsNpy: filePath.optional(),
+    evalLabelsNpy: filePath.optional(),
+    maxDrop: z.number().min(0).max(1).optional(),
+    minAgreement: z.number().min(0).max(1).optional(),
+    minSqnrDb: z.number().min(-100).max(200).optional(),
+  })
+  .strict()
+  .refine((r) => !['static', 'tune'].includes(r.mode) || r.calibrationNpy !== undefined, {
+    message: 'Static INT8 and tuning need calibration data (calibrationNpy)',
+    path: ['calibrationNpy'],
+  })
+  .refine((r) => r.mode !== 'tune' || (r.evalInputsNpy !== undefined && r.evalLabelsNpy !== undefined), {
+    message: 'Tuning needs labelled evaluation data (evalInputsNpy and evalLabelsNpy)',
+    path: ['evalInputsNpy'],
   });
 
 export const requests = {
@@ -61,7 +92,47 @@ export const requests = {
   'profiling.list': request<ProfileSummary[]>()(z.object({ modelId: id.optional() }).strict()),
   'profiling.get': request<ProfileResult>()(z.object({ id }).strict()),
   'profiling.compare': request<ProfileComparison>()(z.object({ a: id, b: id }).strict()),
+  'optimize.run': request<Job>()(z.object({ modelId: id, recipe: recipeSchema, strict: z.boolean().default(false) }).strict()),
+  'optimize.variants': request<OptimizeComparison>()(z.object({ modelId: id }).strict()),
+  'optimize.defaults': request<OptimizeDefaults>()(z.object({ modelId: id }).strict()),
+  'optimize.sensitivity': request<Job>()(z.object({ modelId: id, calibrationNpy: filePath }).strict()),
   'devices.list': request<DeviceSummary[]>()(none),
+  'devices.get': request<DeviceDetail>()(z.object({ id }).strict()),
+  'devices.add': request<DeviceSummary>()(z.object({ address: hostPort }).strict()),
+  'devices.pair': request<DeviceSummary>()(
+    z.object({ address: hostPort, code: z.string().trim().min(4).max(32) }).strict(),
+  ),
+  'devices.update': request<DeviceSummary>()(
+    z
+      .object({
+        id,
+        name: z.string().trim().min(1).max(100).optional(),
+        tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+        groups: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+      })
+      .strict(),
+  ),
+  'devices.remove': request<{ removed: boolean }>()(z.object({ id }).strict()),
+  'devices.deploy': request<Job>()(
+    z
+      .object({
+        modelId: id,
+        deviceIds: z.array(id).min(1).max(10_000),
+        activate: z.boolean().default(true),
+        confirm: z.boolean().default(false),
+        maxLatencyMs: z.number().positive().max(600_000).optional(),
+        healthyWindowSec: z.number().int().min(0).max(86_400).optional(),
+        concurrency: z.number().int().min(1).max(256).default(8),
+      })
+      .strict(),
+  ),
+  'devices.confirm': request<DeviceSummary>()(z.object({ id }).strict()),
+  'devices.rollback': request<DeviceSummary>()(z.object({ id }).strict()),
+  'devices.profile': request<Job>()(
+    z.object({ id, modelId: id.optional(), runs: z.number().int().min(1).max(10_000).default(100) }).strict(),
+  ),
+  'demo.start': request<{ devices: DeviceSummary[] }>()(z.object({ devices: z.number().int().min(1).max(50).default(4) }).strict()),
+  'demo.stop': request<{ stopped: number }>()(none),
   'dialog.openModel': request<{ path: string | null }>()(none),
 } as const;
 

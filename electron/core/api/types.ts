@@ -16,6 +16,8 @@ export type JobProgress =
   | { phase: 'decoding' | 'analysing' | 'load-check' | 'saving'; fraction: number | null; message?: string }
   | { phase: 'warmup' | 'profiling'; fraction: number; message?: string; run: number; runs: number }
   | { phase: 'parsing-trace'; fraction: number | null; message?: string }
+  | { phase: 'calibrating' | 'quantizing' | 'converting' | 'evaluating' | 'tuning'; fraction: number | null; message?: string }
+  | { phase: 'deploying'; fraction: number; message?: string; devices: DeployDeviceProgress[] }
   | { phase: 'done'; fraction: 1; message?: string };
 
 export type JobPhase = JobProgress['phase'];
@@ -204,14 +206,153 @@ export interface ProfileComparison {
   rows: ProfileComparisonRow[];
 }
 
+export type DeviceState = 'discovered' | 'online' | 'offline' | 'busy' | 'trial' | 'error';
+
+export interface DeviceTelemetry {
+  at: string;
+  requests: number;
+  errors: number;
+  latencyMs: { p50: number; p95: number; p99: number } | null;
+  rssBytes: number | null;
+  cpuLoad: number | null;
+  temperatureC: number | null;
+  /** Mean top-1 confidence of served requests (drift shows here first). */
+  confidenceMean: number | null;
+}
+
+export interface DeviceSlot {
+  slot: 'a' | 'b';
+  modelName: string | null;
+  version: string | null;
+  sha256: string | null;
+  role: 'active' | 'trial' | 'previous' | 'empty';
+}
+
 export interface DeviceSummary {
   id: string;
   name: string;
   transport: 'lan' | 'serial' | 'ssh';
+  /** host:port for LAN agents, a port path for serial, user@host for SSH. */
   address: string;
-  state: string;
+  state: DeviceState;
   paired: boolean;
-  activeModel: string | null;
+  /** SHA-256 of the agent's TLS certificate, pinned at pairing. */
+  fingerprint: string | null;
+  arch: string | null;
+  agentVersion: string | null;
+  activeModel: { name: string; version: string; sha256: string | null } | null;
+  /** 'trial' while an activation waits for confirmation. */
+  slotState: 'confirmed' | 'trial' | 'empty' | null;
+  health: 'ok' | 'warning' | 'error' | 'unknown';
   lastSeen: string | null;
   tags: string[];
+  groups: string[];
+  telemetry: DeviceTelemetry | null;
+}
+
+export interface DeviceDetail extends DeviceSummary {
+  slots: DeviceSlot[];
+  history: DeviceTelemetry[];
+  profiles: ProfileSummary[];
+}
+
+export interface DeployDeviceProgress {
+  deviceId: string;
+  name: string;
+  phase: 'queued' | 'upload' | 'verify' | 'activate' | 'health-check' | 'trial' | 'confirmed' | 'reverted' | 'failed';
+  bytes: number;
+  totalBytes: number;
+  /** Bytes per second over the last second of upload. */
+  rateBps: number | null;
+  etaSec: number | null;
+  error: ErrorData | null;
+}
+
+export interface DeployResult {
+  modelId: string;
+  devices: DeployDeviceProgress[];
+}
+
+export type OptimizeMode = 'static' | 'dynamic' | 'fp16' | 'ort' | 'optimized' | 'tune';
+
+/** Everything that decides a derived model; stored with it as its lineage recipe. */
+export interface OptimizeRecipe {
+  mode: OptimizeMode;
+  method?: 'minmax' | 'percentile' | 'entropy';
+  perChannel?: boolean;
+  activationType?: 'uint8' | 'int8';
+  exclude?: string[];
+  calibrationNpy?: string;
+  evalInputsNpy?: string;
+  evalLabelsNpy?: string;
+  /** tune: largest allowed top-1 drop against float (0.005 = half a point). */
+  maxDrop?: number;
+  /** Safety net: agreement with the parent below this is flagged (0..1). */
+  minAgreement?: number;
+  /** Safety net: SQNR below this is flagged (dB). */
+  minSqnrDb?: number;
+}
+
+export interface VariantFlag {
+  level: 'warning' | 'error';
+  code: 'SLOWER_THAN_PARENT' | 'LOW_AGREEMENT' | 'LOW_SQNR' | 'ACCURACY_DROP' | 'NOT_EVALUATED';
+  message: string;
+}
+
+export interface VariantMetrics {
+  sizeBytes: number;
+  latencyP50Ms: number | null;
+  /** Variant latency / parent latency, measured side by side (below 1 is faster). */
+  latencyRatio: number | null;
+  top1: number | null;
+  top5: number | null;
+  agreement: number | null;
+  sqnrDb: number | null;
+  /** Share of Conv/Gemm/MatMul nodes that ran as integer kernels (null for float variants). */
+  integerCoverage: number | null;
+  evaluatedOn: string | null;
+  flags: VariantFlag[];
+  /** Nodes kept in float with the reason (quantized variants). */
+  floatNodes?: { name: string; opType: string; reason: string | null }[];
+  /** ORT format: the operators a minimal build must include. */
+  requiredOperators?: string[];
+  /** tune: what stayed float and what each choice cost. */
+  tuning?: { steps: { keptFloat: string[]; top1: number; sizeBytes: number; latencyP50Ms: number }[] };
+}
+
+export interface VariantRow {
+  modelId: string;
+  name: string;
+  version: number;
+  mode: OptimizeMode | 'float';
+  recipe: OptimizeRecipe | null;
+  metrics: VariantMetrics | null;
+  createdAt: string;
+}
+
+export interface OptimizeComparison {
+  parent: VariantRow;
+  variants: VariantRow[];
+  cpu: CpuInfo;
+}
+
+export interface OptimizeDefaults {
+  calibrationNpy: string | null;
+  evalInputsNpy: string | null;
+  evalLabelsNpy: string | null;
+}
+
+export interface SensitivityRow {
+  node: string;
+  opType: string;
+  /** SQNR (dB) of the model output when only this layer is quantized: low means this layer hurts. */
+  outputSqnrDb: number;
+  /** SQNR (dB) of this layer's own output tensor after quantize-dequantize. */
+  tensorSqnrDb: number | null;
+}
+
+export interface SensitivityReport {
+  modelName: string;
+  rows: SensitivityRow[];
+  fullInt8OutputSqnrDb: number;
 }

@@ -10,6 +10,12 @@ const phaseWords: Record<JobProgress['phase'], string> = {
   warmup: 'Warming up',
   profiling: 'Profiling',
   'parsing-trace': 'Reading the trace',
+  calibrating: 'Calibrating',
+  quantizing: 'Quantizing',
+  converting: 'Converting',
+  evaluating: 'Checking accuracy',
+  tuning: 'Tuning',
+  deploying: 'Deploying',
   done: 'Done',
 };
 
@@ -29,6 +35,11 @@ function formatBytes(n: number): string {
 export function formatProgress(p: JobProgress): string {
   const parts = [phaseWords[p.phase]];
   if (p.phase === 'warmup' || p.phase === 'profiling') parts.push(`run ${p.run} of ${p.runs}`);
+  if (p.phase === 'deploying') {
+    const settled = p.devices.filter((d) => ['trial', 'confirmed', 'reverted', 'failed'].includes(d.phase)).length;
+    const failed = p.devices.filter((d) => d.phase === 'failed' || d.phase === 'reverted').length;
+    parts.push(`${settled} of ${p.devices.length} devices done${failed ? `, ${failed} failed` : ''}`);
+  }
   if (p.phase === 'reading' && p.bytes !== undefined) {
     parts.push(p.totalBytes ? `${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}` : formatBytes(p.bytes));
   }

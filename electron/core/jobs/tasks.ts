@@ -1,9 +1,11 @@
-// The work that runs inside job workers, by kind. Loaded only in workers (and by the CLI in-process).
-import type { InspectReport, ModelGraph, ProfileResult } from '../api/types.js';
-import { inspectFile } from '../inspect/inspect.js';
-import { modelGraph } from '../inspect/graph.js';
-import { profileModel, type ProfileRequest } from '../profiling/profiler.js';
-import { storeArtifact, type StoredArtifact } from '../registry/artifact-store.js';
+// The work that runs inside job workers, by kind. Each task loads its modules on first use, so a worker
+// pays only for what its job needs (onnxruntime, protobufjs, TLS clients …).
+import type { InspectReport, ModelGraph, ProfileResult, SensitivityReport } from '../api/types.js';
+import type { DeployTaskInput, DeployTaskResult } from '../devices/deploy-task.js';
+import type { DeviceProfileInput } from '../devices/profile-task.js';
+import type { ProfileRequest } from '../profiling/profiler.js';
+import type { OptimizeTaskInput, OptimizeTaskResult } from '../quantize/optimize-task.js';
+import type { StoredArtifact } from '../registry/artifact-store.js';
 import type { TaskContext } from './task-types.js';
 
 export interface ImportTaskResult {
@@ -11,21 +13,47 @@ export interface ImportTaskResult {
   inspect: InspectReport;
 }
 
+export interface OptimizeJobResult extends OptimizeTaskResult {
+  artifact: StoredArtifact;
+  inspect: InspectReport | null;
+  calibrationSha256: string | null;
+}
+
+const inspect = () => import('../inspect/inspect.js');
+const store = () => import('../registry/artifact-store.js');
+
 export const tasks = {
   async 'models.import'(input: { path: string }, ctx: TaskContext): Promise<ImportTaskResult> {
     // Inspect first: a file that is not a model never reaches the artifact store.
-    const inspect = await inspectFile(input.path, { progress: ctx.progress, signal: ctx.signal });
-    const artifact = await storeArtifact(ctx.home, input.path, { progress: ctx.progress, signal: ctx.signal });
-    return { artifact, inspect };
+    const report = await (await inspect()).inspectFile(input.path, { progress: ctx.progress, signal: ctx.signal });
+    const artifact = await (await store()).storeArtifact(ctx.home, input.path, { progress: ctx.progress, signal: ctx.signal });
+    return { artifact, inspect: report };
   },
   async 'models.inspect'(input: { path: string }, ctx: TaskContext): Promise<InspectReport> {
-    return inspectFile(input.path, { progress: ctx.progress, signal: ctx.signal });
+    return (await inspect()).inspectFile(input.path, { progress: ctx.progress, signal: ctx.signal });
   },
   async 'models.graph'(input: { path: string }): Promise<ModelGraph> {
-    return modelGraph(input.path);
+    return (await import('../inspect/graph.js')).modelGraph(input.path);
   },
   async 'profiling.run'(input: ProfileRequest, ctx: TaskContext): Promise<ProfileResult> {
-    return profileModel(input, ctx);
+    return (await import('../profiling/profiler.js')).profileModel(input, ctx);
+  },
+  async 'optimize.run'(input: OptimizeTaskInput, ctx: TaskContext): Promise<OptimizeJobResult> {
+    const result = await (await import('../quantize/optimize-task.js')).runOptimize(input, ctx);
+    const report = result.format === 'onnx' ? await (await inspect()).inspectFile(result.outputPath, { signal: ctx.signal }) : null;
+    const artifact = await (await store()).storeArtifact(ctx.home, result.outputPath, { signal: ctx.signal });
+    const { sha256File } = await import('../util/hash-file.js');
+    const calibrationSha256 = input.recipe.calibrationNpy ? await sha256File(input.recipe.calibrationNpy) : null;
+    return { ...result, artifact, inspect: report, calibrationSha256 };
+  },
+  async 'optimize.sensitivity'(input: { parentPath: string; calibrationNpy: string }, ctx: TaskContext): Promise<SensitivityReport> {
+    return (await import('../quantize/optimize-task.js')).runSensitivity(input, ctx);
+  },
+  async 'devices.deploy'(input: DeployTaskInput, ctx: TaskContext): Promise<DeployTaskResult> {
+    return (await import('../devices/deploy-task.js')).deployTask(input, ctx);
+  },
+  async 'devices.profile'(input: DeviceProfileInput): Promise<ProfileResult> {
+    return (await import('../devices/profile-task.js')).deviceProfileTask(input);
   },
 };
 

@@ -1,6 +1,8 @@
 // Schema migrations, applied in order; PRAGMA user_version holds how many ran.
 // Append new migrations at the end (devices, deployments, ...); never edit one that shipped.
 import type Database from 'better-sqlite3';
+import { auditMigrationSql } from '../audit/audit-store.js';
+import { rolloutMigrationSql } from '../rollouts/rollout-store.js';
 
 export const migrations: readonly string[] = [
   `
@@ -34,6 +36,38 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX profiles_model ON profiles (model_id, created_at);
   `,
+  // Devices: the inventory and a bounded telemetry history per device (see device-store.ts).
+  `
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    transport TEXT NOT NULL DEFAULT 'lan',
+    address TEXT NOT NULL,
+    fingerprint TEXT,
+    token TEXT,
+    arch TEXT,
+    agent_version TEXT,
+    state TEXT NOT NULL,
+    model_name TEXT,
+    model_version TEXT,
+    model_sha256 TEXT,
+    slot_state TEXT,
+    health TEXT NOT NULL DEFAULT 'unknown',
+    last_seen TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    groups_json TEXT NOT NULL DEFAULT '[]',
+    telemetry TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE device_telemetry (
+    device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    summary TEXT NOT NULL
+  );
+  CREATE INDEX device_telemetry_device ON device_telemetry (device_id, at);
+  `,
+  rolloutMigrationSql,
+  auditMigrationSql,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -12,7 +12,8 @@ export interface AddModelInput {
   sha256: string;
   sizeBytes: number;
   sourceFile: string | null;
-  inspect: InspectReport;
+  /** null for artifacts that are not ONNX (an ORT-format variant). */
+  inspect: InspectReport | null;
   tags?: string[];
   parentId?: string | null;
   recipe?: unknown;
@@ -87,7 +88,7 @@ export class Registry {
           recipe: toJson(input.recipe),
           metrics: toJson(input.metrics),
           calibrationSha256: input.calibrationSha256 ?? null,
-          inspect: JSON.stringify(input.inspect),
+          inspect: input.inspect ? JSON.stringify(input.inspect) : null,
           summary: summaryLine(input.inspect, input.sizeBytes),
         });
       return { model: this.findBySha256(input.sha256)!, created: true };

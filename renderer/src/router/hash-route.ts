@@ -1,5 +1,5 @@
-/** Pages the hash router knows. `model` is the detail page of one model. */
-export type PageName = 'fleet' | 'models' | 'model' | 'profiling' | 'optimize' | 'rollouts' | 'jobs';
+/** Pages the hash router knows. `model` is the detail page of one model, `device` of one device (`#/devices/<id>`). */
+export type PageName = 'fleet' | 'models' | 'model' | 'device' | 'profiling' | 'optimize' | 'rollouts' | 'jobs';
 
 export interface Route {
   page: PageName;
@@ -18,6 +18,9 @@ export function parseHash(hash: string): Route {
   const query = new URLSearchParams(search);
   const first = segments[0] as PageName | undefined;
   if (first === 'models' && segments.length > 1) return { page: 'model', params: segments.slice(1), query };
+  if ((first as string | undefined) === 'devices') {
+    return segments.length > 1 ? { page: 'device', params: segments.slice(1), query } : { page: 'fleet', params: [], query };
+  }
   if (first && pages.includes(first)) return { page: first, params: segments.slice(1), query };
   return { page: 'fleet', params: [], query };
 }
@@ -29,6 +32,11 @@ export function href(page: Exclude<PageName, 'model'>, params: string[] = [], qu
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, v);
   const qs = q.toString();
   return `#/${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** The page of one device: deviceHref('dev-1') → '#/devices/dev-1'. */
+export function deviceHref(id: string): string {
+  return `#/devices/${encodeURIComponent(id)}`;
 }
 
 export function navigate(hash: string): void {

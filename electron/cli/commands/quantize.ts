@@ -1,0 +1,87 @@
+import type { OptimizeRecipe } from '../../core/api/types.js';
+import { openCore } from '../context.js';
+import { optimizeToFile } from '../optimize-flow.js';
+import { UsageError } from '../output.js';
+import type { Command, ParsedArgs } from './command.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+function number(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${String(v)}"`);
+  return n;
+}
+
+/** Options shared by quantize, convert and tune: safety thresholds and evaluation data. */
+export const safetyOptions = {
+  'eval-inputs': { type: 'string' },
+  'eval-labels': { type: 'string' },
+  'min-agreement': { type: 'string' },
+  'min-sqnr': { type: 'string' },
+  strict: { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+  home: { type: 'string' },
+} as const;
+
+export function safetyRecipe(values: ParsedArgs['values']): Partial<OptimizeRecipe> {
+  const minAgreement = number(values['min-agreement'], 'min-agreement');
+  return {
+    evalInputsNpy: str(values['eval-inputs']),
+    evalLabelsNpy: str(values['eval-labels']),
+    minAgreement: minAgreement === undefined ? undefined : minAgreement > 1 ? minAgreement / 100 : minAgreement,
+    minSqnrDb: number(values['min-sqnr'], 'min-sqnr'),
+  };
+}
+
+export async function runRecipe(args: ParsedArgs, recipe: OptimizeRecipe, verb: string): Promise<void> {
+  const { values, positionals } = args;
+  if (positionals.length !== 1) throw new UsageError(`${verb} takes one MODEL file`);
+  const output = str(values.output);
+  if (!output) throw new UsageError(`${verb} needs -o OUT, the file to write`);
+  const core = openCore(str(values.home));
+  try {
+    await optimizeToFile(core, { model: positionals[0], output, recipe, strict: Boolean(values.strict), json: Boolean(values.json) });
+  } finally {
+    await core.close();
+  }
+}
+
+export const quantizeCommand: Command = {
+  name: 'quantize',
+  usage:
+    'quantize MODEL -o OUT --mode static|dynamic [--calibration NPY] [--method minmax|percentile|entropy] [--per-tensor] [--activation uint8|int8] [--exclude A,B] [--eval-inputs NPY --eval-labels NPY] [--min-agreement P] [--min-sqnr DB] [--strict] [--json]',
+  summary: 'INT8 quantization (static QDQ with calibration, or dynamic); the result is checked against its parent',
+  options: {
+    ...safetyOptions,
+    mode: { type: 'string' },
+    calibration: { type: 'string' },
+    method: { type: 'string' },
+    'per-tensor': { type: 'boolean' },
+    activation: { type: 'string' },
+    exclude: { type: 'string' },
+  },
+  async run(args) {
+    const { values } = args;
+    const mode = str(values.mode);
+    if (mode !== 'static' && mode !== 'dynamic') throw new UsageError('--mode must be static or dynamic');
+    const method = str(values.method);
+    if (method !== undefined && !['minmax', 'percentile', 'entropy'].includes(method)) {
+      throw new UsageError('--method must be minmax, percentile or entropy');
+    }
+    const activation = str(values.activation);
+    if (activation !== undefined && activation !== 'uint8' && activation !== 'int8') throw new UsageError('--activation must be uint8 or int8');
+    if (mode === 'static' && !values.calibration) throw new UsageError('static quantization needs --calibration NPY');
+    const recipe: OptimizeRecipe = {
+      mode,
+      method: method as OptimizeRecipe['method'],
+      perChannel: !values['per-tensor'],
+      activationType: activation as OptimizeRecipe['activationType'],
+      exclude: str(values.exclude)?.split(',').map((s) => s.trim()).filter(Boolean),
+      calibrationNpy: str(values.calibration),
+      ...safetyRecipe(values),
+    };
+    await runRecipe(args, recipe, 'quantize');
+  },
+};

@@ -1,0 +1,20 @@
+import { UsageError } from '../output.js';
+import type { Command } from './command.js';
+import { runRecipe, safetyOptions, safetyRecipe } from './quantize.js';
+
+export const tuneCommand: Command = {
+  name: 'tune',
+  usage: 'tune MODEL -o OUT --calibration NPY --eval-inputs NPY --eval-labels NPY [--max-drop 0.005] [--strict] [--json]',
+  summary: 'Accuracy-driven mixed precision: INT8, keeping the most sensitive layers float until top-1 drop ≤ budget',
+  options: { ...safetyOptions, calibration: { type: 'string' }, 'max-drop': { type: 'string' } },
+  async run(args) {
+    const { values } = args;
+    const calibration = typeof values.calibration === 'string' ? values.calibration : undefined;
+    if (!calibration || !values['eval-inputs'] || !values['eval-labels']) {
+      throw new UsageError('tune needs --calibration, --eval-inputs and --eval-labels');
+    }
+    const maxDrop = values['max-drop'] === undefined ? 0.005 : Number(values['max-drop']);
+    if (!Number.isFinite(maxDrop) || maxDrop < 0 || maxDrop >= 1) throw new UsageError('--max-drop is a fraction, e.g. 0.005 for half a point');
+    await runRecipe(args, { mode: 'tune', calibrationNpy: calibration, maxDrop, ...safetyRecipe(values) }, 'tune');
+  },
+};

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import type { Job, ModelSummary, OptimizeRecipe, VariantMetrics } from '../core/api/types.js';
+import type { Core } from '../core/core.js';
+import { artifactPath } from '../core/registry/artifact-store.js';
+import { copyFileAtomic } from '../core/util/atomic-write.js';
+import { printJson } from './output.js';
+import { callWithProgress } from './run-job.js';
+
+/** Absolute paths in the recipe: it is stored as the variant's lineage and must mean the same later. */
+function absolute(recipe: OptimizeRecipe): OptimizeRecipe {
+  const abs = (p?: string) => (p === undefined ? undefined : resolve(p));
+  return { ...recipe, calibrationNpy: abs(recipe.calibrationNpy), evalInputsNpy: abs(recipe.evalInputsNpy), evalLabelsNpy: abs(recipe.evalLabelsNpy) };
+}
+
+function pct(v: number | null, digits = 2): string {
+  return v === null ? '—' : `${(v * 100).toFixed(digits)}%`;
+}
+
+export function formatMetrics(m: VariantMetrics, parentSize: number): string[] {
+  return [
+    `size        ${(m.sizeBytes / 2 ** 20).toFixed(2)} MiB (${(m.sizeBytes / parentSize).toFixed(3)}× of float)`,
+    `latency p50 ${m.latencyP50Ms === null ? '—' : `${m.latencyP50Ms.toFixed(3)} ms`}${m.latencyRatio === null ? '' : ` (${m.latencyRatio.toFixed(2)}× of float, batch 1)`}`,
+    `top-1       ${pct(m.top1)}${m.top5 === null ? '' : `   top-5 ${pct(m.top5)}`}`,
+    `agreement   ${pct(m.agreement)}   SQNR ${m.sqnrDb === null ? '—' : `${m.sqnrDb.toFixed(1)} dB`}`,
+    ...(m.integerCoverage === null ? [] : [`int8 kernels ${pct(m.integerCoverage, 0)} of Conv/Gemm/MatMul nodes`]),
+    ...(m.floatNodes && m.floatNodes.length > 0 ? [`kept float  ${m.floatNodes.length} nodes (see --json for reasons)`] : []),
+  ];
+}
+
+/**
+ * Imports the parent (idempotent), derives the variant through the registry so its lineage is kept,
+ * and writes a copy to `output`. Safety-net flags become warning lines (errors with --strict).
+ */
+export async function optimizeToFile(
+  core: Core,
+  opts: { model: string; output: string; recipe: OptimizeRecipe; strict: boolean; json: boolean },
+): Promise<void> {
+  const imported = await callWithProgress<Job>(core, 'models.import', { path: opts.model }, opts.json);
+  const { modelId } = imported.result as { modelId: string };
+  const parent = core.registry.getModel(modelId)!;
+  const job = await callWithProgress<Job>(core, 'optimize.run', { modelId, recipe: absolute(opts.recipe), strict: opts.strict }, opts.json);
+  const { variantId, metrics } = job.result as { variantId: string; metrics: VariantMetrics };
+  const variant = core.registry.getModel(variantId) as ModelSummary;
+  await copyFileAtomic(artifactPath(core.home, variant.sha256), resolve(opts.output));
+  if (opts.json) {
+    printJson({ output: resolve(opts.output), variant, parent: { id: parent.id, sizeBytes: parent.sizeBytes }, metrics });
+  } else {
+    process.stdout.write(`Wrote ${opts.output}: ${variant.name} v${variant.version} (${variant.id}), derived from ${parent.id}\n`);
+    process.stdout.write(formatMetrics(metrics, parent.sizeBytes).map((l) => `  ${l}`).join('\n') + '\n');
+  }
+  for (const flag of metrics.flags) process.stderr.write(`edgefleet: ${flag.level}: ${flag.message}\n`);
+}

@@ -1,0 +1,15 @@
+import { createHash, X509Certificate } from 'node:crypto';
+
+/** SHA-256 of a certificate's DER bytes, lowercase hex: the value a console pins at pairing. */
+export function certFingerprint(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+export function pemFingerprint(pem: string): string {
+  return certFingerprint(new X509Certificate(pem).raw);
+}
+
+/** Accepts "AB:CD:…" (OpenSSL style) or plain hex, so people can paste either. */
+export function normalizeFingerprint(value: string): string {
+  return value.replace(/:/g, '').toLowerCase();
+}

@@ -1,0 +1,61 @@
+// The signed description of a model artifact. The console signs it with its ed25519 key; a device
+// accepts an artifact only when the signature verifies with the key pinned at pairing and the bytes
+// hash to the manifest's sha256.
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from './canonical-json.js';
+
+export const manifestSchema = z.object({
+  name: z.string().min(1).max(200),
+  version: z.string().min(1).max(100),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256'),
+  size: z.number().int().nonnegative().max(2 ** 40),
+  created: z.iso.datetime({ offset: true }),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export const signedManifestSchema = z.object({
+  manifest: manifestSchema,
+  /** base64 ed25519 signature over canonicalJson(manifest); empty means unsigned, which devices refuse. */
+  signature: z.string().max(200),
+});
+export type SignedManifest = z.infer<typeof signedManifestSchema>;
+
+export type KeyInput = KeyObject | string;
+
+function privateKeyOf(key: KeyInput): KeyObject {
+  return typeof key === 'string' ? createPrivateKey(key) : key;
+}
+
+function publicKeyOf(key: KeyInput): KeyObject {
+  return typeof key === 'string' ? createPublicKey(key) : key;
+}
+
+export function manifestBytes(manifest: Manifest): Buffer {
+  return Buffer.from(canonicalJson(manifestSchema.parse(manifest)), 'utf8');
+}
+
+/** Signs a manifest with an ed25519 private key (KeyObject or PEM); returns the base64 signature. */
+export function signManifest(privateKey: KeyInput, manifest: Manifest): string {
+  const key = privateKeyOf(privateKey);
+  if (key.asymmetricKeyType !== 'ed25519') throw new TypeError('Manifests are signed with an ed25519 key.');
+  return sign(null, manifestBytes(manifest), key).toString('base64');
+}
+
+/** True when `sig` is a valid ed25519 signature of the manifest; false for any malformed input. */
+export function verifyManifest(publicKey: KeyInput, manifest: Manifest, sig: string): boolean {
+  try {
+    const key = publicKeyOf(publicKey);
+    if (key.asymmetricKeyType !== 'ed25519') return false;
+    const parsed = manifestSchema.safeParse(manifest);
+    if (!parsed.success) return false;
+    return verify(null, manifestBytes(parsed.data), key, Buffer.from(sig, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/** The manifest of an artifact's bytes; sign it with signManifest. */
+export function describeArtifact(bytes: Uint8Array, name: string, version: string, created = new Date()): Manifest {
+  return { name, version, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.byteLength, created: created.toISOString() };
+}

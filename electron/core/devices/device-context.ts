@@ -1,0 +1,47 @@
+// What the device handlers, discovery, the telemetry feed and the demo fleet share in the main thread.
+import os from 'node:os';
+import { AppError } from '../api/errors.js';
+import type { EventBus } from '../api/event-bus.js';
+import { AgentClient } from '../device-protocol/agent-client.js';
+import { DeviceStore, type DeviceCredentials } from '../registry/device-store.js';
+import type { Registry } from '../registry/registry.js';
+import { parseAddress } from './address.js';
+import { ChangedEmitter } from './changed-emitter.js';
+import { loadOrCreateConsoleKey, type ConsoleKey } from './console-key.js';
+
+export class DeviceContext {
+  readonly store: DeviceStore;
+  readonly changed: ChangedEmitter;
+  private keyPromise: Promise<ConsoleKey> | null = null;
+
+  constructor(
+    readonly home: string,
+    readonly registry: Registry,
+    readonly bus: EventBus,
+  ) {
+    this.store = new DeviceStore(registry.db);
+    this.changed = new ChangedEmitter(bus);
+  }
+
+  consoleKey(): Promise<ConsoleKey> {
+    this.keyPromise ??= loadOrCreateConsoleKey(this.home);
+    return this.keyPromise;
+  }
+
+  consoleName(): string {
+    return `EdgeFleet console on ${os.hostname()}`;
+  }
+
+  credentials(id: string): DeviceCredentials {
+    const device = this.store.get(id);
+    if (!device) throw new AppError('DEVICE_NOT_FOUND', 'Device not found', `No device with id ${id} is in the inventory. List them with \`edgefleet devices\`.`);
+    const creds = this.store.credentials(id);
+    if (!creds) throw new AppError('DEVICE_NOT_PAIRED', 'Device not paired', `${device.name} (${device.address}) is not paired yet: pair it with the code shown on the device.`);
+    return creds;
+  }
+
+  client(id: string, timeoutMs = 30_000): AgentClient {
+    const c = this.credentials(id);
+    return new AgentClient({ ...parseAddress(c.address), fingerprint: c.fingerprint, token: c.token, timeoutMs });
+  }
+}

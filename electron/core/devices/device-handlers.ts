@@ -1,0 +1,129 @@
+// The devices.* and demo.* channels: inventory, pairing, deployment and profiling on devices.
+import { AppError } from '../api/errors.js';
+import type { Handlers } from '../api/dispatch.js';
+import type { DeviceDetail, DeviceSummary, ProfileResult } from '../api/types.js';
+import type { JobManager } from '../jobs/job-manager.js';
+import type { DeviceContext } from './device-context.js';
+import { deviceError, isUnreachable } from './device-errors.js';
+import type { DemoFleet } from './demo-fleet.js';
+import { startDeploy } from './deploy-job.js';
+import { addDevice, pairDevice } from './pair-device.js';
+import { slotsOf, statusPatch } from './status-fields.js';
+
+type DeviceChannels =
+  | 'devices.list'
+  | 'devices.get'
+  | 'devices.add'
+  | 'devices.pair'
+  | 'devices.update'
+  | 'devices.remove'
+  | 'devices.deploy'
+  | 'devices.confirm'
+  | 'devices.rollback'
+  | 'devices.profile'
+  | 'demo.start'
+  | 'demo.stop';
+
+export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; demo: DemoFleet }): Pick<Handlers, DeviceChannels> {
+  const { ctx, jobs } = deps;
+  const { store, registry } = ctx;
+
+  const known = (id: string): DeviceSummary => {
+    const d = store.get(id);
+    if (!d) throw new AppError('DEVICE_NOT_FOUND', 'Device not found', `No device with id ${id} is in the inventory.`);
+    return d;
+  };
+
+  /** Runs one call on a paired device and records what it reports (or that it is unreachable). */
+  const onDevice = async <T>(id: string, call: (c: ReturnType<DeviceContext['client']>) => Promise<T>, timeoutMs?: number): Promise<T> => {
+    const client = ctx.client(id, timeoutMs);
+    try {
+      return await call(client);
+    } catch (err) {
+      if (isUnreachable(err)) {
+        store.upsert(id, { state: 'offline' });
+        ctx.changed.now(id);
+      }
+      throw deviceError(err, `${client.host}:${client.port}`);
+    }
+  };
+
+  const slotChange = async (id: string, op: 'confirm' | 'rollback'): Promise<DeviceSummary> => {
+    const status = await onDevice(id, (c) => (op === 'confirm' ? c.confirm() : c.rollback()));
+    const device = store.upsert(id, statusPatch(status));
+    ctx.changed.now(id);
+    return device;
+  };
+
+  return {
+    'devices.list': () => store.list(),
+    'devices.get': async ({ id }): Promise<DeviceDetail> => {
+      let device = known(id);
+      let slots: DeviceDetail['slots'] = [];
+      if (device.paired) {
+        const status = await onDevice(id, (c) => c.status(), 5000).catch(() => null);
+        if (status) {
+          slots = slotsOf(status);
+          device = store.upsert(id, statusPatch(status));
+        }
+      }
+      return { ...device, slots, history: store.history(id), profiles: store.profiles(id) };
+    },
+    'devices.add': ({ address }) => addDevice(ctx, address),
+    'devices.pair': ({ address, code }) => pairDevice(ctx, address, code),
+    'devices.update': ({ id, name, tags, groups }) => {
+      known(id);
+      const device = store.upsert(id, { name, tags, groups });
+      ctx.changed.now(id);
+      return device;
+    },
+    'devices.remove': ({ id }) => {
+      const removed = store.remove(id);
+      if (removed) ctx.changed.now(id);
+      return { removed };
+    },
+    'devices.deploy': (input) => startDeploy(ctx, jobs, input),
+    'devices.confirm': ({ id }) => slotChange(id, 'confirm'),
+    'devices.rollback': ({ id }) => slotChange(id, 'rollback'),
+    'devices.profile': async ({ id, modelId, runs }) => {
+      const device = known(id);
+      const creds = ctx.credentials(id);
+      const status = await onDevice(id, (c) => c.status(), 10_000);
+      const active = status.active?.manifest ?? null;
+      if (!active) throw new AppError('NO_MODEL', 'No model deployed', `${device.name} runs no model yet: deploy one before profiling on it.`);
+      if (modelId) {
+        const wanted = registry.getModel(modelId);
+        if (!wanted) throw new AppError('MODEL_NOT_FOUND', 'Model not found', `No model with id ${modelId} is in the registry.`);
+        if (wanted.sha256 !== active.sha256) {
+          throw new AppError(
+            'MODEL_NOT_ACTIVE',
+            'That model is not active on the device',
+            `${device.name} runs ${active.name} ${active.version}; deploy ${wanted.name} v${wanted.version} to it first (edgefleet deploy ${wanted.id} --device ${id}).`,
+          );
+        }
+      }
+      return jobs.start(
+        'devices.profile',
+        { device: creds, runs },
+        {
+          title: `Profile ${active.name} ${active.version} on ${device.name} (${runs} runs)`,
+          onSuccess: (p: ProfileResult) => {
+            const owner = registry.findBySha256(p.modelSha256);
+            const stored: ProfileResult = {
+              ...p,
+              modelId: owner?.id ?? null,
+              modelName: owner ? `${owner.name} v${owner.version}` : p.modelName,
+              device: { id, name: device.name, arch: p.device.arch, platform: p.device.platform, cpu: p.device.cpu },
+            };
+            registry.saveProfile(stored);
+            ctx.bus.emit('profiles.changed', { id: stored.id, modelId: stored.modelId });
+            ctx.changed.now(id);
+            return { profileId: stored.id };
+          },
+        },
+      );
+    },
+    'demo.start': async ({ devices }) => ({ devices: await deps.demo.start(devices) }),
+    'demo.stop': async () => ({ stopped: await deps.demo.stop() }),
+  };
+}

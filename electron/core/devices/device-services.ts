@@ -1,0 +1,21 @@
+// The long-running device services of a console that stays up (Electron or browser mode): the
+// telemetry feed of paired devices and, unless turned off, mDNS discovery.
+import type { DeviceContext } from './device-context.js';
+import { Discovery } from './discovery.js';
+import { TelemetryFeed } from './telemetry-feed.js';
+
+export interface DeviceServices {
+  close(): Promise<void>;
+}
+
+export function startDeviceServices(ctx: DeviceContext, opts: { discovery?: boolean } = {}): DeviceServices {
+  const feed = new TelemetryFeed(ctx);
+  const discovery = opts.discovery === false ? null : new Discovery(ctx);
+  return {
+    async close() {
+      feed.close();
+      await discovery?.close();
+      ctx.changed.close();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// While the console runs (not the CLI): one event stream per paired device. Telemetry summaries go
+// into the inventory and its history with a judged health; a device that cannot be reached is
+// marked offline and retried with backoff.
+import type { DeviceStatus } from '../device-protocol/messages.js';
+import type { DeviceCredentials } from '../registry/device-store.js';
+import { backoffMs } from './backoff.js';
+import type { DeviceContext } from './device-context.js';
+import { openEventSocket } from './event-socket.js';
+import { judgeHealth, toDeviceTelemetry } from './health.js';
+import { statusPatch } from './status-fields.js';
+
+interface Feed {
+  key: string;
+  socket: { close(): void } | null;
+  retry: NodeJS.Timeout | null;
+  attempt: number;
+  lastEvent: DeviceStatus['lastEvent'];
+}
+
+export class TelemetryFeed {
+  private feeds = new Map<string, Feed>();
+  private closed = false;
+  private readonly off: () => void;
+  private readonly resync: NodeJS.Timeout;
+
+  constructor(private readonly ctx: DeviceContext) {
+    // Pairing, removal and address changes all announce themselves as devices.changed.
+    this.off = ctx.bus.on((name) => {
+      if (name === 'devices.changed') queueMicrotask(() => this.sync());
+    });
+    this.resync = setInterval(() => this.sync(), 10_000);
+    this.resync.unref();
+    this.sync();
+  }
+
+  /** Opens streams for paired devices that have none; closes those of removed or re-paired ones. */
+  sync(): void {
+    if (this.closed) return;
+    const wanted = new Map<string, DeviceCredentials>();
+    for (const d of this.ctx.store.list()) {
+      const c = d.paired ? this.ctx.store.credentials(d.id) : null;
+      if (c) wanted.set(d.id, c);
+    }
+    for (const [id, feed] of this.feeds) {
+      const c = wanted.get(id);
+      if (!c || keyOf(c) !== feed.key) this.drop(id);
+    }
+    for (const [id, c] of wanted) if (!this.feeds.has(id)) this.open(c, { key: keyOf(c), socket: null, retry: null, attempt: 0, lastEvent: null });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.off();
+    clearInterval(this.resync);
+    for (const id of [...this.feeds.keys()]) this.drop(id);
+  }
+
+  private drop(id: string): void {
+    const feed = this.feeds.get(id);
+    if (!feed) return;
+    this.feeds.delete(id);
+    if (feed.retry) clearTimeout(feed.retry);
+    feed.socket?.close();
+  }
+
+  private open(c: DeviceCredentials, feed: Feed): void {
+    this.feeds.set(c.id, feed);
+    const { store, changed } = this.ctx;
+    const current = () => this.feeds.get(c.id) === feed;
+    feed.socket = openEventSocket(c, {
+      onOpen: () => {
+        feed.attempt = 0;
+      },
+      onEvent: (e) => {
+        if (!current() || !store.get(c.id)) return;
+        if (e.type === 'status') {
+          feed.lastEvent = e.payload.lastEvent;
+          const prev = store.get(c.id)!.telemetry;
+          const health = prev ? judgeHealth(null, prev, feed.lastEvent) : undefined;
+          store.upsert(c.id, { ...statusPatch(e.payload), ...(health ? { health } : {}) });
+        } else {
+          const t = toDeviceTelemetry(e.payload);
+          const prev = store.get(c.id)!.telemetry;
+          const health = judgeHealth(prev, t, feed.lastEvent);
+          const state = e.payload.state === 'trial' ? 'trial' : 'online';
+          store.addTelemetry(c.id, t, { health, state });
+        }
+        changed.mark(c.id);
+      },
+      onClose: () => {
+        feed.socket = null;
+        if (!current() || this.closed) return;
+        const device = store.get(c.id);
+        if (device && device.state !== 'offline') {
+          store.upsert(c.id, { state: 'offline' });
+          changed.mark(c.id);
+        }
+        feed.retry = setTimeout(() => {
+          feed.retry = null;
+          if (current() && !this.closed) this.open(c, feed);
+        }, backoffMs(feed.attempt++));
+        feed.retry.unref();
+      },
+    });
+  }
+}
+
+function keyOf(c: DeviceCredentials): string {
+  return `${c.address}|${c.fingerprint}|${c.token}`;
+}

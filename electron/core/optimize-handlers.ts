@@ -1,0 +1,98 @@
+// The optimize.* channels: derived variants with lineage, their comparison, and the data to make them.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AppError } from './api/errors.js';
+import type { EventBus } from './api/event-bus.js';
+import type { Handlers } from './api/dispatch.js';
+import type { ModelSummary, OptimizeRecipe, VariantMetrics, VariantRow } from './api/types.js';
+import type { JobManager } from './jobs/job-manager.js';
+import { artifactPath } from './registry/artifact-store.js';
+import type { Registry } from './registry/registry.js';
+import { cpuInfo } from './util/cpu-info.js';
+
+type OptimizeChannels = 'optimize.run' | 'optimize.variants' | 'optimize.defaults' | 'optimize.sensitivity';
+
+export function optimizeHandlers(deps: {
+  home: string;
+  registry: Registry;
+  jobs: JobManager;
+  bus: EventBus;
+}): Pick<Handlers, OptimizeChannels> {
+  const { home, registry, jobs, bus } = deps;
+  const get = (id: string): ModelSummary => {
+    const m = registry.getModel(id);
+    if (!m) throw new AppError('MODEL_NOT_FOUND', 'Model not found', `No model with id ${id} is in the registry.`);
+    return m;
+  };
+  const root = (id: string): ModelSummary => {
+    let m = get(id);
+    while (m.parentId) m = get(m.parentId);
+    return m;
+  };
+  const row = (m: ModelSummary): VariantRow => {
+    const recipe = (m.recipe as OptimizeRecipe | null) ?? null;
+    return {
+      modelId: m.id,
+      name: m.name,
+      version: m.version,
+      mode: recipe?.mode ?? 'float',
+      recipe,
+      metrics: (m.metrics as VariantMetrics | null) ?? null,
+      createdAt: m.createdAt,
+    };
+  };
+  return {
+    'optimize.run': ({ modelId, recipe, strict }) => {
+      const parent = get(modelId);
+      if (parent.parentId) {
+        throw new AppError(
+          'NOT_A_FLOAT_MODEL',
+          'Optimize the float model',
+          `${parent.name} v${parent.version} is itself a derived variant; optimize its float parent (${root(modelId).id}) instead.`,
+        );
+      }
+      return jobs.start(
+        'optimize.run',
+        { parentPath: artifactPath(home, parent.sha256), recipe, strict },
+        {
+          title: `Optimize ${parent.name} v${parent.version}: ${recipe.mode}`,
+          onSuccess: (r) => {
+            const { model } = registry.addModel({
+              name: `${parent.name}-${recipe.mode}`,
+              sha256: r.artifact.sha256,
+              sizeBytes: r.artifact.sizeBytes,
+              sourceFile: null,
+              inspect: r.inspect,
+              parentId: parent.id,
+              recipe,
+              metrics: r.metrics,
+              calibrationSha256: r.calibrationSha256,
+            });
+            if (r.parentMetrics) registry.updateMetrics(parent.id, r.parentMetrics);
+            bus.emit('models.changed', { id: model.id });
+            return { variantId: model.id, metrics: r.metrics, flags: r.metrics.flags };
+          },
+        },
+      );
+    },
+    'optimize.variants': ({ modelId }) => {
+      const parent = root(modelId);
+      const variants = registry.listModels().filter((m) => m.parentId === parent.id);
+      return { parent: row(parent), variants: variants.map(row), cpu: cpuInfo() };
+    },
+    'optimize.defaults': ({ modelId }) => {
+      // Data sets that sit beside the model's source file (the bundled sample ships its own).
+      const source = root(modelId).sourceFile;
+      const pick = (name: string) => (source && existsSync(join(dirname(source), name)) ? join(dirname(source), name) : null);
+      return { calibrationNpy: pick('calibration.npy'), evalInputsNpy: pick('eval_inputs.npy'), evalLabelsNpy: pick('eval_labels.npy') };
+    },
+    'optimize.sensitivity': ({ modelId, calibrationNpy }) => {
+      const m = get(modelId);
+      return jobs.start(
+        'optimize.sensitivity',
+        { parentPath: artifactPath(home, m.sha256), calibrationNpy },
+        { title: `Layer sensitivity of ${m.name} v${m.version}` },
+      );
+    },
+  };
+}

@@ -1,0 +1,190 @@
+// The device inventory in <home>/registry.db: one row per device and a bounded telemetry history.
+// The bearer token a device gave at pairing is a long-lived credential: it lives in this database,
+// inside the home folder, and never leaves the core (summaries carry `paired`, not the token).
+import type Database from 'better-sqlite3';
+import type { DeviceState, DeviceSummary, DeviceTelemetry, ProfileSummary } from '../api/types.js';
+
+export interface DevicePatch {
+  name?: string;
+  transport?: DeviceSummary['transport'];
+  address?: string;
+  fingerprint?: string | null;
+  token?: string | null;
+  arch?: string | null;
+  agentVersion?: string | null;
+  state?: DeviceState;
+  activeModel?: DeviceSummary['activeModel'];
+  slotState?: DeviceSummary['slotState'];
+  health?: DeviceSummary['health'];
+  lastSeen?: string | null;
+  tags?: string[];
+  groups?: string[];
+  telemetry?: DeviceTelemetry | null;
+}
+
+export interface DeviceCredentials {
+  id: string;
+  name: string;
+  address: string;
+  fingerprint: string;
+  token: string;
+}
+
+interface DeviceRow {
+  id: string;
+  name: string;
+  transport: DeviceSummary['transport'];
+  address: string;
+  fingerprint: string | null;
+  token: string | null;
+  arch: string | null;
+  agent_version: string | null;
+  state: DeviceState;
+  model_name: string | null;
+  model_version: string | null;
+  model_sha256: string | null;
+  slot_state: DeviceSummary['slotState'];
+  health: DeviceSummary['health'];
+  last_seen: string | null;
+  tags: string;
+  groups_json: string;
+  telemetry: string | null;
+}
+
+/** Telemetry summaries kept per device; older ones are dropped as new ones arrive. */
+export const defaultHistoryLimit = 500;
+
+export class DeviceStore {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly historyLimit = defaultHistoryLimit,
+  ) {}
+
+  list(): DeviceSummary[] {
+    const rows = this.db.prepare('SELECT * FROM devices ORDER BY name COLLATE NOCASE, id').all() as DeviceRow[];
+    return rows.map(toSummary);
+  }
+
+  get(id: string): DeviceSummary | null {
+    const row = this.row(id);
+    return row ? toSummary(row) : null;
+  }
+
+  findByAddress(address: string): DeviceSummary | null {
+    const row = this.db.prepare('SELECT * FROM devices WHERE address = ? ORDER BY rowid LIMIT 1').get(address) as DeviceRow | undefined;
+    return row ? toSummary(row) : null;
+  }
+
+  /** What a client needs to reach a paired device; null when the device is unknown or not paired. */
+  credentials(id: string): DeviceCredentials | null {
+    const row = this.row(id);
+    if (!row || !row.token || !row.fingerprint) return null;
+    return { id: row.id, name: row.name, address: row.address, fingerprint: row.fingerprint, token: row.token };
+  }
+
+  /** Inserts the device or changes only the fields given, in one transaction. */
+  upsert(id: string, patch: DevicePatch & { name: string; address: string }): DeviceSummary;
+  upsert(id: string, patch: DevicePatch): DeviceSummary;
+  upsert(id: string, patch: DevicePatch): DeviceSummary {
+    return this.db.transaction(() => {
+      const existing = this.row(id);
+      if (!existing) {
+        if (patch.name === undefined || patch.address === undefined) throw new Error(`device ${id} is new: name and address are required`);
+        this.db
+          .prepare(`INSERT INTO devices (id, name, address, state, created_at) VALUES (?, ?, ?, ?, ?)`)
+          .run(id, patch.name, patch.address, patch.state ?? 'discovered', new Date().toISOString());
+      }
+      const columns = toColumns(patch);
+      const names = Object.keys(columns);
+      if (names.length > 0) {
+        this.db.prepare(`UPDATE devices SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`).run({ ...columns, id });
+      }
+      return toSummary(this.row(id)!);
+    })();
+  }
+
+  remove(id: string): boolean {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM device_telemetry WHERE device_id = ?').run(id);
+      return this.db.prepare('DELETE FROM devices WHERE id = ?').run(id).changes > 0;
+    })();
+  }
+
+  /** Stores a telemetry summary as the device's latest and in its history, keeping the last N. */
+  addTelemetry(id: string, t: DeviceTelemetry, patch: DevicePatch = {}): DeviceSummary | null {
+    return this.db.transaction(() => {
+      if (!this.row(id)) return null;
+      this.db.prepare('INSERT INTO device_telemetry (device_id, at, summary) VALUES (?, ?, ?)').run(id, t.at, JSON.stringify(t));
+      this.db
+        .prepare(
+          `DELETE FROM device_telemetry WHERE device_id = ? AND rowid NOT IN
+             (SELECT rowid FROM device_telemetry WHERE device_id = ? ORDER BY rowid DESC LIMIT ?)`,
+        )
+        .run(id, id, this.historyLimit);
+      return this.upsert(id, { ...patch, telemetry: t, lastSeen: t.at });
+    })();
+  }
+
+  /** Oldest first, the last `limit` summaries. */
+  history(id: string, limit = this.historyLimit): DeviceTelemetry[] {
+    const rows = this.db
+      .prepare('SELECT summary FROM device_telemetry WHERE device_id = ? ORDER BY rowid DESC LIMIT ?')
+      .all(id, limit) as { summary: string }[];
+    return rows.reverse().map((r) => JSON.parse(r.summary) as DeviceTelemetry);
+  }
+
+  /** Profiles measured on this device (stored by the registry with device.id), newest first. */
+  profiles(id: string): ProfileSummary[] {
+    const rows = this.db.prepare('SELECT summary FROM profiles WHERE device_id = ? ORDER BY created_at DESC, rowid DESC').all(id) as { summary: string }[];
+    return rows.map((r) => JSON.parse(r.summary) as ProfileSummary);
+  }
+
+  private row(id: string): DeviceRow | undefined {
+    return this.db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+  }
+}
+
+function toColumns(p: DevicePatch): Record<string, string | null> {
+  const c: Record<string, string | null> = {};
+  if (p.name !== undefined) c.name = p.name;
+  if (p.transport !== undefined) c.transport = p.transport;
+  if (p.address !== undefined) c.address = p.address;
+  if (p.fingerprint !== undefined) c.fingerprint = p.fingerprint;
+  if (p.token !== undefined) c.token = p.token;
+  if (p.arch !== undefined) c.arch = p.arch;
+  if (p.agentVersion !== undefined) c.agent_version = p.agentVersion;
+  if (p.state !== undefined) c.state = p.state;
+  if (p.activeModel !== undefined) {
+    c.model_name = p.activeModel?.name ?? null;
+    c.model_version = p.activeModel?.version ?? null;
+    c.model_sha256 = p.activeModel?.sha256 ?? null;
+  }
+  if (p.slotState !== undefined) c.slot_state = p.slotState;
+  if (p.health !== undefined) c.health = p.health;
+  if (p.lastSeen !== undefined) c.last_seen = p.lastSeen;
+  if (p.tags !== undefined) c.tags = JSON.stringify(p.tags);
+  if (p.groups !== undefined) c.groups_json = JSON.stringify(p.groups);
+  if (p.telemetry !== undefined) c.telemetry = p.telemetry ? JSON.stringify(p.telemetry) : null;
+  return c;
+}
+
+function toSummary(r: DeviceRow): DeviceSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    transport: r.transport,
+    address: r.address,
+    state: r.state,
+    paired: r.token !== null,
+    fingerprint: r.fingerprint,
+    arch: r.arch,
+    agentVersion: r.agent_version,
+    activeModel: r.model_name ? { name: r.model_name, version: r.model_version ?? '', sha256: r.model_sha256 } : null,
+    slotState: r.slot_state,
+    health: r.health,
+    lastSeen: r.last_seen,
+    tags: JSON.parse(r.tags) as string[],
+    groups: JSON.parse(r.groups_json) as string[],
+    telemetry: r.telemetry ? (JSON.parse(r.telemetry) as DeviceTelemetry) : null,
+  };
+}

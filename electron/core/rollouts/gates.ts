@@ -1,0 +1,197 @@
+// Health gates: each turns the stage's observations into pass, fail, or "too few devices to judge".
+import { AppError } from '../api/errors.js';
+import { mean } from '../util/stats.js';
+
+export type GateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift';
+
+export interface GateDefinition {
+  kind: GateKind;
+  /** The largest value that passes. */
+  max: number;
+  /** Devices with data for this gate before it is judged. */
+  minDevices: number;
+}
+
+/** What the engine gathered about one device since the rollout reached it. */
+export interface DeviceObservation {
+  deviceId: string;
+  /** Outcome of deploy + trial activation; undefined while unknown. */
+  deploy?: 'ok' | 'failed';
+  requests?: number;
+  errors?: number;
+  p95Ms?: number | null;
+  /** The same device's p95 before the rollout. */
+  baselineP95Ms?: number | null;
+  /** Crashes and restarts of the runtime since the deploy. */
+  restarts?: number;
+  confidenceMean?: number | null;
+  /** The same device's mean confidence under the previous model. */
+  baselineConfidenceMean?: number | null;
+}
+
+export type GateStatus = 'pass' | 'fail' | 'insufficient';
+
+export interface GateResult {
+  kind: GateKind;
+  status: GateStatus;
+  /** null when no device had data. */
+  value: number | null;
+  threshold: number;
+  devices: number;
+  minDevices: number;
+  explanation: string;
+}
+
+export interface GateInfo {
+  title: string;
+  /** One line for the UI. */
+  description: string;
+  unit: 'ratio' | 'count' | 'fraction';
+  defaults: { max: number; minDevices: number };
+}
+
+export const gateInfo: Record<GateKind, GateInfo> = {
+  'deploy-failure-rate': {
+    title: 'Deploy failures',
+    description: 'Share of devices whose upload or trial activation failed.',
+    unit: 'fraction',
+    defaults: { max: 0.1, minDevices: 1 },
+  },
+  'inference-error-rate': {
+    title: 'Inference errors',
+    description: 'Failed requests over all requests served by the new model.',
+    unit: 'fraction',
+    defaults: { max: 0.02, minDevices: 3 },
+  },
+  'p95-latency-ratio': {
+    title: 'p95 latency vs before',
+    description: "Mean p95 latency on the new model over the same devices' p95 before the rollout.",
+    unit: 'ratio',
+    defaults: { max: 1.25, minDevices: 3 },
+  },
+  restarts: {
+    title: 'Crashes and restarts',
+    description: 'Runtime crashes or restarts on the devices since they got the new model.',
+    unit: 'count',
+    defaults: { max: 0, minDevices: 1 },
+  },
+  'confidence-drift': {
+    title: 'Confidence drift',
+    description: "Change in mean top-1 confidence against the same devices under the previous model.",
+    unit: 'fraction',
+    defaults: { max: 0.05, minDevices: 3 },
+  },
+};
+
+export const gateKinds = Object.keys(gateInfo) as GateKind[];
+
+export function defaultGates(): GateDefinition[] {
+  return gateKinds.map((kind) => ({ kind, ...gateInfo[kind].defaults }));
+}
+
+interface Measured {
+  value: number | null;
+  devices: number;
+}
+
+function measure(kind: GateKind, obs: readonly DeviceObservation[]): Measured {
+  switch (kind) {
+    case 'deploy-failure-rate': {
+      const known = obs.filter((o) => o.deploy !== undefined);
+      const failed = known.filter((o) => o.deploy === 'failed').length;
+      return { value: known.length ? failed / known.length : null, devices: known.length };
+    }
+    case 'inference-error-rate': {
+      const serving = obs.filter((o) => (o.requests ?? 0) > 0);
+      const requests = serving.reduce((s, o) => s + (o.requests ?? 0), 0);
+      const errors = serving.reduce((s, o) => s + (o.errors ?? 0), 0);
+      return { value: requests ? errors / requests : null, devices: serving.length };
+    }
+    case 'p95-latency-ratio': {
+      const both = obs.filter((o) => isNum(o.p95Ms) && isNum(o.baselineP95Ms) && o.baselineP95Ms > 0);
+      if (both.length === 0) return { value: null, devices: 0 };
+      return { value: mean(both.map((o) => o.p95Ms!)) / mean(both.map((o) => o.baselineP95Ms!)), devices: both.length };
+    }
+    case 'restarts': {
+      const known = obs.filter((o) => isNum(o.restarts));
+      return { value: known.length ? known.reduce((s, o) => s + o.restarts!, 0) : null, devices: known.length };
+    }
+    case 'confidence-drift': {
+      const both = obs.filter((o) => isNum(o.confidenceMean) && isNum(o.baselineConfidenceMean));
+      if (both.length === 0) return { value: null, devices: 0 };
+      return { value: Math.abs(mean(both.map((o) => o.confidenceMean! - o.baselineConfidenceMean!))), devices: both.length };
+    }
+  }
+}
+
+function isNum(x: number | null | undefined): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+export function formatGateValue(kind: GateKind, value: number): string {
+  switch (gateInfo[kind].unit) {
+    case 'fraction':
+      return `${round(value * 100, 2)} %`;
+    case 'ratio':
+      return `${round(value, 3)}×`;
+    case 'count':
+      return String(value);
+  }
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export function evaluateGate(gate: GateDefinition, observations: readonly DeviceObservation[]): GateResult {
+  const { value, devices } = measure(gate.kind, observations);
+  const info = gateInfo[gate.kind];
+  const base = { kind: gate.kind, value, threshold: gate.max, devices, minDevices: gate.minDevices };
+  if (value === null || devices < gate.minDevices) {
+    return { ...base, status: 'insufficient', explanation: `${info.title}: ${devices} of the ${gate.minDevices} devices needed have data; not judged yet.` };
+  }
+  const shown = `${formatGateValue(gate.kind, value)} over ${devices} device${devices === 1 ? '' : 's'}`;
+  const limit = formatGateValue(gate.kind, gate.max);
+  return value <= gate.max
+    ? { ...base, status: 'pass', explanation: `${info.title}: ${shown}, within the limit of ${limit}.` }
+    : { ...base, status: 'fail', explanation: `${info.title}: ${shown}, above the limit of ${limit}.` };
+}
+
+export function evaluateGates(gates: readonly GateDefinition[], observations: readonly DeviceObservation[]): GateResult[] {
+  return gates.map((g) => evaluateGate(g, observations));
+}
+
+/** A stage passes unless a gate fails; gates without enough devices do not block it. */
+export function gatesPassed(results: readonly GateResult[]): boolean {
+  return results.every((r) => r.status !== 'fail');
+}
+
+function gateError(text: string, detail: string): AppError {
+  return new AppError('GATE_INVALID', 'Invalid health gate', `"${text}": ${detail}. Write KIND<=MAX[@MIN_DEVICES], e.g. p95-latency-ratio<=1.2@5 or inference-error-rate<=2%.`);
+}
+
+/** Parses `--gate KIND<=MAX[@MIN_DEVICES]`; MAX may end in % for the rate gates. */
+export function parseGate(text: string): GateDefinition {
+  const m = /^\s*([a-z0-9-]+)\s*<=\s*([0-9.]+)(%?)\s*(?:@\s*([0-9]+))?\s*$/.exec(text);
+  if (!m) throw gateError(text, 'the gate is not in the expected form');
+  const kind = m[1] as GateKind;
+  if (!gateInfo[kind]) throw gateError(text, `"${m[1]}" is not a gate; use one of ${gateKinds.join(', ')}`);
+  let max = Number(m[2]);
+  if (!Number.isFinite(max)) throw gateError(text, `"${m[2]}" is not a number`);
+  if (m[3] === '%') {
+    if (gateInfo[kind].unit !== 'fraction') throw gateError(text, `${kind} is not a rate; give it without %`);
+    max /= 100;
+  }
+  const minDevices = m[4] === undefined ? gateInfo[kind].defaults.minDevices : Number(m[4]);
+  return checkGate({ kind, max, minDevices });
+}
+
+export function checkGate(gate: GateDefinition): GateDefinition {
+  const text = `${gate.kind}<=${gate.max}@${gate.minDevices}`;
+  if (!gateInfo[gate.kind]) throw gateError(text, `"${gate.kind}" is not a gate`);
+  if (!Number.isFinite(gate.max) || gate.max < 0) throw gateError(text, 'the limit must be a number, at least 0');
+  if (gateInfo[gate.kind].unit === 'fraction' && gate.max > 1) throw gateError(text, 'a rate limit is at most 1 (100 %)');
+  if (!Number.isInteger(gate.minDevices) || gate.minDevices < 1) throw gateError(text, 'the minimum number of devices must be a whole number, at least 1');
+  return gate;
+}

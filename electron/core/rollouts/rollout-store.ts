@@ -1,0 +1,156 @@
+// Rollouts in the registry database: the spec, a snapshot of the state and the event log it came from.
+// An event and the snapshot it produces are written in one transaction, and the engine runs the
+// returned commands only after that commit, so a crash at any point loses no decision.
+import type Database from 'better-sqlite3';
+import { AppError } from '../api/errors.js';
+import type { RolloutCommand, RolloutEvent, RolloutSpec, RolloutState, RolloutStatus } from './rollout-types.js';
+import { checkControl, initialState, outstandingCommands, reduce, replay } from './state-machine.js';
+
+/** For the lead to append to registry/migrations.ts. */
+export const rolloutMigrationSql = `
+  CREATE TABLE IF NOT EXISTS rollouts (
+    id TEXT PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    state TEXT NOT NULL,
+    seq INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS rollouts_status ON rollouts (status);
+  CREATE TABLE IF NOT EXISTS rollout_events (
+    rollout_id TEXT NOT NULL REFERENCES rollouts (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, seq)
+  );
+`;
+
+export function rolloutMigration(db: Database.Database): void {
+  db.exec(rolloutMigrationSql);
+}
+
+export interface RolloutSummary {
+  id: string;
+  modelId: string;
+  status: RolloutStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredEvent {
+  seq: number;
+  at: string;
+  event: RolloutEvent;
+}
+
+export interface Applied {
+  state: RolloutState;
+  /** Run these after the call returns; they are already durable. */
+  commands: RolloutCommand[];
+  seq: number;
+  ignored: string | null;
+}
+
+interface RolloutRow {
+  id: string;
+  model_id: string;
+  status: RolloutStatus;
+  spec: string;
+  state: string;
+  seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const unfinished: RolloutStatus[] = ['running', 'paused', 'halted', 'rolling-back'];
+
+export class RolloutStore {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  create(spec: RolloutSpec): RolloutState {
+    const state = initialState(spec);
+    const at = this.now();
+    const info = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO rollouts (id, model_id, status, spec, state, seq, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
+      )
+      .run(spec.id, spec.modelId, state.status, JSON.stringify(spec), JSON.stringify(state), at, at);
+    if (info.changes === 0) throw new AppError('ROLLOUT_EXISTS', 'Rollout already exists', `A rollout with id ${spec.id} exists; pick another id.`);
+    return state;
+  }
+
+  get(id: string): RolloutState | null {
+    const row = this.row(id);
+    return row ? (JSON.parse(row.state) as RolloutState) : null;
+  }
+
+  list(status?: RolloutStatus): RolloutSummary[] {
+    const rows = (
+      status === undefined
+        ? this.db.prepare('SELECT * FROM rollouts ORDER BY created_at DESC, rowid DESC').all()
+        : this.db.prepare('SELECT * FROM rollouts WHERE status = ? ORDER BY created_at DESC, rowid DESC').all(status)
+    ) as RolloutRow[];
+    return rows.map((r) => ({ id: r.id, modelId: r.model_id, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at }));
+  }
+
+  /** Rollouts to pick up when the console starts. */
+  unfinished(): string[] {
+    return this.list()
+      .filter((r) => unfinished.includes(r.status))
+      .map((r) => r.id);
+  }
+
+  /**
+   * Records an event and the state it leads to. A person's action the state forbids (pausing a
+   * completed rollout) throws and is not recorded; a device report that changes nothing is kept
+   * in the log, as a fact, and returns `ignored`.
+   */
+  apply(id: string, event: RolloutEvent): Applied {
+    return this.db.transaction((): Applied => {
+      const row = this.row(id);
+      if (!row) throw new AppError('ROLLOUT_NOT_FOUND', 'Rollout not found', `There is no rollout with id ${id}.`);
+      const current = JSON.parse(row.state) as RolloutState;
+      const refused = checkControl(current, event);
+      if (refused) throw refused;
+      const stamped: RolloutEvent = { ...event, at: event.at ?? this.now() };
+      const { state, commands, ignored } = reduce(current, stamped);
+      const seq = row.seq + 1;
+      this.db.prepare('INSERT INTO rollout_events (rollout_id, seq, at, event) VALUES (?, ?, ?, ?)').run(id, seq, stamped.at, JSON.stringify(stamped));
+      this.db
+        .prepare('UPDATE rollouts SET status = ?, state = ?, seq = ?, updated_at = ? WHERE id = ?')
+        .run(state.status, JSON.stringify(state), seq, stamped.at, id);
+      return { state, commands, seq, ignored };
+    }).immediate();
+  }
+
+  events(id: string): StoredEvent[] {
+    const rows = this.db.prepare('SELECT seq, at, event FROM rollout_events WHERE rollout_id = ? ORDER BY seq').all(id) as { seq: number; at: string; event: string }[];
+    return rows.map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.event) as RolloutEvent }));
+  }
+
+  /**
+   * Rebuilds the state from the event log (the snapshot is a cache of it, rewritten if they
+   * differ) and lists the commands that were issued but never answered, to send again.
+   */
+  resume(id: string): { state: RolloutState; outstanding: RolloutCommand[] } {
+    return this.db.transaction(() => {
+      const row = this.row(id);
+      if (!row) throw new AppError('ROLLOUT_NOT_FOUND', 'Rollout not found', `There is no rollout with id ${id}.`);
+      const state = replay(JSON.parse(row.spec) as RolloutSpec, this.events(id).map((e) => e.event));
+      const text = JSON.stringify(state);
+      if (text !== row.state) this.db.prepare('UPDATE rollouts SET status = ?, state = ? WHERE id = ?').run(state.status, text, id);
+      return { state, outstanding: outstandingCommands(state) };
+    }).immediate();
+  }
+
+  private row(id: string): RolloutRow | undefined {
+    return this.db.prepare('SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined;
+  }
+}

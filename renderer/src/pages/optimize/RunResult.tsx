@@ -1,0 +1,57 @@
+import { Alert, AlertTitle, Box, Button } from '@mui/material';
+import type { VariantFlag, VariantMetrics, VariantRow } from '../../../../electron/core/api/types.js';
+import { formatBytes, formatMs } from '../../format/format.js';
+import { href } from '../../router/hash-route.js';
+import { FlagChips } from './FlagChips.js';
+import { dropText, ratio } from './metrics.js';
+
+export interface OptimizeRunResult {
+  variantId: string;
+  metrics: VariantMetrics;
+  flags: VariantFlag[];
+}
+
+export const isRunResult = (x: unknown): x is OptimizeRunResult =>
+  !!x && typeof x === 'object' && typeof (x as OptimizeRunResult).variantId === 'string' && !!(x as OptimizeRunResult).metrics;
+
+/** The variant a run just created, with its verdict: passed, or what the safety checks found. */
+export function RunResult({ result, row, parent }: { result: OptimizeRunResult; row: VariantRow | undefined; parent: VariantRow | undefined }) {
+  const m = result.metrics;
+  const flags = result.flags.length ? result.flags : m.flags;
+  const severity = flags.some((f) => f.level === 'error') ? 'error' : flags.length ? 'warning' : 'success';
+  const p = parent?.metrics ?? null;
+  const parts = [
+    `${formatBytes(m.sizeBytes)}${p?.sizeBytes ? ` (${ratio(m.sizeBytes / p.sizeBytes)} of float)` : ''}`,
+    m.latencyP50Ms === null ? 'latency not measured' : `p50 ${formatMs(m.latencyP50Ms)}${m.latencyRatio === null ? '' : ` (${ratio(m.latencyRatio)})`}`,
+    m.top1 === null ? 'top-1 not evaluated' : `top-1 ${dropText(p?.top1 !== null && p?.top1 !== undefined ? (p.top1 - m.top1) * 100 : null)} vs float`,
+  ];
+  const name = row ? `${row.name} v${row.version}` : 'the new variant';
+  return (
+    <Alert
+      severity={severity}
+      variant="outlined"
+      data-testid="optimize-result"
+      data-variant-id={result.variantId}
+      action={
+        <Box sx={{ display: 'flex', gap: 1, alignSelf: 'center' }}>
+          <Button size="small" color="inherit" href={href('models', [result.variantId])}>
+            Open
+          </Button>
+          <Button size="small" color="inherit" href={href('profiling', [], { model: result.variantId })}>
+            Profile
+          </Button>
+        </Box>
+      }
+    >
+      <AlertTitle sx={{ fontWeight: 600 }}>
+        {severity === 'success' ? `Created ${name}: all safety checks passed` : `Created ${name}, but check it before shipping`}
+      </AlertTitle>
+      <Box sx={{ fontVariantNumeric: 'tabular-nums' }}>{parts.join(' · ')}</Box>
+      {flags.length > 0 && (
+        <Box sx={{ mt: 1 }}>
+          <FlagChips flags={flags} />
+        </Box>
+      )}
+    </Alert>
+  );
+}

@@ -1,0 +1,72 @@
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+
+export interface AgentArgs {
+  dataDir: string;
+  host: string;
+  port: number;
+  name: string;
+  mdns: boolean;
+  newPairingCode: boolean;
+  servePort: number;
+  serveSocket: string | null;
+  telemetrySec: number;
+  historyLimit: number;
+}
+
+export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
+
+  --data-dir DIR          where identity, pairing, slots and state live (required)
+  --port N                HTTPS port for the console (default 8443; 0 picks a free one)
+  --host ADDR             address to listen on (default 0.0.0.0)
+  --name NAME             device name shown in the console (default: host name)
+  --no-mdns               do not advertise _edgefleet._tcp
+  --new-pairing-code      make a new one-time pairing code (re-pairing)
+  --serve-port N          loopback port of the local inference endpoint (default 8080; 0 picks one)
+  --serve-socket PATH     serve inference on a unix socket instead of a port
+  --telemetry-interval S  seconds between telemetry summaries (default 5)
+  --history N             telemetry summaries kept in memory (default 720)
+`;
+
+export function parseAgentArgs(argv: string[]): AgentArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' },
+      host: { type: 'string', default: '0.0.0.0' },
+      port: { type: 'string', default: '8443' },
+      name: { type: 'string' },
+      'no-mdns': { type: 'boolean', default: false },
+      'new-pairing-code': { type: 'boolean', default: false },
+      'serve-port': { type: 'string', default: '8080' },
+      'serve-socket': { type: 'string' },
+      'telemetry-interval': { type: 'string', default: '5' },
+      history: { type: 'string', default: '720' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  if (!values['data-dir']) throw new Error(`--data-dir is required.\n\n${usage}`);
+  return {
+    dataDir: values['data-dir'],
+    host: values.host,
+    port: int(values.port, '--port', 0, 65535),
+    name: values.name ?? os.hostname(),
+    mdns: !values['no-mdns'],
+    newPairingCode: values['new-pairing-code'],
+    servePort: int(values['serve-port'], '--serve-port', 0, 65535),
+    serveSocket: values['serve-socket'] ?? null,
+    telemetrySec: Math.max(0.1, Number(values['telemetry-interval']) || 5),
+    historyLimit: int(values.history, '--history', 1, 1_000_000),
+  };
+}
+
+function int(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be a whole number from ${min} to ${max}; got "${text}".`);
+  return n;
+}

@@ -1,0 +1,161 @@
+// The device's side of the message model: one handler per operation, whatever transport carried the
+// request. Transports validate nothing themselves: handle() parses requests and responses here.
+import { EventEmitter } from 'node:events';
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { AppError } from '../../../electron/core/api/errors.js';
+import {
+  deviceOps,
+  type DeviceEvent,
+  type DeviceInfo,
+  type DeviceOp,
+  type DeviceRequestParsed,
+  type DeviceResponse,
+  type DeviceState,
+  type DeviceStatus,
+} from '../../../electron/core/device-protocol/messages.js';
+import { localContext } from '../../../electron/core/jobs/task-types.js';
+import type { Deployment } from './deployment.js';
+import type { Identity } from './identity.js';
+import type { ModelRunner } from './model-runner.js';
+import type { Pairing } from './pairing.js';
+import type { SerialQueue } from './serial-queue.js';
+import type { SlotStore } from './slot-store.js';
+import type { Telemetry } from './telemetry.js';
+import type { UploadStore } from './upload-store.js';
+import { agentVersion } from './version.js';
+
+export interface AgentParts {
+  dataDir: string;
+  name: string;
+  identity: Identity;
+  pairing: Pairing;
+  store: SlotStore;
+  uploads: UploadStore;
+  runner: ModelRunner;
+  deployment: Deployment;
+  telemetry: Telemetry;
+  queue: SerialQueue;
+  servePort: number | null;
+}
+
+type Handlers = { [Op in DeviceOp]: (req: DeviceRequestParsed<Op>) => Promise<DeviceResponse<Op>> };
+
+export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
+  private readonly handlers: Handlers;
+
+  constructor(private readonly p: AgentParts) {
+    super();
+    this.handlers = {
+      pair: async (req) => {
+        const { token } = await p.pairing.pair(req.code, req.consolePublicKey, req.consoleName);
+        return { deviceId: p.identity.deviceId, token, certFingerprint: p.identity.certFingerprint };
+      },
+      info: async () => this.info(),
+      status: async () => this.status(),
+      telemetry: async (req) => {
+        const current = await p.telemetry.summarize(this.telemetryContext());
+        return { current, history: p.telemetry.recent(req.limit ?? 120) };
+      },
+      'upload-begin': (req) => p.queue.run(() => p.uploads.begin(req, p.pairing.consolePublicKey)).finally(() => this.changed()),
+      'upload-chunk': (req) =>
+        p.queue.run(async () => {
+          const before = p.uploads.status()?.complete;
+          try {
+            return await p.uploads.chunk(req.offset, req.data);
+          } finally {
+            if (p.uploads.status()?.complete !== before) this.changed();
+          }
+        }),
+      'upload-status': async () => ({ upload: p.uploads.status() }),
+      activate: async (req) => {
+        const { outcome, health } = await p.deployment.activate(req);
+        return { outcome, health, status: this.status() };
+      },
+      confirm: async () => {
+        await p.deployment.confirm();
+        return this.status();
+      },
+      rollback: async () => {
+        await p.deployment.rollback();
+        return this.status();
+      },
+      profile: async (req) => {
+        const current = p.runner.current;
+        if (!current) throw new AppError('NO_MODEL', 'No model deployed', 'Deploy a model before profiling it on the device.');
+        const tmpDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'edgefleet-profile-'));
+        try {
+          // Loaded on first use: the profiler's ONNX reader costs start-up time on small devices.
+          const { profileModel } = await import('../../../electron/core/profiling/profiler.js');
+          const result = await profileModel({ path: p.store.modelPath(current.slot), ...req }, localContext(p.dataDir, tmpDir));
+          return { ...result, modelName: current.manifest.name, device: { ...result.device, id: p.identity.deviceId, name: p.name } };
+        } finally {
+          await fsp.rm(tmpDir, { recursive: true, force: true });
+        }
+      },
+    };
+  }
+
+  /** Validates a request, runs its operation and validates the response. */
+  async handle<Op extends DeviceOp>(op: Op, request: unknown): Promise<DeviceResponse<Op>> {
+    const parsed = deviceOps[op].request.safeParse(request);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
+      throw new AppError('REQUEST_INVALID', `Invalid ${op} request`, detail);
+    }
+    const handler = this.handlers[op] as (req: unknown) => Promise<DeviceResponse<Op>>;
+    return handler(parsed.data);
+  }
+
+  info(): DeviceInfo {
+    return {
+      deviceId: this.p.identity.deviceId,
+      name: this.p.name,
+      agentVersion,
+      arch: process.arch,
+      platform: process.platform,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      totalMemoryBytes: os.totalmem(),
+      runtime: { name: 'onnxruntime-node', version: ort.env.versions.node ?? ort.env.versions.common },
+      consoleName: this.p.pairing.consoleName,
+      servePort: this.p.servePort,
+    };
+  }
+
+  status(): DeviceStatus {
+    const s = this.p.store.state;
+    return {
+      deviceId: this.p.identity.deviceId,
+      state: this.state(),
+      active: this.p.store.info(s.active),
+      previous: this.p.store.info(s.previous),
+      trial: s.trial,
+      upload: this.p.uploads.status(),
+      lastHealth: this.p.deployment.lastHealth,
+      lastEvent: s.lastEvent,
+    };
+  }
+
+  state(): DeviceState {
+    const s = this.p.store.state;
+    return s.trial ? 'trial' : s.active ? 'running' : 'empty';
+  }
+
+  telemetryContext(): { model: { name: string; version: string } | null; state: DeviceState } {
+    const m = this.p.runner.current?.manifest;
+    return { model: m ? { name: m.name, version: m.version } : null, state: this.state() };
+  }
+
+  /** Summarizes telemetry and pushes it to subscribers; main.ts calls this on a timer. */
+  async tick(): Promise<void> {
+    const payload = await this.p.telemetry.summarize(this.telemetryContext());
+    this.emit('event', { type: 'telemetry', payload });
+  }
+
+  changed(): void {
+    this.emit('event', { type: 'status', payload: this.status() });
+  }
+}

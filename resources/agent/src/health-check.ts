@@ -1,0 +1,82 @@
+// The health check of a trial model: it loads, runs a self-test input of the model's own input shapes,
+// gives finite outputs, and its median self-test run stays under the bound the console set.
+import * as ort from 'onnxruntime-node';
+import type { HealthReport } from '../../../electron/core/device-protocol/messages.js';
+import { buildFeeds, inputSpecs } from '../../../electron/core/profiling/inputs.js';
+import { percentile } from '../../../electron/core/util/stats.js';
+
+export interface HealthBounds {
+  maxLatencyMs: number;
+  runs: number;
+}
+
+export interface HealthOutcome {
+  report: HealthReport;
+  /** The loaded session when healthy, to serve without loading the model twice. */
+  session: ort.InferenceSession | null;
+}
+
+export const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionProviders: ['cpu'] };
+
+export async function checkModel(file: string, bounds: HealthBounds): Promise<HealthOutcome> {
+  const report = (fields: Partial<HealthReport>): HealthReport => ({
+    ok: false,
+    loaded: false,
+    finite: false,
+    runs: 0,
+    latencyMs: null,
+    maxLatencyMs: bounds.maxLatencyMs,
+    reason: null,
+    checkedAt: new Date().toISOString(),
+    ...fields,
+  });
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(file, sessionOptions);
+  } catch (err) {
+    return { report: report({ reason: `The model does not load: ${firstLine(err)}` }), session: null };
+  }
+  try {
+    const outcome = await selfTest(session, bounds);
+    const healthy = report({ loaded: true, ...outcome });
+    if (healthy.ok) return { report: healthy, session };
+    await session.release();
+    return { report: healthy, session: null };
+  } catch (err) {
+    await session.release();
+    return { report: report({ loaded: true, reason: `The self-test failed: ${firstLine(err)}` }), session: null };
+  }
+}
+
+/** Self-test of a loaded session; also used again when a trial's healthy window ends. */
+export async function selfTest(session: ort.InferenceSession, bounds: HealthBounds): Promise<Partial<HealthReport>> {
+  const feeds = await buildFeeds(inputSpecs(session));
+  await session.run(feeds); // warm-up: the first run allocates.
+  const times: number[] = [];
+  let finite = true;
+  for (let i = 0; i < bounds.runs; i++) {
+    const t0 = performance.now();
+    const out = await session.run(feeds);
+    times.push(performance.now() - t0);
+    for (const tensor of Object.values(out)) if (!allFinite(tensor)) finite = false;
+  }
+  const latencyMs = percentile(times, 50);
+  const fast = latencyMs <= bounds.maxLatencyMs;
+  const reason = !finite
+    ? 'The model gives NaN or infinite outputs on the self-test input.'
+    : !fast
+      ? `The median self-test run took ${latencyMs.toFixed(1)} ms, over the ${bounds.maxLatencyMs} ms bound.`
+      : null;
+  return { ok: finite && fast, finite, runs: bounds.runs, latencyMs, reason };
+}
+
+function allFinite(tensor: ort.Tensor): boolean {
+  const data = tensor.data;
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) return true;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return false;
+  return true;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300);
+}

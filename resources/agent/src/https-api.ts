@@ -1,0 +1,98 @@
+// The HTTPS binding of the device message model (see device-protocol/http-binding.ts), plus the
+// authenticated WebSocket that pushes device events.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AppError } from '../../../electron/core/api/errors.js';
+import { apiPrefix, eventsPath, maxChunkBytes, maxJsonBody, offsetHeader, publicOps, readOnlyOps } from '../../../electron/core/device-protocol/http-binding.js';
+import { isDeviceOp, type DeviceEvent, type DeviceOp } from '../../../electron/core/device-protocol/messages.js';
+import type { DeviceAgent } from './device-agent.js';
+import { readBody, readJson, sendError, sendJson } from './http-util.js';
+import type { Identity } from './identity.js';
+import type { Pairing } from './pairing.js';
+
+export interface HttpsApi {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpsApi(agent: DeviceAgent, identity: Identity, pairing: Pairing, opts: { host: string; port: number }): Promise<HttpsApi> {
+  const wss = new WebSocketServer({ noServer: true });
+  const server = createServer({ key: identity.keyPem, cert: identity.certPem, minVersion: 'TLSv1.2' }, (req, res) => {
+    void route(agent, pairing, req, res);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'https://device');
+    if (url.pathname !== eventsPath || !pairing.tokenValid(bearer(req))) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => subscribe(agent, ws));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return {
+    server,
+    port: typeof address === 'object' && address ? address.port : opts.port,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function subscribe(agent: DeviceAgent, ws: WebSocket): void {
+  const send = (e: DeviceEvent) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
+  };
+  agent.on('event', send);
+  ws.on('close', () => agent.off('event', send));
+  ws.on('error', () => agent.off('event', send));
+  send({ type: 'status', payload: agent.status() });
+}
+
+async function route(agent: DeviceAgent, pairing: Pairing, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'https://device');
+    const op = url.pathname.startsWith(apiPrefix) ? url.pathname.slice(apiPrefix.length) : '';
+    // Authentication comes before anything that would tell a stranger which paths exist.
+    if (!(isDeviceOp(op) && publicOps.includes(op)) && !pairing.tokenValid(bearer(req))) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      throw new AppError('UNAUTHORIZED', 'Not paired', 'This request needs the bearer token the device gave at pairing.');
+    }
+    if (!isDeviceOp(op)) throw new AppError('NOT_FOUND', 'Unknown operation', `${url.pathname} is not an operation of this device.`);
+    if (req.method !== 'POST' && !(req.method === 'GET' && readOnlyOps.includes(op))) {
+      throw new AppError('METHOD_NOT_ALLOWED', 'Wrong method', `Use POST ${url.pathname}.`);
+    }
+    sendJson(res, 200, await agent.handle(op, await requestOf(op, req, url)));
+  } catch (err) {
+    sendError(res, err);
+  }
+}
+
+async function requestOf(op: DeviceOp, req: IncomingMessage, url: URL): Promise<unknown> {
+  if (op === 'upload-chunk') {
+    const offset = Number(req.headers[offsetHeader]);
+    return { offset: Number.isSafeInteger(offset) ? offset : -1, data: new Uint8Array(await readBody(req, maxChunkBytes)) };
+  }
+  if (req.method === 'GET') {
+    const limit = url.searchParams.get('limit');
+    return limit ? { limit: Number(limit) } : {};
+  }
+  return readJson(req, maxJsonBody);
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
+}

@@ -1,0 +1,84 @@
+// EdgeFleet device agent: `tsx resources/agent/src/main.ts --data-dir DIR [--port N] [--name NAME] [--no-mdns]`.
+// Prints the pairing code and, once listening, one machine-readable line:
+//   EDGEFLEET_AGENT_READY {"deviceId":…,"port":…,"servePort":…,"certFingerprint":…}
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { toErrorData } from '../../../electron/core/api/errors.js';
+import { parseAgentArgs } from './args.js';
+import { Deployment } from './deployment.js';
+import { DeviceAgent } from './device-agent.js';
+import { startHttpsApi } from './https-api.js';
+import { loadOrCreateIdentity } from './identity.js';
+import { ModelRunner } from './model-runner.js';
+import { Pairing } from './pairing.js';
+import { SerialQueue } from './serial-queue.js';
+import { startServeServer } from './serve-server.js';
+import { SlotStore } from './slot-store.js';
+import { Telemetry } from './telemetry.js';
+import { UploadStore } from './upload-store.js';
+import { agentVersion } from './version.js';
+
+async function main(): Promise<void> {
+  const args = parseAgentArgs(process.argv.slice(2));
+  const dataDir = path.resolve(args.dataDir);
+  await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
+
+  const identity = await loadOrCreateIdentity(dataDir);
+  const pairing = await Pairing.open(dataDir, {
+    newCode: args.newPairingCode,
+    onNewCode: (code) => console.log(`Pairing code: ${code}`),
+  });
+  const store = await SlotStore.open(dataDir);
+  const uploads = await UploadStore.open(dataDir);
+  const runner = new ModelRunner();
+  const telemetry = new Telemetry(args.historyLimit);
+  const queue = new SerialQueue();
+  let agent: DeviceAgent | null = null;
+  const deployment = new Deployment(store, uploads, runner, telemetry, queue, () => agent?.changed());
+  await deployment.start();
+
+  const serve = await startServeServer(runner, telemetry, args.serveSocket ? { socketPath: args.serveSocket } : { port: args.servePort });
+  agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port });
+  const api = await startHttpsApi(agent, identity, pairing, { host: args.host, port: args.port });
+
+  let mdns: { close(): Promise<void> } | null = null;
+  if (args.mdns) {
+    const { MdnsAdvertiser, noModel } = await import('./mdns.js');
+    const advertiser = new MdnsAdvertiser(`${args.name} [${identity.deviceId.slice(3, 11)}]`, api.port);
+    const advertise = () => {
+      const m = runner.current?.manifest;
+      advertiser.update({ id: identity.deviceId, name: args.name, ver: agentVersion, arch: process.arch, model: m?.name ?? noModel, mver: m?.version ?? noModel, state: agent!.state() });
+    };
+    agent.on('event', (e) => {
+      if (e.type === 'status') advertise();
+    });
+    advertise();
+    mdns = advertiser;
+  }
+
+  const timer = setInterval(() => void agent!.tick().catch((err) => console.error('edgefleet-agent: telemetry:', err)), args.telemetrySec * 1000);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    deployment.close();
+    await mdns?.close();
+    await api.close();
+    await new Promise<void>((resolve) => serve.server.close(() => resolve()));
+    await runner.swap(null);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+
+  console.log(`EdgeFleet agent ${agentVersion}: device ${identity.deviceId} on https://${args.host}:${api.port} (certificate SHA-256 ${identity.certFingerprint})`);
+  console.log(`EDGEFLEET_AGENT_READY ${JSON.stringify({ deviceId: identity.deviceId, port: api.port, servePort: serve.port, certFingerprint: identity.certFingerprint, pairingCode: pairing.pendingCode })}`);
+}
+
+main().catch((err) => {
+  const e = toErrorData(err);
+  console.error(`edgefleet-agent: ${e.title}: ${e.detail}`);
+  process.exit(1);
+});
