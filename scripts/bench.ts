@@ -123,6 +123,58 @@ md.push(
   '',
 );
 
+// 4. Quantization: accuracy, size, speed, integer-kernel coverage, calibration cost and memory.
+function jsonLines(script: string, args: string[]): Record<string, unknown>[] {
+  const text = execFileSync(tsx, [join(root, 'scripts', 'bench', script), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, EDGEFLEET_DISCOVERY: 'off' },
+  });
+  return text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+const q: Record<string, Record<string, unknown>> = Object.fromEntries(jsonLines('quantize-measure.ts', []).map((r) => [String(r.case), r]));
+report.quantize = q;
+const f2 = (v: unknown, d = 2) => (typeof v === 'number' ? v.toFixed(d) : '—');
+const p1 = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : '—');
+const ss = q['sample-static'] ?? {};
+const rs = q['resnet18-static'] ?? {};
+const td = q['transformer-dynamic'] ?? {};
+const fp = q['sample-fp16'] ?? {};
+const ct = q['calibration-time'] ?? {};
+const cr = q['calibration-rss'] ?? {};
+md.push(
+  '## Quantization (latency ratios at batch 1, interleaved with the float model in the same process)',
+  '',
+  '| case | top-1 float → variant | agreement | SQNR dB | size × | latency × | int8 kernel coverage |',
+  '|---|---|---:|---:|---:|---:|---:|',
+  `| sample, static INT8 per-channel (percentile) | ${p1(ss.top1Float)} → ${p1(ss.top1Int8 ?? ss.top1Variant)} | ${p1(ss.agreement)} | ${f2(ss.sqnrDb, 1)} | ${f2(ss.sizeRatio, 3)} | ${f2(ss.latencyRatio)} | ${p1(ss.integerCoverage)} |`,
+  `| ${rs.model ?? 'resnet-18'}, static INT8 per-channel | — | ${p1(rs.agreement)} | ${f2(rs.sqnrDb, 1)} | ${f2(rs.sizeRatio, 3)} | **${f2(rs.latencyRatio)}** | ${p1(rs.integerCoverage)} |`,
+  `| tiny transformer, dynamic INT8 | ${p1(td.top1Float)} → ${p1(td.top1Variant)} | ${p1(td.agreement)} | ${f2(td.sqnrDb, 1)} | ${f2(td.sizeRatio, 3)} | ${f2(td.latencyRatio)} | — |`,
+  `| sample, FP16 (float32 IO kept) | ${p1(fp.top1Float)} → ${p1(fp.top1Variant)} | ${p1(fp.agreement)} | ${f2(fp.sqnrDb, 1)} | ${f2(fp.sizeRatio, 3)} | ${f2(fp.latencyRatio)} | — |`,
+  '',
+  `Calibration + static quantization of the sample over 128 samples: ${f2(ct.quantizeMs, 0)} ms against one float pass over the same samples of ${f2(ct.floatPassMs, 0)} ms (goal ≤ 2× + 2 s fixed). Peak RSS at 128 vs 1,024 calibration samples: ${(Number(cr.peakRss128Bytes) / 2 ** 20).toFixed(0)} vs ${(Number(cr.peakRss1024Bytes) / 2 ** 20).toFixed(0)} MiB (${f2(cr.ratio)}×).`,
+  '',
+);
+
+// 5. Deploys to real agents on loopback: one device against a plain TCP copy, then 50 at once.
+const bigDeploy = join(out, 'gemm-10mb.onnx');
+if (!existsSync(bigDeploy)) execFileSync(tsx, [join(root, 'scripts', 'make-big-model.ts'), bigDeploy, '10'], { stdio: 'inherit' });
+const [dep] = jsonLines('deploy-measure.ts', [bigDeploy, '50']);
+report.deploy = dep;
+md.push(
+  '## Deploy to agents on loopback (signed upload + verify, no activation)',
+  '',
+  '| figure | value |',
+  '|---|---:|',
+  `| model size | ${(Number(dep.bytes) / 1e6).toFixed(1)} MB |`,
+  `| one agent: deploy time / throughput | ${f2(dep.singleDeployMs, 0)} ms / ${f2(dep.singleMBps, 1)} MB/s |`,
+  `| plain TCP copy of the same bytes | ${f2(dep.tcpCopyMs, 0)} ms / ${f2(dep.tcpMBps, 1)} MB/s |`,
+  `| deploy throughput / TCP throughput | **${p1(dep.throughputVsTcp)}** (goal ≥ 50 %) |`,
+  `| ${dep.agents} agents at once: total | ${f2(dep.fleetDeployMs, 0)} ms (${f2(dep.fleetVsSerial, 3)}× of ${dep.agents} × single) |`,
+  `| console event-loop delay during the fleet deploy: p99 / max | ${f2(dep.eventLoopP99Ms, 1)} / ${f2(dep.eventLoopMaxMs, 1)} ms |`,
+  '',
+);
+
 writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(out, 'bench.md'), md.join('\n') + '\n');
 process.stdout.write(md.join('\n') + '\n');

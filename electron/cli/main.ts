@@ -9,6 +9,7 @@ import { modelsCommand } from './commands/models.js';
 import { profileCommand } from './commands/profile.js';
 import { profilesCommand } from './commands/profiles.js';
 import { serveCommand } from './commands/serve.js';
+import { auditCommand } from './commands/audit.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { convertCommand } from './commands/convert.js';
 import { tuneCommand } from './commands/tune.js';
@@ -33,6 +34,7 @@ const commands: Command[] = [
   evaluateCommand,
   sensitivityCommand,
   tuneCommand,
+  auditCommand,
   devicesCommand,
   pairCommand,
   deployCommand,

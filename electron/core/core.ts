@@ -12,6 +12,8 @@ import { startDeviceServices } from './devices/device-services.js';
 import { JobManager } from './jobs/job-manager.js';
 import { optimizeHandlers } from './optimize-handlers.js';
 import { compareProfiles } from './profiling/compare.js';
+import { AuditLog } from './audit/audit-store.js';
+import { AuditTrail } from './audit/audit-trail.js';
 import { artifactPath } from './registry/artifact-store.js';
 import { Registry } from './registry/registry.js';
 import { appRoot, appVersion } from './util/app-root.js';
@@ -66,6 +68,9 @@ export function createCore(opts: CoreOptions): Core {
   const bus = new EventBus();
   const registry = Registry.open(opts.home);
   const jobs = new JobManager({ home: opts.home, bus, maxConcurrent: opts.maxConcurrentJobs });
+  const auditLog = new AuditLog(registry.db);
+  const audit = new AuditTrail(auditLog, opts.mode);
+  const unwatchJobs = audit.watchJobs(bus);
   const devices = new DeviceContext(opts.home, registry, bus);
   const demo = new DemoFleet({ ctx: devices, jobs, resourcesDir: opts.resourcesDir });
 
@@ -162,6 +167,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     ...optimizeHandlers({ home: opts.home, registry, jobs, bus }),
     ...deviceHandlers({ ctx: devices, jobs, demo }),
+    'audit.list': ({ limit, ...filter }) => auditLog.query({ ...filter, limit, order: 'desc' }),
     'dialog.openModel': () => {
       throw new AppError(
         'NOT_AVAILABLE',
@@ -181,8 +187,13 @@ export function createCore(opts: CoreOptions): Core {
     jobs,
     registry,
     handlers,
-    call: (channel, input) => dispatch(handlers, channel, input),
+    async call(channel, input) {
+      const env = await dispatch(handlers, channel, input);
+      audit.request(channel, input, env);
+      return env;
+    },
     async close() {
+      unwatchJobs();
       await demo.stop();
       await deviceServices?.close();
       devices.changed.close();

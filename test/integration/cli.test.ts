@@ -83,4 +83,20 @@ describe('edgefleet CLI', () => {
     const stored = JSON.parse(edgefleet('profiles', 'list', '--json', '--home', home).stdout);
     expect(stored.map((p: { id: string }) => p.id)).toContain(profile.id);
   });
+
+  it('keeps an audit trail of what changed, including refusals, exportable as JSON and CSV', () => {
+    const entries = JSON.parse(edgefleet('audit', '--json', '--home', home).stdout) as { action: string; outcome: string; target: string; actor: string }[];
+    const imports = entries.filter((e) => e.action === 'models.import');
+    expect(imports.map((e) => e.outcome)).toContain('started');
+    expect(entries.filter((e) => e.action === 'models.import.finished').map((e) => e.outcome)).toEqual(expect.arrayContaining(['succeeded', 'failed']));
+    expect(entries.some((e) => e.action === 'profiling.run' && e.outcome === 'started')).toBe(true);
+    expect(entries.every((e) => e.actor.startsWith('user:') && e.actor.endsWith('@cli'))).toBe(true);
+    // Reads are not audited.
+    expect(entries.some((e) => e.action === 'models.list')).toBe(false);
+    const csv = edgefleet('audit', '--csv', '--action', 'models.import', '--home', home).stdout;
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('seq,at,actor,action,target,outcome,detail,params');
+    expect(lines.length).toBe(imports.length + 1);
+    expect(edgefleet('audit', '--json', '--csv', '--home', home).code).toBe(2);
+  });
 });

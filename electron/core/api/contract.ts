@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type {
   AppInfo,
+  AuditEntry,
   DeviceDetail,
   DeviceSummary,
   Job,
@@ -133,6 +134,18 @@ export const requests = {
   ),
   'demo.start': request<{ devices: DeviceSummary[] }>()(z.object({ devices: z.number().int().min(1).max(50).default(4) }).strict()),
   'demo.stop': request<{ stopped: number }>()(none),
+  'audit.list': request<AuditEntry[]>()(
+    z
+      .object({
+        action: z.string().max(100).optional(),
+        target: z.string().max(500).optional(),
+        outcome: z.enum(['succeeded', 'failed', 'refused', 'started']).optional(),
+        since: z.iso.datetime().optional(),
+        until: z.iso.datetime().optional(),
+        limit: z.number().int().min(1).max(100_000).default(500),
+      })
+      .strict(),
+  ),
   'dialog.openModel': request<{ path: string | null }>()(none),
 } as const;
 

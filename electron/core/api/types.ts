@@ -356,3 +356,14 @@ export interface SensitivityReport {
   rows: SensitivityRow[];
   fullInt8OutputSqnrDb: number;
 }
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  params: unknown;
+  outcome: 'succeeded' | 'failed' | 'refused' | 'started';
+  detail: string | null;
+}

@@ -1,0 +1,98 @@
+// Deploy throughput: a 10 MB model to one agent on loopback against a plain TCP copy of the same bytes,
+// then to N agents at once, with the console's event-loop delay while it runs. Prints one JSON line.
+// Usage: tsx scripts/bench/deploy-measure.ts MODEL_10MB AGENTS
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { Job } from '../../electron/core/api/types.js';
+import { createCore } from '../../electron/core/core.js';
+import { launchAgent, type RunningAgent } from '../../electron/core/devices/agent-launcher.js';
+
+const [modelPath, agentsArg] = process.argv.slice(2);
+const fleetSize = Number(agentsArg ?? 50);
+const home = mkdtempSync(join(os.tmpdir(), 'ef-deploy-bench-'));
+const core = createCore({ home, mode: 'cli' });
+const agents: RunningAgent[] = [];
+
+async function call<R>(channel: string, input: unknown): Promise<R> {
+  const env = await core.call(channel, input);
+  if (!env.ok) throw new Error(`${channel}: ${env.error.title}: ${env.error.detail}`);
+  return env.result as R;
+}
+
+async function job(channel: string, input: unknown): Promise<Job> {
+  const started = await call<Job>(channel, input);
+  const done = await core.jobs.wait(started.id);
+  if (done.state !== 'succeeded') throw new Error(`${channel}: ${done.error?.title}: ${done.error?.detail}`);
+  return done;
+}
+
+/** The same bytes over a plain loopback TCP connection: what the wire alone costs. */
+async function tcpCopyMs(bytes: Buffer): Promise<number> {
+  const server = createServer((s) => s.resume());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const sock = createConnection({ port, host: '127.0.0.1' }, () => sock.end(bytes));
+    sock.on('close', () => resolve());
+    sock.on('error', reject);
+  });
+  const ms = performance.now() - t0;
+  server.close();
+  return ms;
+}
+
+try {
+  const bytes = readFileSync(modelPath);
+  const imported = await job('models.import', { path: modelPath });
+  const { modelId } = imported.result as { modelId: string };
+  for (let i = 0; i < fleetSize; i++) {
+    const a = await launchAgent({ dataDir: join(home, `agent-${i}`), args: ['--no-mdns', '--host', '127.0.0.1', '--port', '0', '--serve-port', '0', '--name', `bench-${i}`] });
+    agents.push(a);
+    await call('devices.pair', { address: `127.0.0.1:${a.port}`, code: a.pairingCode });
+  }
+  const ids = agents.map((a) => a.deviceId);
+
+  // One device: median of 3 uploads (each a new version so nothing is skipped), beside 3 TCP copies.
+  const single: number[] = [];
+  const tcp: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    tcp.push(await tcpCopyMs(bytes));
+    const t0 = performance.now();
+    await job('devices.deploy', { modelId, deviceIds: [ids[0]], activate: false });
+    single.push(performance.now() - t0);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const t0 = performance.now();
+  await job('devices.deploy', { modelId, deviceIds: ids, activate: false, concurrency: fleetSize });
+  const fleetMs = performance.now() - t0;
+  loop.disable();
+
+  const singleMs = med(single);
+  process.stdout.write(
+    JSON.stringify({
+      case: 'deploy',
+      bytes: bytes.length,
+      singleDeployMs: singleMs,
+      singleMBps: bytes.length / 1e6 / (singleMs / 1000),
+      tcpCopyMs: med(tcp),
+      tcpMBps: bytes.length / 1e6 / (med(tcp) / 1000),
+      throughputVsTcp: med(tcp) / singleMs,
+      agents: fleetSize,
+      fleetDeployMs: fleetMs,
+      fleetVsSerial: fleetMs / (fleetSize * singleMs),
+      eventLoopP99Ms: loop.percentile(99) / 1e6,
+      eventLoopMaxMs: loop.max / 1e6,
+    }) + '\n',
+  );
+} finally {
+  await Promise.all(agents.map((a) => a.stop()));
+  await core.close();
+  rmSync(home, { recursive: true, force: true });
+}
