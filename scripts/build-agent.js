@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the device agent into resources/agent/dist/agent.js: one ESM file for Node 20 with every
 // dependency inside except onnxruntime-node (native; shipped beside it, listed in dist/package.json).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,10 +28,7 @@ await build({
 });
 
 // The unit runs the bundle, not the sources through tsx.
-const unit = readFileSync(path.join(root, 'resources', 'agent', 'edgefleet-agent.service'), 'utf8')
-  .replace(/^# Until the agent ships as one bundle.*\n/m, '')
-  .replace(/^ExecStart=.*$/m, 'ExecStart=/usr/bin/node /opt/edgefleet-agent/agent.js --data-dir ${STATE_DIRECTORY} --port 8443 --serve-port 8080');
-writeFileSync(path.join(out, 'edgefleet-agent.service'), unit);
+copyFileSync(path.join(root, 'resources', 'agent', 'edgefleet-agent.service'), path.join(out, 'edgefleet-agent.service'));
 
 const dependencies = Object.fromEntries(external.map((name) => [name, require(`${name}/package.json`).version]));
 const pkg = { name: 'edgefleet-agent', private: true, type: 'module', main: 'agent.js', engines: { node: '>=20.19' }, dependencies };

@@ -7,8 +7,12 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Job } from '../../electron/core/api/types.js';
-import { createCore } from '../../electron/core/core.js';
-import { launchAgent, type RunningAgent } from '../../electron/core/devices/agent-launcher.js';
+import type { RunningAgent } from '../../electron/core/devices/agent-launcher.js';
+
+// The product path: the compiled core (`npm run build`), whose job workers are plain JS. From the TypeScript
+// sources every worker would first register a TypeScript loader, which costs more than the upload itself.
+const { createCore } = (await import(new URL('../../dist/electron/core/core.js', import.meta.url).href)) as typeof import('../../electron/core/core.js');
+const { launchAgent } = (await import(new URL('../../dist/electron/core/devices/agent-launcher.js', import.meta.url).href)) as typeof import('../../electron/core/devices/agent-launcher.js');
 
 const [modelPath, agentsArg] = process.argv.slice(2);
 const fleetSize = Number(agentsArg ?? 50);

@@ -1,6 +1,7 @@
 // kill -9 of the agent at seeded random instants during upload and activation, and at every named
 // step of a deployment (fail points): each restart must serve a loadable model (the old one unless the
 // new one was confirmed) and resume an interrupted upload from its durable offset.
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
@@ -160,5 +161,33 @@ describe('agent killed with SIGKILL', () => {
     await checkHealthy(expected, 'final');
     // The seed must put some kills in the middle of an upload, or the resume check proved nothing.
     expect(resumed).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('agent killed during a streamed upload', () => {
+  it('resumes from the checkpoint the stream made durable before the kill', { timeout: 60_000 }, async () => {
+    const dir = newDataDir('ef-agent-stream-');
+    let a = await startAgent({ dataDir: dir, env: { EDGEFLEET_AGENT_CRASH_AT: 'upload:chunk-written' } });
+    try {
+      const { client: c, token: t, console: k } = await pairWith(a);
+      const bytes = new Uint8Array(randomBytes(10 * 1024 * 1024 + 4321));
+      const s = signed(bytes, '1', k.privateKey, 'blob');
+      // One streamed request: the agent dies at its first checkpoint, mid-stream.
+      await expect(c.upload(bytes, s)).rejects.toBeTruthy();
+      await a.exited;
+      a = await startAgent({ dataDir: dir });
+      const again = clientFor(a, t);
+      const { upload } = await again.uploadStatus();
+      expect(upload?.offset).toBeGreaterThan(0);
+      expect(upload!.offset).toBeLessThan(bytes.byteLength);
+      let first: number | null = null;
+      const done = await again.upload(bytes, s, { onProgress: (st) => (first ??= st.offset) });
+      expect(first).toBe(upload!.offset);
+      expect(done).toMatchObject({ complete: true, offset: bytes.byteLength });
+      again.close();
+    } finally {
+      await a.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,9 @@
 // The console's client for one device over the HTTPS binding. Every connection is pinned to the
-// certificate fingerprint the device gave at pairing (see pinned-tls.ts); requests and responses are
-// validated with the shared message schemas.
-import { promises as fsp } from 'node:fs';
-import { request } from 'node:https';
+// certificate fingerprint the device gave at pairing (see pinned-tls.ts) and kept alive for the next
+// request; requests and responses are validated with the shared message schemas.
+import { createReadStream, promises as fsp } from 'node:fs';
+import { Agent, request } from 'node:https';
+import type { Readable } from 'node:stream';
 import type { KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
 import { AppError, isErrorData } from '../api/errors.js';
@@ -43,8 +44,12 @@ export interface PairOptions extends AgentAddress {
 }
 
 export interface UploadOptions {
+  /** Most bytes per upload-chunk request, each made durable on the device; default: all the rest in one streamed request (durable every few MB). */
   chunkBytes?: number;
+  /** What the device reports as durably stored. */
   onProgress?: (status: UploadStatus) => void;
+  /** Bytes handed to the connection so far (ahead of onProgress, not yet durable). */
+  onSent?: (offset: number) => void;
   signal?: AbortSignal;
 }
 
@@ -58,6 +63,8 @@ export class AgentClient {
   readonly fingerprint: string;
   private readonly token: string;
   private readonly timeoutMs: number;
+  /** Keeps pinned TLS connections open between requests (idle ones do not keep the process alive). */
+  private readonly agent: Agent;
 
   constructor(opts: AgentClientOptions) {
     this.host = opts.host;
@@ -65,6 +72,13 @@ export class AgentClient {
     this.fingerprint = normalizeFingerprint(opts.fingerprint);
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    this.agent.createConnection = pinnedConnection(this.fingerprint) as Agent['createConnection'];
+  }
+
+  /** Closes the kept-alive connections. The client stays usable: the next request opens a new one. */
+  close(): void {
+    this.agent.destroy();
   }
 
   /** Pairs with a device and returns a client pinned to the certificate it presented. */
@@ -135,37 +149,51 @@ export class AgentClient {
     return deviceOps['upload-chunk'].response.parse(raw);
   }
 
+  /** upload-chunk with `length` bytes of a file from `offset`, streamed rather than held in memory. */
+  private async chunkFromFile(file: string, offset: number, length: number, onSent?: (offset: number) => void): Promise<UploadStatus> {
+    const body = () => {
+      const stream = createReadStream(file, { start: offset, end: offset + length - 1, highWaterMark: 1024 * 1024 });
+      if (onSent) {
+        let sent = offset;
+        stream.on('data', (c) => onSent((sent += c.length)));
+      }
+      return stream;
+    };
+    const raw = await this.send('POST', opPath('upload-chunk'), { length, open: body }, { 'Content-Type': 'application/octet-stream', [offsetHeader]: String(offset) });
+    return deviceOps['upload-chunk'].response.parse(raw);
+  }
+
   /**
    * Uploads an artifact (bytes or a file path) under its signed manifest. Calling it again after a
    * failure resumes from the offset the device reports as durably stored.
    */
   async upload(artifact: Uint8Array | string, signed: SignedManifest, opts: UploadOptions = {}): Promise<UploadStatus> {
-    const chunkBytes = opts.chunkBytes ?? 256 * 1024;
-    const source = typeof artifact === 'string' ? await fsp.open(artifact, 'r') : null;
-    try {
-      let status = await this.call('upload-begin', signed);
-      opts.onProgress?.(status);
-      while (!status.complete) {
-        if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Upload cancelled', `Stopped at ${status.offset} of ${status.size} bytes; upload again to resume.`);
-        const length = Math.min(chunkBytes, status.size - status.offset);
-        const data = source ? await readAt(source, status.offset, length) : (artifact as Uint8Array).subarray(status.offset, status.offset + length);
-        if (data.byteLength === 0) {
-          throw new AppError('ARTIFACT_SHORT', 'Artifact shorter than its manifest', `The manifest says ${status.size} bytes but the artifact ends at ${status.offset}.`);
-        }
-        try {
-          status = await this.chunk(status.offset, data);
-        } catch (err) {
-          if (!(err instanceof AppError) || err.code !== 'UPLOAD_OFFSET_MISMATCH') throw err;
-          const { upload } = await this.uploadStatus();
-          if (!upload) throw err;
-          status = upload;
-        }
-        opts.onProgress?.(status);
+    const limit = opts.chunkBytes ?? Infinity;
+    const available = typeof artifact === 'string' ? (await fsp.stat(artifact)).size : artifact.byteLength;
+    let status = await this.call('upload-begin', signed);
+    opts.onProgress?.(status);
+    while (!status.complete) {
+      if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Upload cancelled', `Stopped at ${status.offset} of ${status.size} bytes; upload again to resume.`);
+      const length = Math.min(limit, status.size - status.offset, available - status.offset);
+      if (length <= 0) {
+        throw new AppError('ARTIFACT_SHORT', 'Artifact shorter than its manifest', `The manifest says ${status.size} bytes but the artifact ends at ${available}.`);
       }
-      return status;
-    } finally {
-      await source?.close();
+      try {
+        if (typeof artifact === 'string') {
+          status = await this.chunkFromFile(artifact, status.offset, length, opts.onSent);
+        } else {
+          status = await this.chunk(status.offset, artifact.subarray(status.offset, status.offset + length));
+          opts.onSent?.(status.offset);
+        }
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'UPLOAD_OFFSET_MISMATCH') throw err;
+        const { upload } = await this.uploadStatus();
+        if (!upload) throw err;
+        status = upload;
+      }
+      opts.onProgress?.(status);
     }
+    return status;
   }
 
   /** Device events (telemetry summaries, status changes) over the authenticated WebSocket. */
@@ -189,19 +217,22 @@ export class AgentClient {
     });
   }
 
-  private send(method: string, path: string, body: Uint8Array | undefined, headers: Record<string, string>): Promise<unknown> {
-    return send({
-      host: this.host,
-      port: this.port,
-      method,
-      path,
-      headers: { ...headers, Authorization: `Bearer ${this.token}` },
-      body,
-      connect: pinnedConnection(this.fingerprint),
-      timeoutMs: this.timeoutMs,
-    });
+  private async send(method: string, path: string, body: Body | undefined, headers: Record<string, string>): Promise<unknown> {
+    const args: SendArgs = { host: this.host, port: this.port, method, path, headers: { ...headers, Authorization: `Bearer ${this.token}` }, body, agent: this.agent, timeoutMs: this.timeoutMs };
+    try {
+      return await send(args);
+    } catch (err) {
+      // A kept-alive connection the device closed just as the request went out: once more on a new one.
+      if (err instanceof StaleConnection) return send(args);
+      throw err;
+    }
   }
 }
+
+/** A request body: bytes, or a stream of known length opened (again) for each try. */
+type Body = Uint8Array | { length: number; open: () => Readable };
+
+class StaleConnection extends Error {}
 
 interface SendArgs {
   host: string;
@@ -209,21 +240,24 @@ interface SendArgs {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: Uint8Array;
-  connect: ReturnType<typeof pinnedConnection>;
+  body?: Body;
+  /** A keep-alive agent whose connections are pinned, or a pinned createConnection for one request. */
+  agent?: Agent;
+  connect?: ReturnType<typeof pinnedConnection>;
   timeoutMs: number;
 }
 
 function send(a: SendArgs): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const length = a.body === undefined ? null : a.body instanceof Uint8Array ? a.body.byteLength : a.body.length;
     const req = request(
       {
         host: a.host,
         port: a.port,
         method: a.method,
         path: a.path,
-        headers: { ...a.headers, ...(a.body ? { 'Content-Length': String(a.body.byteLength) } : {}) },
-        createConnection: a.connect,
+        headers: { ...a.headers, ...(length !== null ? { 'Content-Length': String(length) } : {}) },
+        ...(a.agent ? { agent: a.agent } : { createConnection: a.connect }),
         timeout: a.timeoutMs,
       },
       (res) => {
@@ -246,15 +280,18 @@ function send(a: SendArgs): Promise<unknown> {
       },
     );
     req.on('timeout', () => req.destroy(new AppError('ETIMEDOUT', 'Timed out', `The device did not answer ${a.path} within ${a.timeoutMs / 1000} s.`)));
-    req.on('error', reject);
-    req.end(a.body);
+    req.on('error', (err: NodeJS.ErrnoException) => reject(req.reusedSocket && err.code === 'ECONNRESET' && !answered ? new StaleConnection() : err));
+    let answered = false;
+    req.once('response', () => (answered = true));
+    if (a.body === undefined || a.body instanceof Uint8Array) {
+      req.end(a.body);
+      return;
+    }
+    const stream = a.body.open();
+    stream.once('error', (err) => req.destroy(err));
+    req.once('close', () => stream.destroy());
+    stream.pipe(req);
   });
-}
-
-async function readAt(fh: fsp.FileHandle, offset: number, length: number): Promise<Uint8Array> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await fh.read(buf, 0, length, offset);
-  return buf.subarray(0, bytesRead);
 }
 
 function hostForUrl(host: string): string {

@@ -109,6 +109,8 @@ export async function deployTask(input: DeployTaskInput, ctx: TaskContext): Prom
       const e = ctx.signal.aborted ? new AppError('CANCELLED', 'Cancelled', 'The deployment was cancelled.') : deviceError(err, device.address);
       set({ phase: 'failed', error: toErrorData(e), rateBps: null, etaSec: null });
       statuses[device.id] ??= await client.status().catch(() => null);
+    } finally {
+      client.close();
     }
   });
   report(true);
@@ -127,9 +129,15 @@ async function uploadWithRetry(
   const meter = new RateMeter();
   for (let attempt = 1; ; attempt++) {
     try {
+      // One streamed request over a kept-alive connection unless a chunk size is asked for; the
+      // progress shows bytes sent (the device makes them durable every few MB and at the end).
       await client.upload(input.artifactPath, signed, {
-        chunkBytes: input.chunkBytes ?? 1024 * 1024,
+        ...(input.chunkBytes ? { chunkBytes: input.chunkBytes } : {}),
         signal,
+        onSent: (bytes) => {
+          meter.add(Date.now(), bytes);
+          onBytes(Math.min(bytes, input.manifest.size - 1), meter.rate());
+        },
         onProgress: (s) => {
           meter.add(Date.now(), s.offset);
           onBytes(s.offset, meter.rate());

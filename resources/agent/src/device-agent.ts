@@ -15,6 +15,7 @@ import {
   type DeviceResponse,
   type DeviceState,
   type DeviceStatus,
+  type UploadStatus,
 } from '../../../electron/core/device-protocol/messages.js';
 import { localContext } from '../../../electron/core/jobs/task-types.js';
 import type { Deployment } from './deployment.js';
@@ -60,15 +61,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
         return { current, history: p.telemetry.recent(req.limit ?? 120) };
       },
       'upload-begin': (req) => p.queue.run(() => p.uploads.begin(req, p.pairing.consolePublicKey)).finally(() => this.changed()),
-      'upload-chunk': (req) =>
-        p.queue.run(async () => {
-          const before = p.uploads.status()?.complete;
-          try {
-            return await p.uploads.chunk(req.offset, req.data);
-          } finally {
-            if (p.uploads.status()?.complete !== before) this.changed();
-          }
-        }),
+      'upload-chunk': (req) => this.appendUpload(() => p.uploads.chunk(req.offset, req.data)),
       'upload-status': async () => ({ upload: p.uploads.status() }),
       activate: async (req) => {
         const { outcome, health } = await p.deployment.activate(req);
@@ -107,6 +100,26 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
     }
     const handler = this.handlers[op] as (req: unknown) => Promise<DeviceResponse<Op>>;
     return handler(parsed.data);
+  }
+
+  /**
+   * upload-chunk in streaming form, for transports that carry the data as a byte stream (the HTTPS
+   * body): `source` is written from `offset` as it arrives. The response is upload-chunk's.
+   */
+  async uploadStream(offset: number, source: AsyncIterable<Uint8Array>): Promise<DeviceResponse<'upload-chunk'>> {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new AppError('REQUEST_INVALID', 'Invalid upload-chunk request', 'offset: must be a non-negative integer');
+    return deviceOps['upload-chunk'].response.parse(await this.appendUpload(() => this.p.uploads.stream(offset, source)));
+  }
+
+  private appendUpload(append: () => Promise<UploadStatus>): Promise<UploadStatus> {
+    return this.p.queue.run(async () => {
+      const before = this.p.uploads.status()?.complete;
+      try {
+        return await append();
+      } finally {
+        if (this.p.uploads.status()?.complete !== before) this.changed();
+      }
+    });
   }
 
   info(): DeviceInfo {

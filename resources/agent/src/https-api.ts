@@ -5,10 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../../electron/core/api/errors.js';
-import { apiPrefix, eventsPath, maxChunkBytes, maxJsonBody, offsetHeader, publicOps, readOnlyOps } from '../../../electron/core/device-protocol/http-binding.js';
-import { isDeviceOp, type DeviceEvent, type DeviceOp } from '../../../electron/core/device-protocol/messages.js';
+import { apiPrefix, eventsPath, maxJsonBody, offsetHeader, publicOps, readOnlyOps } from '../../../electron/core/device-protocol/http-binding.js';
+import { isDeviceOp, type DeviceEvent } from '../../../electron/core/device-protocol/messages.js';
 import type { DeviceAgent } from './device-agent.js';
-import { readBody, readJson, sendError, sendJson } from './http-util.js';
+import { readJson, sendError, sendJson } from './http-util.js';
 import type { Identity } from './identity.js';
 import type { Pairing } from './pairing.js';
 
@@ -23,6 +23,8 @@ export async function startHttpsApi(agent: DeviceAgent, identity: Identity, pair
   const server = createServer({ key: identity.keyPem, cert: identity.certPem, minVersion: 'TLSv1.2' }, (req, res) => {
     void route(agent, pairing, req, res);
   });
+  // An upload body may take long on a slow link: no limit on the whole request, only on silence.
+  server.requestTimeout = 0;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'https://device');
     if (url.pathname !== eventsPath || !pairing.tokenValid(bearer(req))) {
@@ -74,17 +76,22 @@ async function route(agent: DeviceAgent, pairing: Pairing, req: IncomingMessage,
     if (req.method !== 'POST' && !(req.method === 'GET' && readOnlyOps.includes(op))) {
       throw new AppError('METHOD_NOT_ALLOWED', 'Wrong method', `Use POST ${url.pathname}.`);
     }
-    sendJson(res, 200, await agent.handle(op, await requestOf(op, req, url)));
+    if (op === 'upload-chunk') {
+      req.setTimeout(idleUploadMs, () => req.destroy(new Error('upload stalled')));
+      sendJson(res, 200, await agent.uploadStream(Number(req.headers[offsetHeader] ?? -1), req));
+      return;
+    }
+    sendJson(res, 200, await agent.handle(op, await requestOf(req, url)));
   } catch (err) {
+    // A refused upload may leave body bytes unread: take them, so the client gets the answer.
+    if (!req.readableEnded && !req.destroyed) req.resume();
     sendError(res, err);
   }
 }
 
-async function requestOf(op: DeviceOp, req: IncomingMessage, url: URL): Promise<unknown> {
-  if (op === 'upload-chunk') {
-    const offset = Number(req.headers[offsetHeader]);
-    return { offset: Number.isSafeInteger(offset) ? offset : -1, data: new Uint8Array(await readBody(req, maxChunkBytes)) };
-  }
+const idleUploadMs = 60_000;
+
+async function requestOf(req: IncomingMessage, url: URL): Promise<unknown> {
   if (req.method === 'GET') {
     const limit = url.searchParams.get('limit');
     return limit ? { limit: Number(limit) } : {};

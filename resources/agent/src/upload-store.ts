@@ -1,9 +1,12 @@
-// A resumable upload into staging/. The durable offset is the size of artifact.part: every chunk is
-// appended and fsynced before it is acknowledged, and whatever prefix of a chunk a killed process
-// managed to write is still a correct prefix of the artifact. The last chunk triggers the sha256
-// check; a verified artifact is renamed to artifact.ready.
-import { createHash, type KeyObject } from 'node:crypto';
-import { createReadStream, existsSync, promises as fsp } from 'node:fs';
+// A resumable upload into staging/. Bytes are appended to artifact.part and become durable at a
+// checkpoint: the file is fdatasynced, then the durable offset is recorded atomically in
+// upload.offset. The recorded offset never runs ahead of what is on disk (it may lag); at start the
+// part file is cut back to it. A chunk (the per-message form, for transports that carry one chunk at
+// a time) is one checkpoint; a stream (the HTTPS binding) checkpoints every few MB and at its end.
+// The sha256 is computed while the bytes arrive (recomputed from the durable prefix after a restart);
+// the last byte triggers the check, and a verified artifact is renamed to artifact.ready.
+import { createHash, type Hash, type KeyObject } from 'node:crypto';
+import { constants, createReadStream, existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../electron/core/api/errors.js';
 import { canonicalJson } from '../../../electron/core/device-protocol/canonical-json.js';
@@ -11,10 +14,20 @@ import { signedManifestSchema, verifyManifest, type SignedManifest, type UploadS
 import { fsyncDir, writeFileAtomic } from '../../../electron/core/util/atomic-write.js';
 import { crashPoint } from './crash-points.js';
 
+/** A stream makes its bytes durable at least this often. */
+const checkpointBytes = 4 * 1024 * 1024;
+/** Received bytes are gathered into writes of about this size. */
+const writeBytes = 1024 * 1024;
+/** Receiving waits when this much is queued but not yet written. */
+const maxUnwrittenBytes = 8 * 1024 * 1024;
+
 export class UploadStore {
   private upload: SignedManifest | null = null;
+  /** Durable offset: fsynced and recorded. */
   private offset = 0;
   private complete = false;
+  /** sha256 of the first `offset` bytes; null until recomputed from the part file (after a restart). */
+  private hash: Hash | null = null;
 
   private constructor(private readonly dir: string) {}
 
@@ -34,6 +47,10 @@ export class UploadStore {
 
   private get metaPath(): string {
     return path.join(this.dir, 'upload.json');
+  }
+
+  private get offsetPath(): string {
+    return path.join(this.dir, 'upload.offset');
   }
 
   status(): UploadStatus | null {
@@ -63,11 +80,26 @@ export class UploadStore {
     this.upload = signed;
     this.offset = 0;
     this.complete = false;
+    this.hash = createHash('sha256');
     if (signed.manifest.size === 0) await this.finish();
     return this.status()!;
   }
 
-  async chunk(offset: number, data: Uint8Array): Promise<UploadStatus> {
+  /** One chunk at `offset`, durable before it is acknowledged. */
+  chunk(offset: number, data: Uint8Array): Promise<UploadStatus> {
+    return this.append(offset, [data], Infinity);
+  }
+
+  /**
+   * The bytes of `source` from `offset` on, written as they arrive, with a durable checkpoint every
+   * few MB and at the end. When the source fails part-way, what arrived is checkpointed before the
+   * error is passed on, so a resume loses nothing that reached the device.
+   */
+  stream(offset: number, source: AsyncIterable<Uint8Array>): Promise<UploadStatus> {
+    return this.append(offset, source, checkpointBytes);
+  }
+
+  private async append(offset: number, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, every: number): Promise<UploadStatus> {
     if (!this.upload) {
       throw new AppError('UPLOAD_NOT_STARTED', 'No upload in progress', 'Send upload-begin with a signed manifest first.');
     }
@@ -76,35 +108,120 @@ export class UploadStore {
       throw new AppError('UPLOAD_OFFSET_MISMATCH', 'Chunk at the wrong offset', `The device holds ${this.offset} bytes but the chunk starts at ${offset}. Ask upload-status and resume from its offset.`);
     }
     const size = this.upload.manifest.size;
-    if (offset + data.byteLength > size) {
-      await this.clear();
-      throw new AppError('UPLOAD_TOO_LONG', 'Artifact longer than its manifest', `The manifest says ${size} bytes but the chunk ends at ${offset + data.byteLength}. The upload was discarded.`);
-    }
-    const fh = await fsp.open(this.partPath, 'a');
+    const hash = this.hash ?? (await this.rehash());
+    this.hash = null; // valid again once the durable offset and the hashed bytes agree
+    const fh = await fsp.open(this.partPath, constants.O_RDWR | constants.O_CREAT);
+    // Receiving, writing and checkpointing overlap: bytes are hashed as they arrive and queued for
+    // writing in order; a checkpoint waits for the writes queued before it, fdatasyncs, then records.
+    let received = this.offset; // hashed and queued for writing
+    let written = this.offset; // written (not necessarily durable); a prefix of what was received
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    let writing: Promise<void> = Promise.resolve();
+    let checkpointing: Promise<void> = Promise.resolve();
+    let ioError: unknown = null;
+    const flush = () => {
+      if (pendingBytes === 0) return;
+      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+      const position = received;
+      pending = [];
+      pendingBytes = 0;
+      received += data.byteLength;
+      hash.update(data);
+      writing = writing.then(async () => {
+        if (ioError) return;
+        try {
+          await writeAll(fh, data, position);
+          written = position + data.byteLength;
+        } catch (err) {
+          ioError ??= err;
+        }
+      });
+    };
+    const checkpoint = () => {
+      checkpointing = checkpointing.then(async () => {
+        await writing;
+        const target = written;
+        if (ioError || target <= this.offset) return;
+        try {
+          await fh.datasync();
+          // The last byte needs no record: finish() renames the verified file, which is the record.
+          // Killed before that, the device resumes from the previous checkpoint.
+          if (target < size) await writeFileAtomic(this.offsetPath, `${target}\n`);
+          this.offset = target;
+        } catch (err) {
+          ioError ??= err;
+          return;
+        }
+        crashPoint('upload:chunk-written');
+      });
+    };
+    let failure: unknown = null;
     try {
-      await fh.write(data);
-      await fh.datasync();
+      await fh.truncate(this.offset); // drop bytes past the last checkpoint
+      let checkpointFrom = this.offset;
+      for await (const data of source) {
+        if (received + pendingBytes + data.byteLength > size) {
+          failure = new AppError('UPLOAD_TOO_LONG', 'Artifact longer than its manifest', `The manifest says ${size} bytes but the data ends at ${received + pendingBytes + data.byteLength}. The upload was discarded.`);
+          break;
+        }
+        pending.push(data);
+        pendingBytes += data.byteLength;
+        if (pendingBytes >= writeBytes) flush();
+        if (received - checkpointFrom >= every) {
+          checkpoint();
+          checkpointFrom = received;
+        }
+        if (received - written > maxUnwrittenBytes) await writing;
+        if (ioError) throw ioError;
+      }
+    } catch (err) {
+      failure = err;
+    }
+    const tooLong = failure instanceof AppError && failure.code === 'UPLOAD_TOO_LONG';
+    try {
+      if (!tooLong) flush();
+      checkpoint(); // after a failure too: what arrived intact is kept
+      await checkpointing;
     } finally {
       await fh.close();
     }
-    this.offset += data.byteLength;
-    crashPoint('upload:chunk-written');
+    if (tooLong) {
+      await this.clear();
+      throw failure;
+    }
+    if (received === this.offset) this.hash = hash;
+    if (failure ?? ioError) throw failure ?? ioError;
     if (this.offset === size) await this.finish();
     return this.status()!;
+  }
+
+  /** sha256 state of the durable prefix, read back from the part file. */
+  private rehash(): Promise<Hash> {
+    const hash = createHash('sha256');
+    if (this.offset === 0) return Promise.resolve(hash);
+    return new Promise((resolve, reject) => {
+      createReadStream(this.partPath, { start: 0, end: this.offset - 1, highWaterMark: writeBytes })
+        .on('data', (c) => hash.update(c))
+        .on('end', () => resolve(hash))
+        .on('error', reject);
+    });
   }
 
   async clear(): Promise<void> {
     this.upload = null;
     this.offset = 0;
     this.complete = false;
-    for (const f of [this.metaPath, this.partPath, this.readyPath]) await fsp.rm(f, { force: true });
+    this.hash = null;
+    for (const f of [this.metaPath, this.offsetPath, this.partPath, this.readyPath]) await fsp.rm(f, { force: true });
     await fsyncDir(this.dir);
   }
 
   private async finish(): Promise<void> {
     const { manifest } = this.upload!;
     if (!existsSync(this.partPath)) await fsp.writeFile(this.partPath, new Uint8Array());
-    const actual = await sha256File(this.partPath);
+    const actual = (this.hash ?? (await this.rehash())).digest('hex');
+    this.hash = null;
     if (actual !== manifest.sha256) {
       await this.clear();
       throw new AppError('ARTIFACT_HASH_MISMATCH', 'Artifact does not match its manifest', `The received bytes hash to ${actual.slice(0, 16)}… but the signed manifest says ${manifest.sha256.slice(0, 16)}…. The upload was discarded; upload it again.`);
@@ -132,11 +249,15 @@ export class UploadStore {
       return;
     }
     await fsp.rm(this.readyPath, { force: true });
-    this.offset = existsSync(this.partPath) ? (await fsp.stat(this.partPath)).size : 0;
-    if (this.offset > size) {
+    const recorded = existsSync(this.offsetPath) ? Number((await fsp.readFile(this.offsetPath, 'utf8')).trim()) : 0;
+    const onDisk = existsSync(this.partPath) ? (await fsp.stat(this.partPath)).size : 0;
+    if (!Number.isSafeInteger(recorded) || recorded < 0 || recorded > size || recorded > onDisk) {
       await this.clear();
       return;
     }
+    // Bytes past the last checkpoint may be incomplete: they are sent again.
+    if (onDisk > recorded) await fsp.truncate(this.partPath, recorded);
+    this.offset = recorded;
     if (this.offset === size) {
       // Killed between the last write and the hash check.
       try {
@@ -148,12 +269,10 @@ export class UploadStore {
   }
 }
 
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (c) => hash.update(c))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
+async function writeAll(fh: fsp.FileHandle, data: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.byteLength) {
+    const { bytesWritten } = await fh.write(data, done, data.byteLength - done, position + done);
+    done += bytesWritten;
+  }
 }
