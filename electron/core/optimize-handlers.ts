@@ -86,11 +86,11 @@ export function optimizeHandlers(deps: {
       const pick = (name: string) => (source && existsSync(join(dirname(source), name)) ? join(dirname(source), name) : null);
       return { calibrationNpy: pick('calibration.npy'), evalInputsNpy: pick('eval_inputs.npy'), evalLabelsNpy: pick('eval_labels.npy') };
     },
-    'optimize.sensitivity': ({ modelId, calibrationNpy }) => {
+    'optimize.sensitivity': ({ modelId, calibrationNpy, preprocess }) => {
       const m = get(modelId);
       return jobs.start(
         'optimize.sensitivity',
-        { parentPath: artifactPath(home, m.sha256), calibrationNpy },
+        { parentPath: artifactPath(home, m.sha256), calibrationNpy, preprocess },
         { title: `Layer sensitivity of ${m.name} v${m.version}` },
       );
     },

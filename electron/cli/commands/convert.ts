@@ -1,11 +1,11 @@
 import type { OptimizeRecipe } from '../../core/api/types.js';
 import { UsageError } from '../output.js';
 import type { Command } from './command.js';
-import { runRecipe, safetyOptions, safetyRecipe } from './quantize.js';
+import { IMAGE_USAGE, runRecipe, safetyOptions, safetyRecipe } from './quantize.js';
 
 export const convertCommand: Command = {
   name: 'convert',
-  usage: 'convert MODEL -o OUT --to fp16|ort|optimized [--calibration NPY] [--eval-inputs NPY --eval-labels NPY] [--strict] [--json]',
+  usage: `convert MODEL -o OUT --to fp16|ort|optimized [--calibration NPY|DIR] [--eval-inputs NPY|DIR [--eval-labels NPY]] ${IMAGE_USAGE} [--strict] [--json]`,
   summary: 'FP16 (float32 IO kept), ORT format for minimal builds (with its operator list), or an optimized ONNX',
   options: { ...safetyOptions, to: { type: 'string' }, calibration: { type: 'string' } },
   async run(args) {

@@ -1,19 +1,21 @@
 import { evaluateModel } from '../../core/quantize/evaluate.js';
 import { printJson, UsageError } from '../output.js';
 import type { Command } from './command.js';
+import { IMAGE_USAGE, imageOptions, imagePreprocess } from './quantize.js';
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
-  usage: 'evaluate MODEL --inputs NPY --labels NPY [--reference MODEL] [--json]',
+  usage: `evaluate MODEL --inputs NPY|DIR [--labels NPY] ${IMAGE_USAGE} [--reference MODEL] [--json]`,
   summary: 'Top-1/top-5 accuracy, agreement and SQNR against a reference, batch-1 latency, size',
-  options: { inputs: { type: 'string' }, labels: { type: 'string' }, reference: { type: 'string' }, json: { type: 'boolean' } },
+  options: { ...imageOptions, inputs: { type: 'string' }, labels: { type: 'string' }, reference: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError('evaluate takes one MODEL file');
     const inputs = values.inputs;
-    if (typeof inputs !== 'string') throw new UsageError('evaluate needs --inputs NPY');
+    if (typeof inputs !== 'string') throw new UsageError('evaluate needs --inputs NPY|DIR (a folder with class subfolders gives the labels)');
+    const preprocess = imagePreprocess(values);
     const labels = typeof values.labels === 'string' ? values.labels : null;
     const reference = typeof values.reference === 'string' ? values.reference : null;
-    const r = await evaluateModel({ model: positionals[0], inputsNpy: inputs, labelsNpy: labels, reference });
+    const r = await evaluateModel({ model: positionals[0], inputsNpy: inputs, labelsNpy: labels, preprocess, reference });
     if (values.json) return printJson(r);
     const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
     const lines = [

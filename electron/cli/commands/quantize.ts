@@ -1,4 +1,6 @@
-import type { OptimizeRecipe } from '../../core/api/types.js';
+import { AppError } from '../../core/api/errors.js';
+import type { ImagePreprocess, OptimizeRecipe } from '../../core/api/types.js';
+import { parsePreprocess } from '../../core/quantize/data/preprocess.js';
 import { openCore } from '../context.js';
 import { optimizeToFile } from '../optimize-flow.js';
 import { UsageError } from '../output.js';
@@ -13,8 +15,28 @@ function number(v: unknown, name: string): number | undefined {
   return n;
 }
 
-/** Options shared by quantize, convert and tune: safety thresholds and evaluation data. */
+/** How image folders given as data become model inputs (quantize, convert, tune, sensitivity, evaluate). */
+export const imageOptions = {
+  size: { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  layout: { type: 'string' },
+} as const;
+
+export const IMAGE_USAGE = '[--size H,W] [--mean a,b,c] [--std a,b,c] [--layout NCHW|NHWC]';
+
+export function imagePreprocess(values: ParsedArgs['values']): ImagePreprocess | undefined {
+  try {
+    return parsePreprocess({ size: str(values.size), mean: str(values.mean), std: str(values.std), layout: str(values.layout) });
+  } catch (err) {
+    if (err instanceof AppError) throw new UsageError(err.detail);
+    throw err;
+  }
+}
+
+/** Options shared by quantize, convert and tune: safety thresholds, evaluation data and its preprocessing. */
 export const safetyOptions = {
+  ...imageOptions,
   'eval-inputs': { type: 'string' },
   'eval-labels': { type: 'string' },
   'min-agreement': { type: 'string' },
@@ -32,6 +54,7 @@ export function safetyRecipe(values: ParsedArgs['values']): Partial<OptimizeReci
     evalLabelsNpy: str(values['eval-labels']),
     minAgreement: minAgreement === undefined ? undefined : minAgreement > 1 ? minAgreement / 100 : minAgreement,
     minSqnrDb: number(values['min-sqnr'], 'min-sqnr'),
+    preprocess: imagePreprocess(values),
   };
 }
 
@@ -51,7 +74,7 @@ export async function runRecipe(args: ParsedArgs, recipe: OptimizeRecipe, verb: 
 export const quantizeCommand: Command = {
   name: 'quantize',
   usage:
-    'quantize MODEL -o OUT --mode static|dynamic [--calibration NPY] [--method minmax|percentile|entropy] [--per-tensor] [--activation uint8|int8] [--exclude A,B] [--eval-inputs NPY --eval-labels NPY] [--min-agreement P] [--min-sqnr DB] [--strict] [--json]',
+    `quantize MODEL -o OUT --mode static|dynamic [--calibration NPY|DIR] [--method minmax|percentile|entropy] [--per-tensor] [--activation uint8|int8] [--exclude A,B] [--eval-inputs NPY|DIR [--eval-labels NPY]] ${IMAGE_USAGE} [--min-agreement P] [--min-sqnr DB] [--strict] [--json]`,
   summary: 'INT8 quantization (static QDQ with calibration, or dynamic); the result is checked against its parent',
   options: {
     ...safetyOptions,
@@ -72,7 +95,7 @@ export const quantizeCommand: Command = {
     }
     const activation = str(values.activation);
     if (activation !== undefined && activation !== 'uint8' && activation !== 'int8') throw new UsageError('--activation must be uint8 or int8');
-    if (mode === 'static' && !values.calibration) throw new UsageError('static quantization needs --calibration NPY');
+    if (mode === 'static' && !values.calibration) throw new UsageError('static quantization needs --calibration NPY|DIR');
     const recipe: OptimizeRecipe = {
       mode,
       method: method as OptimizeRecipe['method'],

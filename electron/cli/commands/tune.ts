@@ -1,17 +1,17 @@
 import { UsageError } from '../output.js';
 import type { Command } from './command.js';
-import { runRecipe, safetyOptions, safetyRecipe } from './quantize.js';
+import { IMAGE_USAGE, runRecipe, safetyOptions, safetyRecipe } from './quantize.js';
 
 export const tuneCommand: Command = {
   name: 'tune',
-  usage: 'tune MODEL -o OUT --calibration NPY --eval-inputs NPY --eval-labels NPY [--max-drop 0.005] [--strict] [--json]',
+  usage: `tune MODEL -o OUT --calibration NPY|DIR --eval-inputs NPY|DIR [--eval-labels NPY] ${IMAGE_USAGE} [--max-drop 0.005] [--strict] [--json]`,
   summary: 'Accuracy-driven mixed precision: INT8, keeping the most sensitive layers float until top-1 drop ≤ budget',
   options: { ...safetyOptions, calibration: { type: 'string' }, 'max-drop': { type: 'string' } },
   async run(args) {
     const { values } = args;
     const calibration = typeof values.calibration === 'string' ? values.calibration : undefined;
-    if (!calibration || !values['eval-inputs'] || !values['eval-labels']) {
-      throw new UsageError('tune needs --calibration, --eval-inputs and --eval-labels');
+    if (!calibration || !values['eval-inputs']) {
+      throw new UsageError('tune needs --calibration and --eval-inputs (with --eval-labels unless it is a folder of class subfolders)');
     }
     const maxDrop = values['max-drop'] === undefined ? 0.005 : Number(values['max-drop']);
     if (!Number.isFinite(maxDrop) || maxDrop < 0 || maxDrop >= 1) throw new UsageError('--max-drop is a fraction, e.g. 0.005 for half a point');

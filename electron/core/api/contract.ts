@@ -51,6 +51,16 @@ export const profileInput = z
     message: 'Give either modelId (a registry model) or path (a model file), not both',
   });
 
+/** See ImagePreprocess in types.ts: unset fields come from the model input (size, layout) or are mean 0, std 1. */
+export const preprocessSchema = z
+  .object({
+    size: z.tuple([z.number().int().min(1).max(8192), z.number().int().min(1).max(8192)]).optional(),
+    mean: z.array(z.number().finite()).min(1).max(3).refine((v) => v.length !== 2, 'Give 1 or 3 mean values').optional(),
+    std: z.array(z.number().positive().finite()).min(1).max(3).refine((v) => v.length !== 2, 'Give 1 or 3 std values').optional(),
+    layout: z.enum(['NCHW', 'NHWC']).optional(),
+  })
+  .strict();
+
 export const recipeSchema = z
   .object({
     mode: z.enum(['static', 'dynamic', 'fp16', 'ort', 'optimized', 'tune']),
@@ -58,9 +68,11 @@ export const recipeSchema = z
     perChannel: z.boolean().optional(),
     activationType: z.enum(['uint8', 'int8']).optional(),
     exclude: z.array(z.string().min(1).max(500)).max(1000).optional(),
+    // An .npy file or an image folder (labelled by class subfolders when evalLabelsNpy is left out).
     calibrationNpy: filePath.optional(),
     evalInputsNpy: filePath.optional(),
     evalLabelsNpy: filePath.optional(),
+    preprocess: preprocessSchema.optional(),
     maxDrop: z.number().min(0).max(1).optional(),
     minAgreement: z.number().min(0).max(1).optional(),
     minSqnrDb: z.number().min(-100).max(200).optional(),
@@ -70,8 +82,9 @@ export const recipeSchema = z
     message: 'Static INT8 and tuning need calibration data (calibrationNpy)',
     path: ['calibrationNpy'],
   })
-  .refine((r) => r.mode !== 'tune' || (r.evalInputsNpy !== undefined && r.evalLabelsNpy !== undefined), {
-    message: 'Tuning needs labelled evaluation data (evalInputsNpy and evalLabelsNpy)',
+  // Whether evalInputsNpy is a labelled folder is only known on disk: the tune job checks the labels.
+  .refine((r) => r.mode !== 'tune' || r.evalInputsNpy !== undefined, {
+    message: 'Tuning needs labelled evaluation data (evalInputsNpy with evalLabelsNpy, or a labelled image folder)',
     path: ['evalInputsNpy'],
   });
 
@@ -96,7 +109,7 @@ export const requests = {
   'optimize.run': request<Job>()(z.object({ modelId: id, recipe: recipeSchema, strict: z.boolean().default(false) }).strict()),
   'optimize.variants': request<OptimizeComparison>()(z.object({ modelId: id }).strict()),
   'optimize.defaults': request<OptimizeDefaults>()(z.object({ modelId: id }).strict()),
-  'optimize.sensitivity': request<Job>()(z.object({ modelId: id, calibrationNpy: filePath }).strict()),
+  'optimize.sensitivity': request<Job>()(z.object({ modelId: id, calibrationNpy: filePath, preprocess: preprocessSchema.optional() }).strict()),
   'devices.list': request<DeviceSummary[]>()(none),
   'devices.get': request<DeviceDetail>()(z.object({ id }).strict()),
   'devices.add': request<DeviceSummary>()(z.object({ address: hostPort }).strict()),

@@ -275,6 +275,18 @@ export interface DeployResult {
 
 export type OptimizeMode = 'static' | 'dynamic' | 'fp16' | 'ort' | 'optimized' | 'tune';
 
+/**
+ * How a folder of images becomes model inputs: resize to size (H, W, bilinear), pixel/255, then
+ * (x - mean) / std per RGB channel, laid out as NCHW or NHWC. Unset: size and layout come from the
+ * model input shape, mean 0, std 1. One mean/std value stands for all three channels.
+ */
+export interface ImagePreprocess {
+  size?: [number, number];
+  mean?: number[];
+  std?: number[];
+  layout?: 'NCHW' | 'NHWC';
+}
+
 /** Everything that decides a derived model; stored with it as its lineage recipe. */
 export interface OptimizeRecipe {
   mode: OptimizeMode;
@@ -282,9 +294,14 @@ export interface OptimizeRecipe {
   perChannel?: boolean;
   activationType?: 'uint8' | 'int8';
   exclude?: string[];
+  // The *Npy names predate image data: calibrationNpy and evalInputsNpy may also name a folder of
+  // PNG/JPEG images (read with `preprocess`); evalLabelsNpy may be left out when the eval folder is
+  // labelled by its class subfolders.
   calibrationNpy?: string;
   evalInputsNpy?: string;
   evalLabelsNpy?: string;
+  /** Preprocessing of image-folder data; ignored for .npy files. */
+  preprocess?: ImagePreprocess;
   /** tune: largest allowed top-1 drop against float (0.005 = half a point). */
   maxDrop?: number;
   /** Safety net: agreement with the parent below this is flagged (0..1). */

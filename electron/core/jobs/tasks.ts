@@ -42,11 +42,11 @@ export const tasks = {
     const result = await (await import('../quantize/optimize-task.js')).runOptimize(input, ctx);
     const report = result.format === 'onnx' ? await (await inspect()).inspectFile(result.outputPath, { signal: ctx.signal }) : null;
     const artifact = await (await store()).storeArtifact(ctx.home, result.outputPath, { signal: ctx.signal });
-    const { sha256File } = await import('../util/hash-file.js');
-    const calibrationSha256 = input.recipe.calibrationNpy ? await sha256File(input.recipe.calibrationNpy) : null;
+    const { sha256Path } = await import('../util/hash-file.js');
+    const calibrationSha256 = input.recipe.calibrationNpy ? await sha256Path(input.recipe.calibrationNpy) : null;
     return { ...result, artifact, inspect: report, calibrationSha256 };
   },
-  async 'optimize.sensitivity'(input: { parentPath: string; calibrationNpy: string }, ctx: TaskContext): Promise<SensitivityReport> {
+  async 'optimize.sensitivity'(input: Parameters<typeof import('../quantize/optimize-task.js').runSensitivity>[0], ctx: TaskContext): Promise<SensitivityReport> {
     return (await import('../quantize/optimize-task.js')).runSensitivity(input, ctx);
   },
   async 'devices.deploy'(input: DeployTaskInput, ctx: TaskContext): Promise<DeployTaskResult> {

@@ -4,15 +4,18 @@ import { promises as fsp } from 'node:fs';
 import { throwIfCancelled } from '../jobs/task-types.js';
 import { readNpy } from '../util/npy.js';
 import { mean, percentile } from '../util/stats.js';
-import { openSamples, readBatches } from './calibrate/npy-batches.js';
+import type { ImagePreprocess } from '../api/types.js';
+import { openDataSource, readBatches } from './data/data-source.js';
 import { infer, loadRunner as load, type Runner } from './model-runner.js';
 import { OutputComparison } from './output-comparison.js';
 
 export interface EvaluateRequest {
   /** A file path or the model's bytes. */
   model: string | Uint8Array;
+  /** An .npy file or an image folder (which gives the labels when labelsNpy is absent). */
   inputsNpy: string;
   labelsNpy?: string | null;
+  preprocess?: ImagePreprocess;
   reference?: string | Uint8Array | null;
   batch?: number;
   /** Samples timed at batch 1 (after 5 warm-up runs); default 50. */
@@ -54,10 +57,10 @@ async function latency(r: Runner, rows: Float32Array[], rowShape: number[], sign
 export async function evaluateModel(req: EvaluateRequest): Promise<EvaluateResult> {
   const runner = await load(req.model);
   const ref = req.reference ? await load(req.reference) : null;
-  const npy = await openSamples(req.inputsNpy, { name: runner.input, shape: runner.shape });
+  const src = await openDataSource(req.inputsNpy, { name: runner.input, shape: runner.shape }, req.preprocess);
   try {
-    const labels = req.labelsNpy ? await readLabels(req.labelsNpy) : null;
-    const total = Math.min(npy.rows, req.maxSamples ?? Infinity, labels?.length ?? Infinity);
+    const labels = req.labelsNpy ? await readLabels(req.labelsNpy) : src.labels;
+    const total = Math.min(src.rows, req.maxSamples ?? Infinity, labels?.length ?? Infinity);
     const fixed = typeof runner.shape?.[0] === 'number' ? runner.shape[0] : null;
     const cmp = new OutputComparison();
     let top1 = 0;
@@ -65,10 +68,10 @@ export async function evaluateModel(req: EvaluateRequest): Promise<EvaluateResul
     let classes = 0;
     let samples = 0;
     const timed: Float32Array[] = [];
-    const rowShape = npy.header.shape.slice(1);
+    const rowShape = src.rowShape;
     const rowSize = rowShape.reduce((a, b) => a * b, 1);
     const latencyCount = req.latencySamples ?? 50;
-    for await (const b of readBatches(npy, req.batch ?? 32, total, fixed)) {
+    for await (const b of readBatches(src, req.batch ?? 32, total, fixed)) {
       if (req.signal) throwIfCancelled(req.signal);
       const n = b.shape[0];
       const out = await infer(runner, b.data, b.shape);
@@ -101,7 +104,7 @@ export async function evaluateModel(req: EvaluateRequest): Promise<EvaluateResul
       samples,
     };
   } finally {
-    await npy.close();
+    await src.close();
     await runner.session.release();
     await ref?.session.release();
   }

@@ -5,7 +5,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { OptimizeRecipe, SensitivityReport, VariantMetrics } from '../api/types.js';
+import type { ImagePreprocess, OptimizeRecipe, SensitivityReport, VariantMetrics } from '../api/types.js';
 import { AppError } from '../api/errors.js';
 import { throwIfCancelled, type TaskContext } from '../jobs/task-types.js';
 import { measureKernelCoverage } from './kernel-coverage.js';
@@ -54,6 +54,7 @@ export async function runOptimize(input: OptimizeTaskInput, ctx: TaskContext): P
       variant: outputPath,
       inputsNpy: samples.inputsNpy,
       labelsNpy: samples.labelsNpy,
+      preprocess: recipe.preprocess,
       maxSamples: 1024,
       latencyRuns: 60,
       signal: ctx.signal,
@@ -113,17 +114,19 @@ export async function runOptimize(input: OptimizeTaskInput, ctx: TaskContext): P
   }
 }
 
-export async function runSensitivity(input: { parentPath: string; calibrationNpy: string }, ctx: TaskContext): Promise<SensitivityReport> {
+export async function runSensitivity(input: { parentPath: string; calibrationNpy: string; preprocess?: ImagePreprocess }, ctx: TaskContext): Promise<SensitivityReport> {
   ctx.progress({ phase: 'reading', fraction: null });
   const parent = await fsp.readFile(input.parentPath);
   const ranges = await calibrateAll(parent, { method: 'percentile', percentile: 99.999 }, {
     file: input.calibrationNpy,
+    preprocess: input.preprocess,
     maxSamples: 512,
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress({ phase: 'calibrating', fraction: done / total, message: `${done} of ${total} samples` }),
   });
   const r = await measureSensitivity(parent, ranges, {
     samplesNpy: input.calibrationNpy,
+    preprocess: input.preprocess,
     samples: 32,
     activationType: 'uint8',
     perChannel: true,

@@ -1,5 +1,6 @@
 // Options of the quantize task, as a zod schema (validated where they cross into the core) and its type.
 import { z } from 'zod';
+import { preprocessSchema } from '../api/contract.js';
 
 export const quantizeOptionsSchema = z.object({
   /** The float32 parent model. */
@@ -16,8 +17,10 @@ export const quantizeOptionsSchema = z.object({
   perChannel: z.boolean().default(true),
   /** Node names or op types to leave float. */
   exclude: z.array(z.string()).default([]),
-  /** static: float32 samples of the model input, [N, ...input shape]. */
+  /** static: float32 samples of the model input, [N, ...input shape], or a folder of images. */
   calibrationNpy: z.string().nullable().default(null),
+  /** How image folders become inputs (see ImagePreprocess); ignored for .npy files. */
+  preprocess: preprocessSchema.optional(),
   calibrationSamples: z.number().int().positive().default(512),
   calibrationBatch: z.number().int().positive().default(16),
   /** dynamic: also turn Conv into ConvInteger (correct, but slow in onnxruntime's CPU provider). */

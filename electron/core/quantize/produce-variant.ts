@@ -37,6 +37,7 @@ export async function produceVariant(parentPath: string, recipe: OptimizeRecipe,
           activationType: recipe.activationType,
           exclude: recipe.exclude,
           calibrationNpy: recipe.calibrationNpy ?? null,
+          preprocess: recipe.preprocess,
           safetyNet: false,
         },
         ctx,
@@ -55,14 +56,15 @@ export async function produceVariant(parentPath: string, recipe: OptimizeRecipe,
 }
 
 async function tune(parentPath: string, recipe: OptimizeRecipe, ctx: TaskContext, output: string): Promise<ProducedVariant> {
-  const { calibrationNpy, evalInputsNpy, evalLabelsNpy } = recipe;
-  if (!calibrationNpy || !evalInputsNpy || !evalLabelsNpy) {
-    throw new AppError('TUNE_NEEDS_DATA', 'Tuning needs calibration and labelled eval data', 'Mixed-precision tuning measures the accuracy of each candidate: give calibration samples (calibrationNpy) and labelled evaluation data (evalInputsNpy and evalLabelsNpy).');
+  const { calibrationNpy, evalInputsNpy, evalLabelsNpy, preprocess } = recipe;
+  if (!calibrationNpy || !evalInputsNpy) {
+    throw new AppError('TUNE_NEEDS_DATA', 'Tuning needs calibration and labelled eval data', 'Mixed-precision tuning measures the accuracy of each candidate: give calibration samples (calibrationNpy) and labelled evaluation data (evalInputsNpy with evalLabelsNpy, or a labelled image folder).');
   }
   ctx.progress({ phase: 'reading', fraction: null });
   const parent = await fsp.readFile(parentPath);
   const ranges = await calibrateAll(parent, calibrationSettings(recipe), {
     file: calibrationNpy,
+    preprocess,
     maxSamples: 512,
     signal: ctx.signal,
     onProgress: (done, total) => ctx.progress({ phase: 'calibrating', fraction: done / total, message: `${done} of ${total} samples` }),
@@ -76,6 +78,7 @@ async function tune(parentPath: string, recipe: OptimizeRecipe, ctx: TaskContext
     calibrationNpy,
     evalInputsNpy,
     evalLabelsNpy,
+    preprocess,
     maxDrop,
     signal: ctx.signal,
     onStep: (s, n) => ctx.progress({ phase: 'tuning', fraction: null, message: `step ${n}: ${s.keptFloat.length} layers float, top-1 ${(s.top1 * 100).toFixed(1)} %` }),

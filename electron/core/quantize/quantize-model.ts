@@ -45,7 +45,7 @@ export async function quantizeModel(input: QuantizeOptionsInput, ctx: TaskContex
   const samples = opts.safetyNet ? opts.sampleNpy ?? opts.calibrationNpy : null;
   let safetyNet: SafetyNet | null = null;
   if (samples) {
-    const r = await evaluateModel({ model: bytes, reference: parentBytes, inputsNpy: samples, maxSamples: opts.safetySamples, latencySamples: 20, signal: ctx.signal });
+    const r = await evaluateModel({ model: bytes, reference: parentBytes, inputsNpy: samples, preprocess: opts.preprocess, maxSamples: opts.safetySamples, latencySamples: 20, signal: ctx.signal });
     const ref = r.referenceLatencyMs!;
     safetyNet = { samples: r.samples, agreement: r.agreement!, sqnrDb: r.sqnrDb!, latencyMs: r.latencyMs.p50, parentLatencyMs: ref.p50, latencyRatio: r.latencyMs.p50 / ref.p50 };
   }
@@ -87,7 +87,7 @@ async function transform(model: onnx.ModelProto, opts: QuantizeOptions, ctx: Tas
     return quantizeDynamic(model, { perChannel: opts.perChannel, exclude: opts.exclude, convs: opts.dynamicConvs });
   }
   if (!opts.calibrationNpy) {
-    throw new AppError('QUANT_NO_CALIBRATION', 'Calibration data needed', 'Static quantization measures activation ranges on sample inputs. Give a .npy file of float32 inputs (calibrationNpy), or use dynamic mode.');
+    throw new AppError('QUANT_NO_CALIBRATION', 'Calibration data needed', 'Static quantization measures activation ranges on sample inputs. Give a .npy file of float32 inputs or a folder of images (calibrationNpy), or use dynamic mode.');
   }
   let perChannel = opts.perChannel;
   if (perChannel && opset < 13) {
@@ -102,6 +102,7 @@ async function transform(model: onnx.ModelProto, opts: QuantizeOptions, ctx: Tas
     { method: opts.method, percentile: opts.percentile, movingAverage: opts.movingAverage },
     {
       file: opts.calibrationNpy,
+      preprocess: opts.preprocess,
       batch: opts.calibrationBatch,
       maxSamples: opts.calibrationSamples,
       signal: ctx.signal,

@@ -8,6 +8,7 @@ import { encodeNpy } from '../util/npy.js';
 import { modelInput } from './calibrate/npy-batches.js';
 
 export interface SampleChoice {
+  /** An .npy file or an image folder (labelled by its class subfolders when labelsNpy is null). */
   inputsNpy: string;
   labelsNpy: string | null;
   /** For VariantMetrics.evaluatedOn. */

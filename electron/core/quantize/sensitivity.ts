@@ -3,11 +3,12 @@
 // layer's own (quantize-dequantized) output in the full INT8 model. One shared calibration; every
 // measurement runs on the same small sample subset.
 import * as ort from 'onnxruntime-node';
-import type { SensitivityRow } from '../api/types.js';
+import type { ImagePreprocess, SensitivityRow } from '../api/types.js';
 import { encodeModel } from '../onnx/codec.js';
 import { throwIfCancelled } from '../jobs/task-types.js';
 import { augmentModel } from './calibrate/augment.js';
-import { modelInput, openSamples } from './calibrate/npy-batches.js';
+import { modelInput } from './calibrate/npy-batches.js';
+import { openDataSource } from './data/data-source.js';
 import { infer, loadRunner } from './model-runner.js';
 import { OutputComparison } from './output-comparison.js';
 import { QDQ_RULES, WEIGHTED } from './qdq-rules.js';
@@ -26,24 +27,25 @@ export interface SensitivityResult {
 }
 
 export interface SensitivityOptions extends StaticBuildOptions {
+  /** An .npy file or an image folder. */
   samplesNpy: string;
+  preprocess?: ImagePreprocess;
   /** Samples every measurement runs on (default 32). */
   samples?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
 
-async function loadRows(file: string, parent: Uint8Array, count: number): Promise<{ data: Float32Array; shape: number[] }> {
+async function loadRows(file: string, parent: Uint8Array, count: number, preprocess?: ImagePreprocess): Promise<{ data: Float32Array; shape: number[] }> {
   const input = modelInput(decodeNamed(parent).graph!);
-  const npy = await openSamples(file, input);
+  const src = await openDataSource(file, input, preprocess);
   try {
-    const n = Math.min(count, npy.rows);
+    const n = Math.min(count, src.rows);
     const fixed = typeof input.shape?.[0] === 'number' ? input.shape[0] : null;
     const rows = fixed ?? n;
-    const arr = await npy.readRows(0, rows);
-    return { data: arr.data as Float32Array, shape: [rows, ...npy.header.shape.slice(1)] };
+    return { data: await src.read(0, rows), shape: [rows, ...src.rowShape] };
   } finally {
-    await npy.close();
+    await src.close();
   }
 }
 
@@ -74,7 +76,7 @@ function sqnr(out: ArrayLike<number>, ref: ArrayLike<number>): number {
 }
 
 export async function measureSensitivity(parent: Uint8Array, ranges: Map<string, Range>, opts: SensitivityOptions): Promise<SensitivityResult> {
-  const x = await loadRows(opts.samplesNpy, parent, opts.samples ?? 32);
+  const x = await loadRows(opts.samplesNpy, parent, opts.samples ?? 32, opts.preprocess);
   const full = buildStatic(parent, [], ranges, opts);
   if (!full) return { layers: [], fullInt8OutputSqnrDb: Infinity };
   const { plan } = full;

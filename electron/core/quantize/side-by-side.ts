@@ -3,7 +3,8 @@
 // measured interleaved (parent, variant, variant, parent, ...) so that drift hits both alike.
 import { throwIfCancelled } from '../jobs/task-types.js';
 import { percentile } from '../util/stats.js';
-import { openSamples, readBatches } from './calibrate/npy-batches.js';
+import type { ImagePreprocess } from '../api/types.js';
+import { openDataSource, readBatches } from './data/data-source.js';
 import { readLabels, topK } from './evaluate.js';
 import { infer, loadRunner, timeInfer, type Runner } from './model-runner.js';
 import { OutputComparison } from './output-comparison.js';
@@ -11,8 +12,10 @@ import { OutputComparison } from './output-comparison.js';
 export interface SideBySideRequest {
   parent: string | Uint8Array;
   variant: string | Uint8Array;
+  /** An .npy file or an image folder (which gives the labels when labelsNpy is absent). */
   inputsNpy: string;
   labelsNpy?: string | null;
+  preprocess?: ImagePreprocess;
   maxSamples?: number;
   /** Interleaved timed pairs at batch 1, after 5 warm-up pairs (default 60). */
   latencyRuns?: number;
@@ -56,19 +59,19 @@ export async function sideBySide(req: SideBySideRequest): Promise<SideBySideResu
   let parent: Runner | null = null;
   try {
     parent = await loadRunner(req.parent);
-    const npy = await openSamples(req.inputsNpy, { name: parent.input, shape: parent.shape });
+    const src = await openDataSource(req.inputsNpy, { name: parent.input, shape: parent.shape }, req.preprocess);
     try {
-      const labels = req.labelsNpy ? await readLabels(req.labelsNpy) : null;
-      const total = Math.min(npy.rows, req.maxSamples ?? Infinity, labels?.length ?? Infinity);
+      const labels = req.labelsNpy ? await readLabels(req.labelsNpy) : src.labels;
+      const total = Math.min(src.rows, req.maxSamples ?? Infinity, labels?.length ?? Infinity);
       const fixed = typeof parent.shape?.[0] === 'number' ? parent.shape[0] : null;
       const cmp = new OutputComparison();
       const vAcc = new TopK();
       const pAcc = new TopK();
-      const rowShape = npy.header.shape.slice(1);
+      const rowShape = src.rowShape;
       const rowSize = rowShape.reduce((a, b) => a * b, 1);
       const timed: Float32Array[] = [];
       let samples = 0;
-      for await (const b of readBatches(npy, 32, total, fixed)) {
+      for await (const b of readBatches(src, 32, total, fixed)) {
         if (req.signal) throwIfCancelled(req.signal);
         const n = b.shape[0];
         const out = await infer(variant, b.data, b.shape);
@@ -98,7 +101,7 @@ export async function sideBySide(req: SideBySideRequest): Promise<SideBySideResu
         firstRow: { data: timed[0], shape },
       };
     } finally {
-      await npy.close();
+      await src.close();
     }
   } finally {
     await variant.session.release();

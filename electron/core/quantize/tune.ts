@@ -4,6 +4,7 @@
 // go back to INT8 one at a time, largest first, while the budget still holds. The answer is the
 // smallest (then fastest) model of all those measured that meets the budget.
 import { AppError } from '../api/errors.js';
+import type { ImagePreprocess } from '../api/types.js';
 import { throwIfCancelled } from '../jobs/task-types.js';
 import { evaluateModel } from './evaluate.js';
 import type { Range } from './quant-params.js';
@@ -23,8 +24,10 @@ export interface TuneRequest extends StaticBuildOptions {
   ranges: Map<string, Range>;
   /** Samples for the sensitivity ranking (the calibration file). */
   calibrationNpy: string;
+  /** An .npy file or an image folder; without evalLabelsNpy the folder must be labelled. */
   evalInputsNpy: string;
-  evalLabelsNpy: string;
+  evalLabelsNpy?: string | null;
+  preprocess?: ImagePreprocess;
   maxDrop: number;
   /** Cap on eval samples per step (all by default). */
   evalSamples?: number;
@@ -45,8 +48,11 @@ export interface TuneResult {
 }
 
 export async function tuneStatic(req: TuneRequest): Promise<TuneResult> {
-  const evalOf = (model: Uint8Array) => evaluateModel({ model, inputsNpy: req.evalInputsNpy, labelsNpy: req.evalLabelsNpy, maxSamples: req.evalSamples, latencySamples: 20, signal: req.signal });
+  const evalOf = (model: Uint8Array) => evaluateModel({ model, inputsNpy: req.evalInputsNpy, labelsNpy: req.evalLabelsNpy, preprocess: req.preprocess, maxSamples: req.evalSamples, latencySamples: 20, signal: req.signal });
   const float = await evalOf(req.parent);
+  if (float.top1 === null) {
+    throw new AppError('TUNE_NEEDS_DATA', 'Tuning needs labelled eval data', `${req.evalInputsNpy} has no labels: give evalLabelsNpy, or use an image folder with one subfolder per class.`);
+  }
   const floatTop1 = float.top1!;
   const steps: TuneStep[] = [];
   const built = new Map<string, { bytes: Uint8Array; decisions: NodeDecision[] }>();
@@ -76,7 +82,7 @@ export async function tuneStatic(req: TuneRequest): Promise<TuneResult> {
   };
 
   if (within(await measure([]))) return finish(null);
-  const sens = await measureSensitivity(req.parent, req.ranges, { ...req, samplesNpy: req.calibrationNpy, signal: req.signal });
+  const sens = await measureSensitivity(req.parent, req.ranges, { ...req, samplesNpy: req.calibrationNpy, preprocess: req.preprocess, signal: req.signal });
   const ranked = sens.layers.map((l) => l.node);
   const maxSteps = req.maxSteps ?? 14;
   const prefix = (k: number) => ranked.slice(0, k);

@@ -1,4 +1,4 @@
-// Float32 sample batches from an .npy file, checked against the model input before any run.
+// Float32 samples from an .npy file, checked against the model input before any run.
 import path from 'node:path';
 import { AppError } from '../../api/errors.js';
 import type { onnx } from '../../onnx/generated/onnx.js';
@@ -35,17 +35,26 @@ export async function openSamples(file: string, input: { name: string; shape: Mo
     await npy.close();
     throw new AppError('QUANT_DATA_TYPE', 'Sample data is not float32', `${base} holds ${dtype} values; the model input "${input.name}" takes float32. Save the array with .astype(numpy.float32).`);
   }
+  try {
+    checkRowShape(base, shape, input);
+  } catch (err) {
+    await npy.close();
+    throw err;
+  }
+  return npy;
+}
+
+/** Throws unless `shape` ([N, ...row]) fits the model input; a mismatch names both shapes. */
+export function checkRowShape(source: string, shape: readonly number[], input: { name: string; shape: ModelDim[] | null }): void {
   const want = input.shape;
   const fits = !want || (want.length === shape.length && want.every((d, i) => i === 0 || typeof d !== 'number' || d === shape[i]));
   if (!fits || shape.length === 0 || shape[0] === 0) {
-    await npy.close();
     throw new AppError(
       'QUANT_DATA_SHAPE',
       'Sample data does not fit the model input',
-      `${base} has shape ${shapeText(shape)} but the model input "${input.name}" expects ${shapeText(want ?? [])} (the first axis is the sample index). Export samples of the model's input shape.`,
+      `${source} has shape ${shapeText(shape)} but the model input "${input.name}" expects ${shapeText(want ?? [])} (the first axis is the sample index). Export samples of the model's input shape.`,
     );
   }
-  return npy;
 }
 
 /** Throws when a batch holds NaN or ±Infinity, naming the file and the sample index. */
@@ -59,20 +68,5 @@ export function checkFinite(data: Float32Array, file: string, firstRow: number, 
         `${path.basename(file)}: sample ${row} (flat element ${i % rowSize}) is ${data[i]}. Clean or drop that sample and try again.`,
       );
     }
-  }
-}
-
-/** Batches of rows with the model's batch dimension; a fixed batch dim of 1 forces batch 1. */
-export async function* readBatches(npy: NpyFile, batch: number, maxSamples: number, fixedBatch: number | null): AsyncGenerator<{ start: number; data: Float32Array; shape: number[] }> {
-  const rows = Math.min(npy.rows, maxSamples);
-  const step = fixedBatch ?? batch;
-  const rowShape = npy.header.shape.slice(1);
-  const rowSize = rowShape.reduce((a, b) => a * b, 1);
-  for (let start = 0; start + (fixedBatch ? step : 1) <= rows; start += step) {
-    const count = Math.min(step, rows - start);
-    const arr = await npy.readRows(start, count);
-    const data = arr.data as Float32Array;
-    checkFinite(data, npy.path, start, rowSize);
-    yield { start, data, shape: [count, ...rowShape] };
   }
 }

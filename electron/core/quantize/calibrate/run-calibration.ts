@@ -8,10 +8,14 @@ import { throwIfCancelled } from '../../jobs/task-types.js';
 import type { Range } from '../quant-params.js';
 import { augmentModel } from './augment.js';
 import { makeCollector, type CalibrationSettings, type RangeCollector } from './collector.js';
-import { modelInput, openSamples, readBatches } from './npy-batches.js';
+import type { ImagePreprocess } from '../../api/types.js';
+import { openDataSource, readBatches } from '../data/data-source.js';
+import { modelInput } from './npy-batches.js';
 
 export interface CalibrationRun {
+  /** An .npy file or an image folder. */
   file: string;
+  preprocess?: ImagePreprocess;
   batch?: number;
   maxSamples?: number;
   signal?: AbortSignal;
@@ -20,14 +24,14 @@ export interface CalibrationRun {
 
 export async function calibrate(model: onnx.IModelProto, tensors: readonly string[], settings: CalibrationSettings, run: CalibrationRun): Promise<Map<string, Range>> {
   const input = modelInput(model.graph!);
-  const npy = await openSamples(run.file, input);
+  const src = await openDataSource(run.file, input, run.preprocess);
   const collectors = new Map<string, RangeCollector>(tensors.map((t) => [t, makeCollector(settings)]));
   let session: ort.InferenceSession | undefined;
   try {
     session = await ort.InferenceSession.create(encodeModel(augmentModel(model, tensors)), { graphOptimizationLevel: 'disabled' });
-    const total = Math.min(npy.rows, run.maxSamples ?? Infinity);
+    const total = Math.min(src.rows, run.maxSamples ?? Infinity);
     const fixed = typeof input.shape?.[0] === 'number' ? input.shape[0] : null;
-    for await (const b of readBatches(npy, run.batch ?? 16, total, fixed)) {
+    for await (const b of readBatches(src, run.batch ?? 16, total, fixed)) {
       if (run.signal) throwIfCancelled(run.signal);
       const out = await session.run({ [input.name]: new ort.Tensor('float32', b.data, b.shape) }, [...tensors]);
       for (const [name, c] of collectors) {
@@ -41,7 +45,7 @@ export async function calibrate(model: onnx.IModelProto, tensors: readonly strin
     throw new AppError('QUANT_CALIBRATION_RUN', 'Calibration run failed', `onnxruntime could not run the model on ${run.file}: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     await session?.release();
-    await npy.close();
+    await src.close();
   }
   return new Map([...collectors].map(([k, c]) => [k, c.range()]));
 }
