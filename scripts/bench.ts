@@ -175,6 +175,21 @@ md.push(
   '',
 );
 
+// 6. The agent: idle memory and the local inference endpoint's overhead over a direct onnxruntime call.
+const [srv] = jsonLines('serving-measure.ts', []);
+report.agentServing = srv;
+md.push(
+  '## Device agent (one agent on loopback, the sample model)',
+  '',
+  '| figure | value |',
+  '|---|---:|',
+  `| idle RSS, no model / with the sample active | ${(Number(srv.idleRssNoModelBytes) / 2 ** 20).toFixed(0)} / ${(Number(srv.idleRssWithModelBytes) / 2 ** 20).toFixed(0)} MiB |`,
+  `| inference p50 through the agent's HTTP endpoint (JSON + base64) | ${f2(srv.agentP50Ms, 3)} ms |`,
+  `| direct onnxruntime-node call, same model and input, interleaved | ${f2(srv.directP50Ms, 3)} ms |`,
+  `| overhead per request (p50) | ${f2(srv.overheadP50Ms, 3)} ms |`,
+  '',
+);
+
 writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(out, 'bench.md'), md.join('\n') + '\n');
 process.stdout.write(md.join('\n') + '\n');

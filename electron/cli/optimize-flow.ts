@@ -3,6 +3,7 @@ import type { Job, ModelSummary, OptimizeRecipe, VariantMetrics } from '../core/
 import type { Core } from '../core/core.js';
 import { artifactPath } from '../core/registry/artifact-store.js';
 import { copyFileAtomic } from '../core/util/atomic-write.js';
+import { cpuInfo } from '../core/util/cpu-info.js';
 import { printJson } from './output.js';
 import { callWithProgress } from './run-job.js';
 
@@ -47,6 +48,10 @@ export async function optimizeToFile(
   } else {
     process.stdout.write(`Wrote ${opts.output}: ${variant.name} v${variant.version} (${variant.id}), derived from ${parent.id}\n`);
     process.stdout.write(formatMetrics(metrics, parent.sizeBytes).map((l) => `  ${l}`).join('\n') + '\n');
+    const features = cpuInfo().int8Features.filter((f) => f !== 'avx2');
+    process.stdout.write(
+      `  cpu         ${features.length ? `int8 dot-product: ${features.join(', ')}` : 'no int8 dot-product instructions (VNNI/asimddp): INT8 gains will be small'}\n`,
+    );
   }
   for (const flag of metrics.flags) process.stderr.write(`edgefleet: ${flag.level}: ${flag.message}\n`);
 }
