@@ -74,11 +74,7 @@ export function createCore(opts: CoreOptions): Core {
   const devices = new DeviceContext(opts.home, registry, bus);
   const demo = new DemoFleet({ ctx: devices, jobs, resourcesDir: opts.resourcesDir });
 
-  const modelOrThrow = (id: string) => {
-    const model = registry.getModel(id);
-    if (!model) throw new AppError('MODEL_NOT_FOUND', 'Model not found', `No model with id ${id} is in the registry.`);
-    return model;
-  };
+  const modelOrThrow = (id: string) => registry.requireModel(id);
 
   const startImport = (path: string, name?: string) =>
     jobs.start(

@@ -19,11 +19,7 @@ export function optimizeHandlers(deps: {
   bus: EventBus;
 }): Pick<Handlers, OptimizeChannels> {
   const { home, registry, jobs, bus } = deps;
-  const get = (id: string): ModelSummary => {
-    const m = registry.getModel(id);
-    if (!m) throw new AppError('MODEL_NOT_FOUND', 'Model not found', `No model with id ${id} is in the registry.`);
-    return m;
-  };
+  const get = (id: string): ModelSummary => registry.requireModel(id);
   const root = (id: string): ModelSummary => {
     let m = get(id);
     while (m.parentId) m = get(m.parentId);

@@ -1,4 +1,4 @@
-// Quantization measurements, one JSON line per case on stdout (the lead folds them into `npm run bench`).
+// Quantization measurements, one JSON line per case on stdout (scripts/bench.ts folds them into its report).
 // Usage: tsx scripts/bench/quantize-measure.ts CASE…   (no case: all of them)
 // Cases: sample-static, resnet18-static, transformer-dynamic, sample-fp16, calibration-time, calibration-rss.
 // calibration-rss-child FILE is internal: one calibration in a fresh process, printing its peak RSS.

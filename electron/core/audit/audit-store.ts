@@ -1,9 +1,10 @@
 // The audit log: who did what to which target, with what parameters and outcome, and when.
 // Append-only, enforced by the database itself: triggers refuse every UPDATE and DELETE.
 import type Database from 'better-sqlite3';
+import type { AuditEntry } from '../api/types.js';
 import { toCsv } from './csv.js';
 
-/** For the lead to append to registry/migrations.ts. */
+/** Appended to the registry's migrations (registry/migrations.ts). */
 export const auditMigrationSql = `
   CREATE TABLE IF NOT EXISTS audit_log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -28,7 +29,8 @@ export function auditMigration(db: Database.Database): void {
   db.exec(auditMigrationSql);
 }
 
-export type AuditOutcome = 'succeeded' | 'failed' | 'refused' | 'started';
+export type { AuditEntry };
+export type AuditOutcome = AuditEntry['outcome'];
 
 export interface AuditInput {
   /** A person (`user:alice`), the CLI, or the engine acting on its own (`engine`). */
@@ -43,16 +45,6 @@ export interface AuditInput {
   detail?: string | null;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  params: unknown;
-  outcome: AuditOutcome;
-  detail: string | null;
-}
 
 export interface AuditQuery {
   action?: string;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Envelope } from '../api/contract.js';
 import type { EventBus } from '../api/event-bus.js';
 import type { Job } from '../api/types.js';
-import type { AuditLog } from './audit-store.js';
+import type { AuditLog, AuditOutcome } from './audit-store.js';
 
 /** Channels that change state somewhere (registry, devices, files); reads are not audited. */
 const audited = new Set([
@@ -82,7 +82,7 @@ export class AuditTrail {
     });
   }
 
-  private append(entry: { action: string; target: string; params: unknown; outcome: 'succeeded' | 'failed' | 'refused' | 'started'; detail: string | null }): void {
+  private append(entry: { action: string; target: string; params: unknown; outcome: AuditOutcome; detail: string | null }): void {
     try {
       this.log.append({ actor: this.actor, ...entry });
     } catch (err) {

@@ -1,5 +1,4 @@
 // Starts a `devices.deploy` job and, when it ends, records what each device reported.
-import { AppError } from '../api/errors.js';
 import type { DeployResult, Job } from '../api/types.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import { artifactPath } from '../registry/artifact-store.js';
@@ -17,8 +16,7 @@ export interface DeployRequest {
 }
 
 export async function startDeploy(ctx: DeviceContext, jobs: JobManager, req: DeployRequest): Promise<Job> {
-  const model = ctx.registry.getModel(req.modelId);
-  if (!model) throw new AppError('MODEL_NOT_FOUND', 'Model not found', `No model with id ${req.modelId} is in the registry.`);
+  const model = ctx.registry.requireModel(req.modelId);
   const devices = [...new Set(req.deviceIds)].map((id) => ctx.credentials(id));
   const key = await ctx.consoleKey();
   const label = devices.length === 1 ? devices[0].name : `${devices.length} devices`;

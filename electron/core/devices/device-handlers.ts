@@ -92,8 +92,7 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
       const active = status.active?.manifest ?? null;
       if (!active) throw new AppError('NO_MODEL', 'No model deployed', `${device.name} runs no model yet: deploy one before profiling on it.`);
       if (modelId) {
-        const wanted = registry.getModel(modelId);
-        if (!wanted) throw new AppError('MODEL_NOT_FOUND', 'Model not found', `No model with id ${modelId} is in the registry.`);
+        const wanted = registry.requireModel(modelId);
         if (wanted.sha256 !== active.sha256) {
           throw new AppError(
             'MODEL_NOT_ACTIVE',

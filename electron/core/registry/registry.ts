@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { InspectReport, ModelDetail, ModelSummary, ProfileResult, ProfileSummary } from '../api/types.js';
+import { AppError } from '../api/errors.js';
 import { artifactPath } from './artifact-store.js';
 import { migrate } from './migrations.js';
 import { summaryLine } from './model-summary.js';
@@ -104,6 +105,13 @@ export class Registry {
     const row = this.db.prepare(`SELECT ${MODEL_COLUMNS} FROM models m WHERE m.id = ?`).get(id) as ModelRow | undefined;
     if (!row) return null;
     return { ...toSummary(row), inspect: fromJson(row.inspect) as InspectReport | null, profiles: this.listProfiles(id) };
+  }
+
+  /** getModel for a request that names a model: a missing one is the caller's mistake, said in words. */
+  requireModel(id: string): ModelDetail {
+    const model = this.getModel(id);
+    if (!model) throw new AppError('MODEL_NOT_FOUND', 'Model not found', `No model with id ${id} is in the registry.`);
+    return model;
   }
 
   findBySha256(sha256: string): ModelSummary | null {

@@ -6,7 +6,7 @@ import { AppError } from '../api/errors.js';
 import type { RolloutCommand, RolloutEvent, RolloutSpec, RolloutState, RolloutStatus } from './rollout-types.js';
 import { checkControl, initialState, outstandingCommands, reduce, replay } from './state-machine.js';
 
-/** For the lead to append to registry/migrations.ts. */
+/** Appended to the registry's migrations (registry/migrations.ts). */
 export const rolloutMigrationSql = `
   CREATE TABLE IF NOT EXISTS rollouts (
     id TEXT PRIMARY KEY,
