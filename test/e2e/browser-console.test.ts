@@ -20,15 +20,17 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
-/** Picks the first option of a native select whose label matches. */
+/** Picks the nth option of a native select whose label matches, once the page has loaded that many. */
 async function pickOption(testId: string, label: RegExp, nth = 0): Promise<void> {
   const select = page.getByTestId(testId);
-  const options = await select.locator('option').evaluateAll((els) =>
-    els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? '' })),
-  );
-  const matching = options.filter((o) => o.value && label.test(o.label));
-  expect(matching.length, `an option matching ${label} in ${testId}`).toBeGreaterThan(nth);
-  await select.selectOption(matching[nth].value);
+  const matching = async () =>
+    (
+      await select.locator('option').evaluateAll((els) =>
+        els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? '' })),
+      )
+    ).filter((o) => o.value && label.test(o.label));
+  await expect.poll(async () => (await matching()).length, { message: `an option matching ${label} in ${testId}`, timeout: 30_000 }).toBeGreaterThan(nth);
+  await select.selectOption((await matching())[nth].value);
 }
 
 beforeAll(async () => {
@@ -92,6 +94,7 @@ describe('browser mode, driven in Chromium', () => {
     const card = page.getByTestId('error-card').first();
     await card.waitFor({ timeout: 30_000 });
     expect(await card.textContent()).toMatch(/model/i);
+    await page.getByTestId('import-dialog').waitFor({ state: 'hidden' });
     await shot('import-error');
   });
 
@@ -105,7 +108,7 @@ describe('browser mode, driven in Chromium', () => {
     await page.getByTestId('page-model').waitFor();
     await page.locator('[data-testid="graph-view"][data-ready="true"]').waitFor({ timeout: 30_000 });
     expect(Number(await page.getByTestId('graph-view').getAttribute('data-nodes'))).toBeGreaterThan(50);
-    expect(await page.getByTestId('page-model').textContent()).toContain('logits');
+    await expect.poll(() => page.getByTestId('page-model').textContent(), { timeout: 30_000 }).toContain('logits');
     await shot('model-detail');
   });
 
@@ -145,9 +148,9 @@ describe('browser mode, driven in Chromium', () => {
     await page.getByTestId('optimize-result').waitFor({ timeout: 240_000 });
     const row = page.locator('[data-testid="variant-row"][data-mode="static"]');
     await row.first().waitFor({ timeout: 30_000 });
-    const text = (await page.getByTestId('variants-table').textContent()) ?? '';
-    expect(text).toMatch(/static/i);
-    expect(text).toMatch(/100\s*%/); // integer-kernel coverage of the static variant
+    const table = () => page.getByTestId('variants-table').textContent();
+    await expect.poll(table, { timeout: 30_000 }).toMatch(/static/i);
+    await expect.poll(table).toMatch(/100\s*%/); // integer-kernel coverage of the static variant
     await page.getByTestId('variants-section').scrollIntoViewIfNeeded();
     await shot('optimize-comparison');
   });
@@ -163,7 +166,7 @@ describe('browser mode, driven in Chromium', () => {
     await shot('fleet');
     await page.locator('[data-testid="device-grid"] .MuiDataGrid-row').first().click();
     await page.getByTestId('page-device').waitFor();
-    expect(await page.getByTestId('device-fingerprint').textContent()).toMatch(/[0-9a-f:]{32,}/i);
+    await expect.poll(() => page.getByTestId('device-fingerprint').textContent(), { timeout: 30_000 }).toMatch(/[0-9a-f:]{32,}/i);
     await page.locator('[data-testid="slot-a"], [data-testid="slot-b"]').first().waitFor();
     // Telemetry from the load generator arrives over the agents' event sockets.
     await expect

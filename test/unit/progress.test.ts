@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatJobState, formatProgress, overallFraction } from '../../electron/core/jobs/progress.js';
+import { formatBytes, formatJobKind, formatJobState, formatProgress, overallFraction } from '../../electron/core/jobs/progress.js';
 
 describe('formatProgress', () => {
   it('names the phase, the run and the percentage', () => {
@@ -50,5 +50,13 @@ describe('formatBytes', () => {
     expect(formatBytes(1023)).toBe('1023 B');
     expect(formatBytes(2.5 * 1024 * 1024 * 1024)).toBe('2.5 GiB');
     expect(formatBytes(100 * 1024 * 1024)).toBe('100 MiB');
+  });
+});
+
+describe('formatJobKind', () => {
+  it('names every job kind in words and shows unknown kinds as they are', () => {
+    expect(formatJobKind('devices.deploy')).toBe('Deploy');
+    expect(formatJobKind('optimize.run')).toBe('Optimize');
+    expect(formatJobKind('something.new')).toBe('something.new');
   });
 });

@@ -72,3 +72,19 @@ export function overallFraction(jobs: Pick<Job, 'state' | 'progress'>[]): number
 }
 
 export { formatBytes };
+
+const kindWords: Record<string, string> = {
+  'models.import': 'Import',
+  'models.inspect': 'Inspect',
+  'models.graph': 'Graph',
+  'profiling.run': 'Profile',
+  'optimize.run': 'Optimize',
+  'optimize.sensitivity': 'Sensitivity',
+  'devices.deploy': 'Deploy',
+  'devices.profile': 'Device profile',
+};
+
+/** A job kind in words ("devices.deploy" → "Deploy"); unknown kinds are shown as they are. */
+export function formatJobKind(kind: string): string {
+  return kindWords[kind] ?? kind;
+}

@@ -1,7 +1,7 @@
 // Small pure formatters for numbers, times and shapes shown in the UI.
 import type { Dim } from '../../../electron/core/api/types.js';
 
-export { formatBytes, formatProgress, formatJobState } from '../../../electron/core/jobs/progress.js';
+export { formatBytes, formatJobKind, formatProgress, formatJobState } from '../../../electron/core/jobs/progress.js';
 
 /** 1_234_567 → "1.23 M"; used for parameter and node counts. */
 export function formatCount(n: number): string {

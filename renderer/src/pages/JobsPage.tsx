@@ -7,18 +7,12 @@ import { ErrorCard } from '../components/ErrorCard.js';
 import { JobProgress, isActiveJob } from '../components/JobProgress.js';
 import { JobStateChip } from '../components/JobStateChip.js';
 import { Page } from '../components/Page.js';
-import { formatTime } from '../format/format.js';
+import { formatJobKind, formatTime } from '../format/format.js';
 import { useApiContext } from '../store/useApi.js';
 import { useJobs, useJobsStatus } from '../store/useJobs.js';
 import { toErrorData } from '../api/api-error.js';
 import { useState } from 'react';
 import type { ErrorData } from '../../../electron/core/api/types.js';
-
-const kindLabel: Record<string, string> = {
-  'models.import': 'Import',
-  'profiling.run': 'Profile',
-  'models.graph': 'Graph',
-};
 
 const JobRow = memo(function JobRow({ job }: { job: Job }) {
   const { client, store } = useApiContext();
@@ -37,7 +31,7 @@ const JobRow = memo(function JobRow({ job }: { job: Job }) {
           {job.title}
         </Typography>
         <Typography variant="caption" color="text.secondary">
-          {kindLabel[job.kind] ?? job.kind}
+          {formatJobKind(job.kind)}
         </Typography>
         <Typography variant="caption" color="text.secondary" sx={{ fontVariantNumeric: 'tabular-nums' }}>
           Started {formatTime(job.startedAt ?? job.createdAt)}
@@ -68,7 +62,7 @@ export function JobsPage() {
     <Page
       testId="page-jobs"
       title="Jobs"
-      subtitle={`Imports and profiling runs on this workstation${running ? ` · ${running} running` : ''}. Jobs keep running when you leave a page.`}
+      subtitle={`Imports, profiles, optimizations and deploys run by this console${running ? ` · ${running} running` : ''}. Jobs keep running when you leave a page.`}
     >
       {error && <ErrorCard error={error} onRetry={() => void store.refreshJobs()} />}
       {!loaded && (
