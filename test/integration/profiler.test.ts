@@ -9,6 +9,7 @@ import type { TaskContext } from '../../electron/core/jobs/task-types.js';
 import { decodeModel } from '../../electron/core/onnx/codec.js';
 import { compareProfiles } from '../../electron/core/profiling/compare.js';
 import { profileModel } from '../../electron/core/profiling/profiler.js';
+import { quantizeModel } from '../../electron/core/quantize/quantize-model.js';
 import { encodeNpy } from '../../electron/core/util/npy.js';
 
 const modelPath = path.resolve('resources/models/mobilenetv2-digits/model.onnx');
@@ -38,6 +39,24 @@ describe('profileModel on mobilenetv2-digits', () => {
     // The residual Adds fused into nchwc Convs are covered too, each once.
     const adds = graph.node!.filter((n) => n.op_type === 'Add').map((n) => n.name!);
     for (const a of adds) expect(counts.get(a), a).toBe(1);
+  });
+
+  it('maps the integer kernels of a static INT8 (QDQ) variant back to the original Convs and compares row by row', async () => {
+    const int8Path = path.join(tmp, 'int8.onnx');
+    await quantizeModel(
+      { model: modelPath, output: int8Path, mode: 'static', calibrationNpy: path.resolve('resources/models/mobilenetv2-digits/calibration.npy'), safetyNet: false },
+      context(),
+    );
+    const int8 = await profileModel({ path: int8Path, runs: 20, warmup: 3, threads: 1 }, context());
+    const graph = decodeModel(readFileSync(modelPath)).graph!;
+    const convs = graph.node!.filter((n) => n.op_type === 'Conv').map((n) => n.name!);
+    const integerRows = int8.rows.filter((r) => r.opType === 'QLinearConv');
+    expect(integerRows.length).toBe(52);
+    const covered = new Set(integerRows.flatMap((r) => r.nodes));
+    for (const c of convs) expect(covered.has(c), c).toBe(true);
+    const cmp = compareProfiles(profile, int8);
+    const matched = cmp.rows.filter((r) => r.aUs !== null && r.bUs !== null && r.opType === 'Conv');
+    expect(matched.length).toBeGreaterThanOrEqual(45);
   });
 
   it('marks fused, renamed and inserted nodes', () => {

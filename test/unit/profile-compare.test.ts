@@ -47,6 +47,15 @@ describe('compareProfiles', () => {
     expect(c.rows.find((r) => r.key === 'b')).toMatchObject({ aUs: 10, bUs: null, speedup: null });
     expect(c.rows.find((r) => r.key === 'c')).toMatchObject({ aUs: null, bUs: 5, speedup: null });
   });
+
+  it('matches an fp32 row to the int8 row that replaced it through the node they share', () => {
+    const fp32 = profile([['conv1', ['conv1', 'relu1'], 40], ['conv2', ['conv2'], 20]], 2);
+    const int8 = profile([['conv1_token_1', ['x_DQ', 'w_DQ', 'conv1', 'y_Q'], 10], ['conv2_token_2', ['y_DQ', 'conv2', 'z_Q'], 10]], 1);
+    const c = compareProfiles(fp32, int8);
+    expect(c.rows).toHaveLength(2);
+    expect(c.rows.find((r) => r.key === 'conv1 + relu1')).toMatchObject({ aUs: 40, bUs: 10, speedup: 4 });
+    expect(c.rows.find((r) => r.key === 'conv2')).toMatchObject({ aUs: 20, bUs: 10, speedup: 2 });
+  });
 });
 
 describe('formatProfile', () => {

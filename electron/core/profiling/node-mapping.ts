@@ -43,6 +43,7 @@ export function mapOptimizedNodes(original: GraphNodes, optimized: GraphNodes): 
   const isOriginalTensor = (t: string) => producer.has(t) || original.sources.has(t);
 
   const equiv = tensorEquivalence(optimized, isOriginalTensor);
+  followRenamedNodes(original.nodes, optimized, consumers, equiv);
   // Each pass may correct the equivalence of fused-Add outputs; chained residual blocks need a few.
   for (let pass = 0; ; pass++) {
     const { covers, corrected } = coverPass(original.nodes, optimized, producer, consumers, order, equiv, isOriginalTensor);
@@ -112,6 +113,29 @@ function coverPass(
     covers.set(node.name, { nodes, fused: !plain });
   }
   return { covers, corrected };
+}
+
+/**
+ * ORT's layout transformer renames a node X to `X_token_N` and names its output X, a tensor the original graph
+ * does not have. That output holds X's values; in a QDQ model the fused integer node (QLinearConv for
+ * DequantizeLinear → Conv → QuantizeLinear) outputs the quantized values, i.e. those of the QuantizeLinear after X.
+ */
+function followRenamedNodes(
+  originalNodes: GraphNodeInfo[],
+  optimized: GraphNodes,
+  consumers: Map<string, GraphNodeInfo[]>,
+  equiv: Map<string, string>,
+): void {
+  const byName = new Map(originalNodes.map((n) => [n.name, n]));
+  for (const n of optimized.nodes) {
+    if (n.outputs.length !== 1 || equiv.has(n.outputs[0])) continue;
+    const orig = byName.get(n.name.replace(/_token_\d+$/, ''));
+    if (!orig || orig.outputs.length !== 1) continue;
+    let tensor = orig.outputs[0];
+    const users = consumers.get(tensor) ?? [];
+    if (n.opType !== orig.opType && users.length === 1 && users[0].opType === 'QuantizeLinear') tensor = users[0].outputs[0];
+    equiv.set(n.outputs[0], tensor);
+  }
 }
 
 /**
