@@ -3,6 +3,7 @@
 // new one was confirmed) and resume an interrupted upload from its durable offset.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
 import type { SignedManifest } from '../../electron/core/device-protocol/messages.js';
@@ -10,7 +11,6 @@ import {
   clientFor,
   decodeFloats,
   infer,
-  mulberry32,
   newDataDir,
   pairWith,
   sampleModel,
@@ -105,7 +105,7 @@ describe('agent killed with SIGKILL', () => {
     const flowMs = performance.now() - t0;
     let confirmed = '1';
 
-    const rng = mulberry32(seed);
+    const rng = seededRandom(seed);
     const plan: ({ kind: 'timer'; delayMs: number } | { kind: 'point'; point: string })[] = [
       ...Array.from({ length: timerKills }, () => ({ kind: 'timer' as const, delayMs: rng() * flowMs })),
       ...crashPoints.map((point) => ({ kind: 'point' as const, point })),

@@ -2,13 +2,14 @@
 // validate; then the analysis): never a crash or a hang, always a model or an AppError.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/api/errors.js';
 import { openModelBytes } from '../../electron/core/onnx/format-registry.js';
 import { analyseOnnx } from '../../electron/core/inspect/analyse-onnx.js';
 import { checkLoadable } from '../../electron/core/inspect/load-check.js';
 import { corpusModels } from '../fixtures/onnx-corpus.js';
-import { rng, SAMPLE_MODEL, tempDir, writeTemp } from '../fixtures/onnx-models.js';
+import { SAMPLE_MODEL, tempDir, writeTemp } from '../fixtures/onnx-models.js';
 
 const CASES = 3000;
 const ORT_CASES = 300;
@@ -17,7 +18,7 @@ const PER_CASE_MS = 2000;
 // 'sniff': no format claimed the bytes; 'decode': ONNX matched but protobuf decoding failed.
 type Outcome = 'model' | 'sniff' | 'decode' | 'MODEL_INVALID';
 
-const random = rng(0xed9e);
+const random = seededRandom(0xed9e);
 const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
 const int = (n: number) => Math.floor(random() * n);
 

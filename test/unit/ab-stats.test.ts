@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareVariants, suggestWinner, type VariantSample } from '../../electron/core/rollouts/ab-stats.js';
-import { seededRandom, type Random } from '../../electron/core/rollouts/seeded-random.js';
+import { seededRandom, type Random } from '../../electron/core/util/seeded-random.js';
 import { ksTest, normalCdf, populationStabilityIndex, twoProportionZTest } from '../../electron/core/rollouts/significance.js';
 
 /** Log-normal latencies around `medianMs`. */

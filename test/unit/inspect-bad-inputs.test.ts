@@ -1,7 +1,8 @@
+import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/api/errors.js';
 import { inspectFile } from '../../electron/core/inspect/inspect.js';
-import { encode, missingInitializerModel, reluModel, rng, unknownOpModel, writeTemp } from '../fixtures/onnx-models.js';
+import { encode, missingInitializerModel, reluModel, unknownOpModel, writeTemp } from '../fixtures/onnx-models.js';
 
 async function inspectError(name: string, content: Uint8Array | string) {
   const err = await inspectFile(writeTemp(name, content)).then(
@@ -25,7 +26,7 @@ describe('inspectFile on bad inputs', () => {
   });
 
   it('random bytes -> MODEL_FORMAT', async () => {
-    const random = rng(42);
+    const random = seededRandom(42);
     const e = await inspectError('random.onnx', Uint8Array.from({ length: 4096 }, () => Math.floor(random() * 256)));
     expect(e.code).toBe('MODEL_FORMAT');
   });

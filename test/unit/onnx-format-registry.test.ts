@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/api/errors.js';
 import {
@@ -15,7 +16,6 @@ import {
   missingInitializerModel,
   model,
   reluModel,
-  rng,
   SAMPLE_MODEL,
   unknownOpModel,
   valueInfo,
@@ -52,7 +52,7 @@ describe('openModelFile on files that are not models', () => {
   });
 
   it('rejects random bytes', async () => {
-    const random = rng(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 20; i++) {
       const bytes = Uint8Array.from({ length: 64 + i * 100 }, () => Math.floor(random() * 256));
       expect((await openError('noise.onnx', bytes)).code).toBe('MODEL_FORMAT');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GateResult } from '../../electron/core/rollouts/gates.js';
 import type { RolloutCommand, RolloutEvent, RolloutSpec, RolloutState } from '../../electron/core/rollouts/rollout-types.js';
-import { seededRandom } from '../../electron/core/rollouts/seeded-random.js';
+import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { checkControl, deviceCounts, initialState, outstandingCommands, reduce, replay } from '../../electron/core/rollouts/state-machine.js';
 import { planStages } from '../../electron/core/rollouts/stages.js';
 

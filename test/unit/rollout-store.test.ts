@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildRolloutSpec } from '../../electron/core/rollouts/rollout-spec.js';
 import { RolloutStore, rolloutMigration } from '../../electron/core/rollouts/rollout-store.js';
 import type { RolloutCommand, RolloutEvent } from '../../electron/core/rollouts/rollout-types.js';
-import { seededRandom } from '../../electron/core/rollouts/seeded-random.js';
+import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { replay } from '../../electron/core/rollouts/state-machine.js';
 
 let dir: string;

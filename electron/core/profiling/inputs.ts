@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../api/errors.js';
 import { openNpy, type NpyArray } from '../util/npy.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 type Dims = ReadonlyArray<number | string>;
 
@@ -29,7 +30,7 @@ export function concreteShape(shape: Dims): number[] {
 
 export async function buildFeeds(specs: InputSpec[], inputNpy?: string): Promise<Record<string, ort.Tensor>> {
   const feeds: Record<string, ort.Tensor> = {};
-  const random = mulberry32(0x5eed);
+  const random = seededRandom(0x5eed);
   for (const spec of specs) {
     const shape = concreteShape(spec.shape);
     feeds[spec.name] = new ort.Tensor(spec.type, randomData(spec, shape.reduce((a, b) => a * b, 1), random), shape);
@@ -107,14 +108,3 @@ function halfBits(v: number): number {
   return ((exp + 15) << 10) + mant;
 }
 
-/** A small seeded generator so that two profiles of one model see the same inputs. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

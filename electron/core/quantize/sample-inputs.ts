@@ -6,6 +6,7 @@ import type { OptimizeRecipe } from '../api/types.js';
 import { decodeModel } from '../onnx/codec.js';
 import { encodeNpy } from '../util/npy.js';
 import { modelInput } from './calibrate/npy-batches.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 export interface SampleChoice {
   /** An .npy file or an image folder (labelled by its class subfolders when labelsNpy is null). */
@@ -17,14 +18,7 @@ export interface SampleChoice {
 
 /** Deterministic standard-normal values (mulberry32 + Box–Muller). */
 export function gaussian(count: number, seed = 1): Float32Array {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i += 2) {
     const r = Math.sqrt(-2 * Math.log(1 - next()));

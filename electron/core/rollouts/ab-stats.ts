@@ -1,7 +1,7 @@
 // A/B reports: per-variant latency percentiles with bootstrap intervals, error-rate and confidence
 // comparisons against the control, each with a `significant` flag at the chosen α.
 import { percentile } from '../util/stats.js';
-import { seededRandom, type Random } from './seeded-random.js';
+import { seededRandom, type Random } from '../util/seeded-random.js';
 import { ksTest, populationStabilityIndex, twoProportionZTest, type KsTest, type ProportionTest } from './significance.js';
 
 export interface VariantSample {

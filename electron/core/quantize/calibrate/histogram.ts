@@ -1,6 +1,7 @@
 // A streaming histogram of signed values on [-R, R], centred on zero, with a fixed bin count.
 // When a batch reaches past R, R doubles and adjacent bins merge pairwise: counts stay exact
 // (no re-spreading of old counts over new edges) and memory stays fixed however many batches come.
+import { rangeOf } from '../quant-params.js';
 
 export class CenteredHistogram {
   readonly counts: Float64Array;
@@ -17,13 +18,7 @@ export class CenteredHistogram {
 
   add(values: ArrayLike<number>): void {
     if (values.length === 0) return;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    const { min: lo, max: hi } = rangeOf(values);
     if (lo < this.min) this.min = lo;
     if (hi > this.max) this.max = hi;
     const absmax = Math.max(Math.abs(lo), Math.abs(hi));

@@ -1,6 +1,6 @@
 // Min/max calibration: the running extremes, or their moving average over batches
 // (onnxruntime's moving_average option), which damps single outlier batches.
-import type { Range } from '../quant-params.js';
+import { rangeOf, type Range } from '../quant-params.js';
 
 export class MinMaxCollector {
   private min = 0;
@@ -15,13 +15,7 @@ export class MinMaxCollector {
 
   add(values: ArrayLike<number>): void {
     if (values.length === 0) return;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    const { min: lo, max: hi } = rangeOf(values);
     if (!this.seen) {
       this.min = lo;
       this.max = hi;

@@ -1,4 +1,4 @@
-// A small seeded PRNG (mulberry32) so bootstrap intervals are reproducible run to run.
+// A small seeded PRNG (mulberry32): reproducible random inputs, test cases and bootstrap intervals.
 import { createHash } from 'node:crypto';
 
 export type Random = () => number;
