@@ -13,12 +13,12 @@ import {
   deviceEventSchema,
   deviceOps,
   type DeviceEvent,
-  type DeviceOp,
   type DeviceRequest,
   type DeviceResponse,
   type SignedManifest,
   type UploadStatus,
 } from './messages.js';
+import type { DeviceLink, LinkOp, LinkUploadOptions } from './device-link.js';
 import { pinnedConnection } from './pinned-tls.js';
 
 export interface AgentAddress {
@@ -43,21 +43,13 @@ export interface PairOptions extends AgentAddress {
   timeoutMs?: number;
 }
 
-export interface UploadOptions {
-  /** Most bytes per upload-chunk request, each made durable on the device; default: all the rest in one streamed request (durable every few MB). */
-  chunkBytes?: number;
-  /** What the device reports as durably stored. */
-  onProgress?: (status: UploadStatus) => void;
-  /** Bytes handed to the connection so far (ahead of onProgress, not yet durable). */
-  onSent?: (offset: number) => void;
-  signal?: AbortSignal;
-}
+export type UploadOptions = LinkUploadOptions;
 
 export interface EventStream {
   close(): void;
 }
 
-export class AgentClient {
+export class AgentClient implements DeviceLink {
   readonly host: string;
   readonly port: number;
   readonly fingerprint: string;
@@ -77,6 +69,10 @@ export class AgentClient {
   }
 
   /** Closes the kept-alive connections. The client stays usable: the next request opens a new one. */
+  get where(): string {
+    return `${hostForUrl(this.host)}:${this.port}`;
+  }
+
   close(): void {
     this.agent.destroy();
   }
@@ -106,7 +102,7 @@ export class AgentClient {
   }
 
   /** One operation of the message model (upload-chunk goes through chunk()). */
-  async call<Op extends Exclude<DeviceOp, 'pair' | 'upload-chunk'>>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>> {
+  async call<Op extends LinkOp>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>> {
     const get = readOnlyOps.includes(op) && req === undefined;
     const raw = await this.send(get ? 'GET' : 'POST', opPath(op), get ? undefined : Buffer.from(JSON.stringify(req ?? {})), { 'Content-Type': 'application/json' });
     return deviceOps[op].response.parse(raw) as DeviceResponse<Op>;

@@ -2,12 +2,12 @@
 import os from 'node:os';
 import { AppError } from '../api/errors.js';
 import type { EventBus } from '../api/event-bus.js';
-import { AgentClient } from '../device-protocol/agent-client.js';
+import type { DeviceLink } from '../device-protocol/device-link.js';
 import { DeviceStore, type DeviceCredentials } from '../registry/device-store.js';
 import type { Registry } from '../registry/registry.js';
-import { parseAddress } from './address.js';
 import { ChangedEmitter } from './changed-emitter.js';
 import { loadOrCreateConsoleKey, type ConsoleKey } from './console-key.js';
+import { openLink } from './open-link.js';
 
 export class DeviceContext {
   readonly store: DeviceStore;
@@ -40,8 +40,8 @@ export class DeviceContext {
     return creds;
   }
 
-  client(id: string, timeoutMs = 30_000): AgentClient {
-    const c = this.credentials(id);
-    return new AgentClient({ ...parseAddress(c.address), fingerprint: c.fingerprint, token: c.token, timeoutMs });
+  /** A link to a paired device over its transport; close it when done. */
+  link(id: string, timeoutMs = 30_000): DeviceLink {
+    return openLink(this.credentials(id), timeoutMs);
   }
 }

@@ -3,6 +3,7 @@ import { AppError } from '../api/errors.js';
 import type { Handlers } from '../api/dispatch.js';
 import type { DeviceDetail, DeviceSummary, ProfileResult } from '../api/types.js';
 import type { JobManager } from '../jobs/job-manager.js';
+import type { DeviceLink } from '../device-protocol/device-link.js';
 import type { DeviceContext } from './device-context.js';
 import { deviceError, isUnreachable } from './device-errors.js';
 import type { DemoFleet } from './demo-fleet.js';
@@ -35,21 +36,23 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
   };
 
   /** Runs one call on a paired device and records what it reports (or that it is unreachable). */
-  const onDevice = async <T>(id: string, call: (c: ReturnType<DeviceContext['client']>) => Promise<T>, timeoutMs?: number): Promise<T> => {
-    const client = ctx.client(id, timeoutMs);
+  const onDevice = async <T>(id: string, call: (link: DeviceLink) => Promise<T>, timeoutMs?: number): Promise<T> => {
+    const link = ctx.link(id, timeoutMs);
     try {
-      return await call(client);
+      return await call(link);
     } catch (err) {
       if (isUnreachable(err)) {
         store.upsert(id, { state: 'offline' });
         ctx.changed.now(id);
       }
-      throw deviceError(err, `${client.host}:${client.port}`);
+      throw deviceError(err, link.where);
+    } finally {
+      link.close();
     }
   };
 
   const slotChange = async (id: string, op: 'confirm' | 'rollback'): Promise<DeviceSummary> => {
-    const status = await onDevice(id, (c) => (op === 'confirm' ? c.confirm() : c.rollback()));
+    const status = await onDevice(id, (link) => link.call(op, {}));
     const device = store.upsert(id, statusPatch(status));
     ctx.changed.now(id);
     return device;
@@ -61,7 +64,7 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
       let device = known(id);
       let slots: DeviceDetail['slots'] = [];
       if (device.paired) {
-        const status = await onDevice(id, (c) => c.status(), 5000).catch(() => null);
+        const status = await onDevice(id, (link) => link.call('status'), 5000).catch(() => null);
         if (status) {
           slots = slotsOf(status);
           device = store.upsert(id, statusPatch(status));
@@ -88,7 +91,7 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
     'devices.profile': async ({ id, modelId, runs }) => {
       const device = known(id);
       const creds = ctx.credentials(id);
-      const status = await onDevice(id, (c) => c.status(), 10_000);
+      const status = await onDevice(id, (link) => link.call('status'), 10_000);
       const active = status.active?.manifest ?? null;
       if (!active) throw new AppError('NO_MODEL', 'No model deployed', `${device.name} runs no model yet: deploy one before profiling on it.`);
       if (modelId) {

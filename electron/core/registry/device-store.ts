@@ -25,6 +25,8 @@ export interface DevicePatch {
 export interface DeviceCredentials {
   id: string;
   name: string;
+  /** Which link reaches the device (see devices/open-link.ts); the address is read in its terms. */
+  transport: DeviceSummary['transport'];
   address: string;
   fingerprint: string;
   token: string;
@@ -79,7 +81,7 @@ export class DeviceStore {
   credentials(id: string): DeviceCredentials | null {
     const row = this.row(id);
     if (!row || !row.token || !row.fingerprint) return null;
-    return { id: row.id, name: row.name, address: row.address, fingerprint: row.fingerprint, token: row.token };
+    return { id: row.id, name: row.name, transport: row.transport, address: row.address, fingerprint: row.fingerprint, token: row.token };
   }
 
   /** Inserts the device or changes only the fields given, in one transaction. */
