@@ -1,68 +1,25 @@
 // End to end: the real CLI serves the real UI; Debian's Chromium drives it like a user.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2eConsole, type E2eConsole } from '../helpers/e2e-console.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const shots = join(root, 'test-output', 'e2e');
+let c: E2eConsole;
 let home: string;
-let serve: ChildProcess;
 let url: string;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-/** Picks the nth option of a native select whose label matches, once the page has loaded that many. */
-async function pickOption(testId: string, label: RegExp, nth = 0): Promise<void> {
-  const select = page.getByTestId(testId);
-  const matching = async () =>
-    (
-      await select.locator('option').evaluateAll((els) =>
-        els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? '' })),
-      )
-    ).filter((o) => o.value && label.test(o.label));
-  await expect.poll(async () => (await matching()).length, { message: `an option matching ${label} in ${testId}`, timeout: 30_000 }).toBeGreaterThan(nth);
-  await select.selectOption((await matching())[nth].value);
-}
+let pageErrors: string[];
+const shot = (name: string) => c.shot(name);
+const pickOption = (testId: string, label: RegExp, nth?: number) => c.pickOption(testId, label, nth);
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  home = mkdtempSync(join(tmpdir(), 'ef-e2e-'));
-  serve = spawn(process.execPath, [join(root, 'scripts', 'edgefleet.js'), 'serve', '--home', home], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    serve.stdout!.on('data', (d) => {
-      text += d;
-      const m = /EdgeFleet console: (\S+)/.exec(text);
-      if (m) resolve(m[1]);
-    });
-    serve.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
+  c = await startE2eConsole();
+  ({ home, url, page, pageErrors } = c);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  serve?.kill('SIGTERM');
-  rmSync(home, { recursive: true, force: true });
+  await c?.close();
 });
 
 describe('browser mode, driven in Chromium', () => {
