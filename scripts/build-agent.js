@@ -9,7 +9,8 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'resources', 'agent', 'dist');
-const external = ['onnxruntime-node'];
+// Native packages stay outside the bundle and ship beside it (serialport finds its binding from its own folder).
+const external = ['onnxruntime-node', 'serialport'];
 const require = createRequire(import.meta.url);
 
 mkdirSync(out, { recursive: true });

@@ -21,6 +21,11 @@ import { deployCommand } from './commands/deploy.js';
 import { devicesCommand } from './commands/devices.js';
 import { pairCommand } from './commands/pair.js';
 import { rollbackCommand } from './commands/rollback.js';
+import { serialCommand } from './commands/serial.js';
+import { sshCommand } from './commands/ssh.js';
+import { abCommand } from './commands/ab.js';
+import { rolloutCommand } from './commands/rollout.js';
+import { ExitStatus } from './exit-status.js';
 import { exitCode, printError, UsageError } from './output.js';
 
 const commands: Command[] = [
@@ -39,6 +44,10 @@ const commands: Command[] = [
   pairCommand,
   deployCommand,
   rollbackCommand,
+  serialCommand,
+  sshCommand,
+  rolloutCommand,
+  abCommand,
   demoCommand,
   agentCommand,
 ];
@@ -79,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(parsed);
     return exitCode.ok;
   } catch (err) {
+    if (err instanceof ExitStatus) return err.code;
     if (err instanceof UsageError) {
       printError({ code: 'USAGE', title: 'Usage', detail: `${err.message}. Try: edgefleet ${command?.usage ?? 'help'}` });
       return exitCode.user;

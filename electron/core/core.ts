@@ -8,6 +8,10 @@ import type { AppInfo } from './api/types.js';
 import { DemoFleet } from './devices/demo-fleet.js';
 import { DeviceContext } from './devices/device-context.js';
 import { deviceHandlers } from './devices/device-handlers.js';
+import { serialHandlers } from './devices/serial/serial-handlers.js';
+import { sshHandlers } from './ssh/ssh-handlers.js';
+import { MemorySecretStore, type SecretStore } from './ssh/secret-store.js';
+import { abHandlers } from './rollouts/ab-handlers.js';
 import { startDeviceServices } from './devices/device-services.js';
 import { JobManager } from './jobs/job-manager.js';
 import { optimizeHandlers } from './optimize-handlers.js';
@@ -16,6 +20,8 @@ import { AuditLog } from './audit/audit-store.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { artifactPath } from './registry/artifact-store.js';
 import { Registry } from './registry/registry.js';
+import { engineActor, RolloutEngine } from './rollouts/engine.js';
+import { rolloutHandlers } from './rollouts/rollout-handlers.js';
 import { appRoot, appVersion } from './util/app-root.js';
 import { cpuInfo } from './util/cpu-info.js';
 
@@ -26,6 +32,8 @@ export interface CoreOptions {
   resourcesDir?: string;
   /** Front-end specific handlers (the Electron shell's file dialog). */
   overrides?: Partial<Handlers>;
+  /** Where SSH passwords may be kept: the OS keychain under Electron; memory (one process) otherwise. */
+  secretStore?: SecretStore;
   maxConcurrentJobs?: number;
   /**
    * mDNS discovery of device agents (not in the CLI). Defaults to on, except with
@@ -39,6 +47,7 @@ export interface Core {
   bus: EventBus;
   jobs: JobManager;
   registry: Registry;
+  rollouts: RolloutEngine;
   handlers: Handlers;
   call(channel: string, input: unknown): ReturnType<typeof dispatch>;
   close(): Promise<void>;
@@ -73,6 +82,8 @@ export function createCore(opts: CoreOptions): Core {
   const unwatchJobs = audit.watchJobs(bus);
   const devices = new DeviceContext(opts.home, registry, bus);
   const demo = new DemoFleet({ ctx: devices, jobs, resourcesDir: opts.resourcesDir });
+  // Long-running consoles drive rollouts (and resume unfinished ones now); the CLI drives only when told to wait.
+  const rollouts = new RolloutEngine({ ctx: devices, bus, audit: auditLog, actor: engineActor(opts.mode), drive: opts.mode !== 'cli' });
 
   const modelOrThrow = (id: string) => registry.requireModel(id);
 
@@ -163,7 +174,26 @@ export function createCore(opts: CoreOptions): Core {
     },
     ...optimizeHandlers({ home: opts.home, registry, jobs, bus }),
     ...deviceHandlers({ ctx: devices, jobs, demo }),
+    ...serialHandlers({ ctx: devices }),
+    ...sshHandlers({ devices, jobs, secrets: opts.secretStore ?? new MemorySecretStore() }),
+    ...abHandlers({
+      ctx: devices,
+      jobs,
+      bus,
+      call: async (channel, input) => {
+        const env = await dispatch(handlers, channel, input);
+        audit.request(channel, input, env);
+        return env;
+      },
+      serves: (channel) => typeof (handlers as Record<string, unknown>)[channel] === 'function',
+    }),
+    ...rolloutHandlers(rollouts),
     'audit.list': ({ limit, ...filter }) => auditLog.query({ ...filter, limit, order: 'desc' }),
+    'audit.export': ({ format, ...filter }) => ({
+      format,
+      text: format === 'csv' ? auditLog.exportCsv({ ...filter, order: 'asc' }) : auditLog.exportJson({ ...filter, order: 'asc' }),
+    }),
+    'devices.summaries': ({ ids }) => ids.flatMap((deviceId) => devices.store.get(deviceId) ?? []),
     'dialog.openModel': () => {
       throw new AppError(
         'NOT_AVAILABLE',
@@ -182,6 +212,7 @@ export function createCore(opts: CoreOptions): Core {
     bus,
     jobs,
     registry,
+    rollouts,
     handlers,
     async call(channel, input) {
       const env = await dispatch(handlers, channel, input);
@@ -190,6 +221,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     async close() {
       unwatchJobs();
+      await rollouts.close();
       await demo.stop();
       await deviceServices?.close();
       devices.changed.close();

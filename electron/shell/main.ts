@@ -6,6 +6,7 @@ import { createCore, type Core } from '../core/core.js';
 import { overallFraction } from '../core/jobs/progress.js';
 import { resolveHome } from '../core/registry/home.js';
 import { pickModelFile } from './dialogs.js';
+import { safeStorageSecretStore } from './secret-store.js';
 import { bindIpc, forwardEvents } from './ipc-bind.js';
 import { buildMenu } from './menu.js';
 import { createMainWindow, hardenSession, isTrustedSender } from './window.js';
@@ -38,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
       mode: 'electron',
       resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : undefined,
       overrides: { 'dialog.openModel': async () => ({ path: await pickModelFile(win) }) },
+      secretStore: safeStorageSecretStore(resolveHome(homeFromArgs())),
     });
     const c = core;
     bindIpc(c, isTrustedSender);

@@ -4,7 +4,6 @@ import { AppShell } from './components/AppShell.js';
 import { useRoute } from './router/useRoute.js';
 import { FleetPage } from './pages/FleetPage.js';
 import { ModelsPage } from './pages/ModelsPage.js';
-import { RolloutsPage } from './pages/RolloutsPage.js';
 import { JobsPage } from './pages/JobsPage.js';
 
 // The chart-heavy pages load on first visit, so the window opens fast.
@@ -12,6 +11,8 @@ const ModelDetailPage = lazy(() => import('./pages/ModelDetailPage.js').then((m)
 const ProfilingPage = lazy(() => import('./pages/ProfilingPage.js').then((m) => ({ default: m.ProfilingPage })));
 const DevicePage = lazy(() => import('./pages/DevicePage.js').then((m) => ({ default: m.DevicePage })));
 const OptimizePage = lazy(() => import('./pages/OptimizePage.js').then((m) => ({ default: m.OptimizePage })));
+const RolloutsPage = lazy(() => import('./pages/RolloutsPage.js').then((m) => ({ default: m.RolloutsPage })));
+const AuditPage = lazy(() => import('./pages/AuditPage.js').then((m) => ({ default: m.AuditPage })));
 
 function Loading() {
   return (
@@ -44,7 +45,10 @@ export function App() {
       page = <OptimizePage query={route.query} />;
       break;
     case 'rollouts':
-      page = <RolloutsPage />;
+      page = <RolloutsPage query={route.query} params={route.params} />;
+      break;
+    case 'audit':
+      page = <AuditPage />;
       break;
     case 'jobs':
       page = <JobsPage />;

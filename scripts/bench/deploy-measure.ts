@@ -3,6 +3,7 @@
 // Usage: tsx scripts/bench/deploy-measure.ts MODEL_10MB AGENTS
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import os from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -49,6 +50,22 @@ async function tcpCopyMs(bytes: Buffer): Promise<number> {
   return ms;
 }
 
+/** The same bytes over one TLS connection (the agent's own certificate), nothing written: what TLS alone costs here. */
+async function tlsCopyMs(bytes: Buffer, key: string, cert: string): Promise<number> {
+  const server = createTlsServer({ key, cert }, (s) => s.resume().on('end', () => s.end()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const sock = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => sock.end(bytes));
+    sock.on('close', () => resolve());
+    sock.on('error', reject);
+  });
+  const ms = performance.now() - t0;
+  server.close();
+  return ms;
+}
+
 try {
   const bytes = readFileSync(modelPath);
   const imported = await job('models.import', { path: modelPath });
@@ -60,11 +77,16 @@ try {
   }
   const ids = agents.map((a) => a.deviceId);
 
-  // One device: median of 3 uploads (each a new version so nothing is skipped), beside 3 TCP copies.
+  // One device: the first deploy starts a job worker (cold); the next ones find it warm. Median of the
+  // warm ones, beside a TCP copy before each.
   const single: number[] = [];
   const tcp: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  const tls: number[] = [];
+  const identity = join(home, 'agent-0');
+  const [tlsKey, tlsCert] = ['device-key.pem', 'device-cert.pem'].map((f) => readFileSync(join(identity, f), 'utf8'));
+  for (let i = 0; i < 6; i++) {
     tcp.push(await tcpCopyMs(bytes));
+    tls.push(await tlsCopyMs(bytes, tlsKey, tlsCert));
     const t0 = performance.now();
     await job('devices.deploy', { modelId, deviceIds: [ids[0]], activate: false });
     single.push(performance.now() - t0);
@@ -78,16 +100,22 @@ try {
   const fleetMs = performance.now() - t0;
   loop.disable();
 
+  const coldMs = single.shift()!;
+  tcp.shift();
+  tls.shift();
   const singleMs = med(single);
   process.stdout.write(
     JSON.stringify({
       case: 'deploy',
       bytes: bytes.length,
+      coldDeployMs: coldMs,
       singleDeployMs: singleMs,
       singleMBps: bytes.length / 1e6 / (singleMs / 1000),
       tcpCopyMs: med(tcp),
       tcpMBps: bytes.length / 1e6 / (med(tcp) / 1000),
       throughputVsTcp: med(tcp) / singleMs,
+      tlsCopyMs: med(tls),
+      tlsVsTcp: med(tcp) / med(tls),
       agents: fleetSize,
       fleetDeployMs: fleetMs,
       fleetVsSerial: fleetMs / (fleetSize * singleMs),

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerBrokenModel } from '../helpers/broken-model.js';
 import { startE2eConsole, type E2eConsole } from '../helpers/e2e-console.js';
 
 let c: E2eConsole;
@@ -121,7 +122,7 @@ describe('browser mode, driven in Chromium', () => {
       .toBe(4);
     await page.locator('[data-testid="device-state"][data-state="online"]').first().waitFor();
     await shot('fleet');
-    await page.locator('[data-testid="device-grid"] .MuiDataGrid-row').first().click();
+    await page.getByTestId('device-row').first().click();
     await page.getByTestId('page-device').waitFor();
     await expect.poll(() => page.getByTestId('device-fingerprint').textContent(), { timeout: 30_000 }).toMatch(/[0-9a-f:]{32,}/i);
     await page.locator('[data-testid="slot-a"], [data-testid="slot-b"]').first().waitFor();
@@ -130,7 +131,28 @@ describe('browser mode, driven in Chromium', () => {
       .poll(async () => Number((await page.getByTestId('telemetry-chart').getAttribute('data-samples')) ?? 0), { timeout: 60_000 })
       .toBeGreaterThanOrEqual(3);
     await shot('device');
+  });
+
+  it('deploys a model that does not load from the device page: the device reverts by itself', async () => {
+    registerBrokenModel(home);
+    const activeBefore = await page.locator('[data-role="active"]').first().textContent();
+    await page.getByTestId('slot-deploy').click();
+    await pickOption('deploy-model', /broken-digits/);
+    await page.getByTestId('deploy-submit').click();
+    const error = page.getByTestId('deploy-error').first();
+    await error.waitFor({ timeout: 60_000 });
+    expect(await error.textContent()).toMatch(/health check/i);
+    await expect.poll(() => page.getByTestId('deploy-progress').textContent(), { timeout: 30_000 }).toMatch(/reverted/i);
+    await shot('deploy-reverted');
+    await page.getByTestId('deploy-close').click();
+    // The slots still show the model it ran before as the active one.
+    await expect
+      .poll(async () => page.locator('[data-role="active"]').first().textContent(), { timeout: 30_000 })
+      .toBe(activeBefore);
+    await shot('device-after-revert');
     await page.getByTestId('nav-fleet').click();
+    await expect.poll(() => page.locator('[data-testid="device-health"][data-health="error"]').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    await shot('fleet-after-revert');
   });
 
   it('lists the jobs with their outcome', async () => {

@@ -1,15 +1,13 @@
 // Device management through the built CLI against two real agents: pairing, inventory, deployment
 // with confirm, a model that fails to load (the device reverts by itself), rollback, a wrong code.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult, DeviceSummary } from '../../electron/core/api/types.js';
-import { artifactPath } from '../../electron/core/registry/artifact-store.js';
-import { Registry } from '../../electron/core/registry/registry.js';
 import { infer, repoRoot, sampleModel, sampleModelPath, startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import { registerBrokenModel } from '../helpers/broken-model.js';
 
 const bin = join(repoRoot, 'scripts', 'edgefleet.js');
 const home = mkdtempSync(join(tmpdir(), 'ef-devices-cli-'));
@@ -37,21 +35,6 @@ async function listDevices(): Promise<DeviceSummary[]> {
   const r = await edgefleet('devices', '--json');
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as DeviceSummary[];
-}
-
-/** Registers bytes that do not load as a model: the registry's import would refuse them. */
-function registerBroken(): string {
-  const bytes = sampleModel.subarray(0, 500_000);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const registry = Registry.open(home);
-  try {
-    writeFileSync(join(home, 'broken.onnx'), bytes);
-    mkdirSync(join(artifactPath(home, sha256), '..'), { recursive: true });
-    copyFileSync(join(home, 'broken.onnx'), artifactPath(home, sha256));
-    return registry.addModel({ name: 'broken-digits', sha256, sizeBytes: bytes.byteLength, sourceFile: null, inspect: null }).model.id;
-  } finally {
-    registry.close();
-  }
 }
 
 beforeAll(async () => {
@@ -101,7 +84,7 @@ describe('edgefleet devices, pair, deploy, rollback', () => {
   });
 
   it('reports a model that fails to load with exit code 2; the device reverted by itself and still serves', async () => {
-    const brokenId = registerBroken();
+    const brokenId = registerBrokenModel(home);
     const r = await edgefleet('deploy', brokenId, '--device', alpha.deviceId, '--confirm', '--json');
     expect(r.code).toBe(2);
     const result = JSON.parse(r.stdout) as DeployResult;

@@ -36,6 +36,15 @@ describe('JobManager with real worker threads', () => {
     expect(jobs.list()[0]).toMatchObject({ kind: 'models.inspect', state: 'succeeded', title: 'Inspect sample' });
   });
 
+  it('keeps the worker warm after a clean job and runs the next job on it', async () => {
+    expect(jobs.idleWorkers).toBe(1);
+    const before = { ...jobs.workerStats };
+    const report: InspectReport = await jobs.run('models.inspect', { path: sample }, 'Inspect again');
+    expect(report.nodeCount).toBeGreaterThan(50);
+    expect(jobs.workerStats).toEqual({ spawned: before.spawned, reused: before.reused + 1 });
+    expect(jobs.idleWorkers).toBe(1);
+  });
+
   it('reports a failure as error data', async () => {
     const junk = join(home, 'junk.onnx');
     writeFileSync(junk, 'not a model at all');
@@ -57,6 +66,9 @@ describe('JobManager with real worker threads', () => {
     const done = await jobs.wait(first.id);
     expect(done.state).toBe('cancelled');
     expect(done.result).toBeNull();
+    // A cancelled job's worker is thrown away, never reused.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(jobs.idleWorkers).toBe(0);
     // The job's scratch folder (ORT trace files) is gone.
     expect(existsSync(join(home, 'tmp', first.id))).toBe(false);
     expect(readdirSync(join(home, 'tmp'))).toEqual([]);

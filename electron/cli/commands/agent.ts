@@ -9,8 +9,8 @@ import type { Command } from './command.js';
 // the compiled CLI runs that bundle as a child and passes signals and the exit code through.
 export const agentCommand: Command = {
   name: 'agent',
-  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N]',
-  summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code)',
+  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N] [--serial PATH [--baud N]]',
+  summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port',
   options: {
     'data-dir': { type: 'string' },
     port: { type: 'string' },
@@ -19,6 +19,8 @@ export const agentCommand: Command = {
     'new-pairing-code': { type: 'boolean' },
     host: { type: 'string' },
     'serve-port': { type: 'string' },
+    serial: { type: 'string' },
+    baud: { type: 'string' },
   },
   async run({ values, positionals }) {
     if (positionals.length) throw new UsageError('agent takes no arguments');

@@ -22,13 +22,17 @@ export function devicesTable(devices: DeviceSummary[]): string {
 
 export const devicesCommand: Command = {
   name: 'devices',
-  usage: 'devices [--json] [--home DIR]',
-  summary: 'List the devices in the inventory: address, state, model, health, last seen',
-  options: { json: { type: 'boolean' }, home: { type: 'string' } },
+  usage: 'devices [--discover SECONDS] [--refresh] [--json] [--home DIR]',
+  summary: 'List the devices in the inventory: address, state, model, health, last seen. --discover browses mDNS for agents first; --refresh asks each paired device for its status and telemetry',
+  options: { json: { type: 'boolean' }, home: { type: 'string' }, discover: { type: 'string' }, refresh: { type: 'boolean' } },
   async run({ values, positionals }) {
     if (positionals.length) throw new UsageError('devices takes no arguments');
+    const seconds = values.discover === undefined ? null : Number(values.discover);
+    if (seconds !== null && !(seconds >= 0.5 && seconds <= 120)) throw new UsageError(`--discover takes seconds between 0.5 and 120, got "${String(values.discover)}"`);
     const core = openCore(values.home as string | undefined);
     try {
+      if (seconds !== null) unwrap(await core.call('devices.discover', { seconds }));
+      if (values.refresh) unwrap(await core.call('devices.refresh', {}));
       const devices = unwrap<DeviceSummary[]>(await core.call('devices.list', {}));
       if (values.json) printJson(devices);
       else process.stdout.write(devicesTable(devices) + '\n');

@@ -2,6 +2,8 @@
 // Each request channel maps a zod input schema to a result type; each event maps to its payload.
 // Pure: imported by the renderer bundle too.
 import { z } from 'zod';
+import type { SshHost } from './types.js';
+import type { SerialPortInfo } from './types.js';
 import type {
   AppInfo,
   AuditEntry,
@@ -17,6 +19,14 @@ import type {
   ProfileComparison,
   ProfileResult,
   ProfileSummary,
+  RolloutDetail,
+  RolloutGateInfo,
+  RolloutPreview,
+  RolloutStatus,
+  RolloutSummary,
+  AbAssignment,
+  AbState,
+  AbStatus,
 } from './types.js';
 
 interface RequestDef<I extends z.ZodType, R> {
@@ -88,6 +98,63 @@ export const recipeSchema = z
     path: ['evalInputsNpy'],
   });
 
+// Rollouts
+const rolloutStatus = z.enum(['planned', 'running', 'paused', 'halted', 'rolling-back', 'rolled-back', 'completed', 'aborted']) satisfies z.ZodType<RolloutStatus>;
+const rolloutPlanInput = z.object({
+  selector: z.string().trim().min(1).max(2000),
+  /** Cumulative percentages, e.g. [5, 25, 100]; the default when neither stages nor rate is given. */
+  stages: z.array(z.number().gt(0).max(100)).min(1).max(20).optional(),
+  /** Exponential rate as in AWS IoT Jobs: base devices per stage, growth factor, ceiling. */
+  rate: z
+    .object({ base: z.number().int().min(1).max(100_000), factor: z.number().min(1.1).max(5), ceiling: z.number().int().min(1).max(100_000) })
+    .strict()
+    .optional(),
+  concurrency: z.number().int().min(1).max(256).optional(),
+  seed: z.string().min(1).max(200).optional(),
+});
+const notBoth = { message: 'Give stages (percentages) or rate, not both', path: ['rate'] };
+export const rolloutCreateInput = rolloutPlanInput
+  .extend({
+    modelId: id,
+    gates: z
+      .array(
+        z
+          .object({
+            kind: z.enum(['deploy-failure-rate', 'inference-error-rate', 'p95-latency-ratio', 'restarts', 'confidence-drift']),
+            max: z.number().min(0),
+            minDevices: z.number().int().min(1).max(100_000),
+          })
+          .strict(),
+      )
+      .max(20)
+      .optional(),
+    policy: z.enum(['rollback', 'halt']).optional(),
+    /** Soak time per stage before its gates are judged. */
+    soakMs: z.number().int().min(0).max(7 * 86_400_000).optional(),
+    /** false: create it planned, start later with rollouts.resume. */
+    start: z.boolean().default(true),
+  })
+  .strict()
+  .refine((v) => v.stages === undefined || v.rate === undefined, notBoth);
+
+// A/B
+export const abStartInput = z
+  .object({
+    selector: z.string().trim().min(1).max(2000),
+    variants: z
+      .array(z.object({ modelId: id, percent: z.number().gt(0).max(100) }).strict())
+      .min(2, 'Give at least two variants (model and percentage each)')
+      .max(8),
+    /** The first variant is the control: its cohort is made exactly as large as the largest other one. */
+    control: z.boolean().default(false),
+    seed: z.string().min(1).max(200).optional(),
+    concurrency: z.number().int().min(1).max(256).default(8),
+  })
+  .strict();
+
+const serialPath = z.string().trim().min(1).max(4096);
+const baudRate = z.number().int().min(300).max(12_000_000).default(921_600);
+
 export const requests = {
   'app.info': request<AppInfo>()(none),
   'jobs.list': request<Job[]>()(none),
@@ -111,7 +178,13 @@ export const requests = {
   'optimize.defaults': request<OptimizeDefaults>()(z.object({ modelId: id }).strict()),
   'optimize.sensitivity': request<Job>()(z.object({ modelId: id, calibrationNpy: filePath, preprocess: preprocessSchema.optional() }).strict()),
   'devices.list': request<DeviceSummary[]>()(none),
+  /** The current summaries of the ids given (unknown ids are left out): the Fleet grid's incremental update. */
+  'devices.summaries': request<DeviceSummary[]>()(z.object({ ids: z.array(id).min(1).max(10_000) }).strict()),
   'devices.get': request<DeviceDetail>()(z.object({ id }).strict()),
+  /** Reads status and latest telemetry of paired devices (all, or the ids given) once, into the inventory. */
+  'devices.refresh': request<DeviceSummary[]>()(z.object({ ids: z.array(id).min(1).max(10_000).optional() }).strict()),
+  /** Browses mDNS for agents for a while (consoles that do not browse all the time: the CLI). */
+  'devices.discover': request<DeviceSummary[]>()(z.object({ seconds: z.number().min(0.5).max(120).default(5) }).strict()),
   'devices.add': request<DeviceSummary>()(z.object({ address: hostPort }).strict()),
   'devices.pair': request<DeviceSummary>()(
     z.object({ address: hostPort, code: z.string().trim().min(4).max(32) }).strict(),
@@ -147,10 +220,54 @@ export const requests = {
   ),
   'demo.start': request<{ devices: DeviceSummary[] }>()(z.object({ devices: z.number().int().min(1).max(50).default(4) }).strict()),
   'demo.stop': request<{ stopped: number }>()(none),
+  // SSH hosts (electron/core/ssh/). A password given here is used for this call only, or kept in the OS keychain under Electron.
+  'ssh.list': request<SshHost[]>()(none),
+  'ssh.add': request<SshHost>()(
+    z
+      .object({
+        host: z.string().trim().regex(/^[A-Za-z0-9.\-:]+$/, 'Give a host name or IP address, e.g. 192.168.1.30').max(255),
+        port: z.number().int().min(1).max(65535).default(22),
+        user: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'Give a user name, e.g. pi').max(64),
+        keyPath: filePath.optional(),
+        password: z.string().max(1024).optional(),
+        name: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict()
+      .refine((v) => !(v.keyPath && v.password !== undefined), { message: 'Give a key or a password, not both', path: ['password'] }),
+  ),
+  'ssh.remove': request<{ removed: boolean }>()(z.object({ id }).strict()),
+  'ssh.provision': request<Job>()(
+    z
+      .object({
+        id,
+        password: z.string().max(1024).optional(),
+        agentPort: z.number().int().min(1).max(65535).default(8443),
+        servePort: z.number().int().min(0).max(65535).default(8080),
+        mdns: z.boolean().default(true),
+      })
+      .strict(),
+  ),
+  'ssh.deploy': request<Job>()(
+    z
+      .object({
+        modelId: id,
+        hostId: id,
+        path: z.string().regex(/^\/[^\0]*[^/]$/, 'Give an absolute file path on the host, e.g. /opt/app/model.onnx').max(4096),
+        restart: z.string().trim().min(1).max(4096).optional(),
+        password: z.string().max(1024).optional(),
+      })
+      .strict(),
+  ),
+  'ssh.rollback': request<SshHost>()(z.object({ id, password: z.string().max(1024).optional() }).strict()),
+  'ssh.uninstall': request<SshHost>()(z.object({ id, password: z.string().max(1024).optional() }).strict()),
+  'serial.list': request<SerialPortInfo[]>()(z.object({ probe: z.boolean().default(false), baud: baudRate }).strict()),
+  'serial.probe': request<SerialPortInfo>()(z.object({ path: serialPath, baud: baudRate }).strict()),
+  'serial.add': request<DeviceSummary>()(z.object({ path: serialPath, baud: baudRate, code: z.string().trim().min(4).max(32) }).strict()),
   'audit.list': request<AuditEntry[]>()(
     z
       .object({
         action: z.string().max(100).optional(),
+        actor: z.string().max(200).optional(),
         target: z.string().max(500).optional(),
         outcome: z.enum(['succeeded', 'failed', 'refused', 'started']).optional(),
         since: z.iso.datetime().optional(),
@@ -159,6 +276,42 @@ export const requests = {
       })
       .strict(),
   ),
+  /** The audit log as CSV (RFC 4180, header row) or JSON text, filtered like audit.list, oldest first. */
+  'audit.export': request<{ format: 'csv' | 'json'; text: string }>()(
+    z
+      .object({
+        format: z.enum(['csv', 'json']),
+        action: z.string().max(100).optional(),
+        actor: z.string().max(200).optional(),
+        target: z.string().max(500).optional(),
+        outcome: z.enum(['succeeded', 'failed', 'refused', 'started']).optional(),
+        since: z.iso.datetime().optional(),
+        until: z.iso.datetime().optional(),
+        limit: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .strict(),
+  ),
+  // Rollouts
+  'rollouts.create': request<RolloutDetail>()(rolloutCreateInput),
+  'rollouts.preview': request<RolloutPreview>()(rolloutPlanInput.strict()),
+  'rollouts.gates': request<RolloutGateInfo[]>()(none),
+  'rollouts.list': request<RolloutSummary[]>()(z.object({ status: rolloutStatus.optional() }).strict()),
+  'rollouts.get': request<RolloutDetail>()(z.object({ id }).strict()),
+  'rollouts.pause': request<RolloutDetail>()(z.object({ id }).strict()),
+  'rollouts.resume': request<RolloutDetail>()(z.object({ id }).strict()),
+  'rollouts.abort': request<RolloutDetail>()(z.object({ id }).strict()),
+  'rollouts.rollback': request<RolloutDetail>()(
+    // target: device:ID, group:G, tag:T (comma-separated) within the rollout; everything it touched when left out.
+    z.object({ id, target: z.string().trim().min(1).max(2000).optional() }).strict(),
+  ),
+  // A/B
+  'ab.start': request<AbAssignment>()(abStartInput),
+  'ab.list': request<AbAssignment[]>()(none),
+  /** Per-variant statistics from the cohorts' telemetry since the assignment started serving. */
+  'ab.get': request<AbStatus>()(z.object({ id }).strict()),
+  /** The winner (or the variant named) to the rest of the selection, as a staged rollout. */
+  'ab.promote': request<AbAssignment>()(z.object({ id, variant: z.string().trim().min(1).max(64).optional() }).strict()),
+  'ab.stop': request<AbAssignment>()(z.object({ id }).strict()),
   'dialog.openModel': request<{ path: string | null }>()(none),
 } as const;
 
@@ -167,6 +320,8 @@ export const events = {
   'models.changed': null as unknown as { id: string | null },
   'profiles.changed': null as unknown as { id: string; modelId: string | null },
   'devices.changed': null as unknown as { ids: string[] },
+  'rollouts.changed': null as unknown as { id: string; status: RolloutStatus },
+  'ab.changed': null as unknown as { id: string; state: AbState },
 };
 
 export type Requests = typeof requests;

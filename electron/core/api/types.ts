@@ -384,3 +384,300 @@ export interface AuditEntry {
   outcome: 'succeeded' | 'failed' | 'refused' | 'started';
   detail: string | null;
 }
+
+// Rollouts
+// (The same shapes as electron/core/rollouts/rollout-types.ts and gates.ts, kept here so this file stays import-free.)
+
+export type RolloutStatus = 'planned' | 'running' | 'paused' | 'halted' | 'rolling-back' | 'rolled-back' | 'completed' | 'aborted';
+export type RolloutStagePhase = 'deploying' | 'soaking' | 'evaluating' | 'confirming';
+export type RolloutDevicePhase = 'pending' | 'deploying' | 'trial' | 'confirmed' | 'failed' | 'reverted' | 'rolled-back' | 'flagged';
+export type RolloutGateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift';
+/** What a failed gate does: roll back every device the rollout touched, or only stop. */
+export type RolloutPolicy = 'rollback' | 'halt';
+
+export interface RolloutGate {
+  kind: RolloutGateKind;
+  /** The largest value that passes (fractions as 0..1). */
+  max: number;
+  /** Devices with data before the gate is judged. */
+  minDevices: number;
+}
+
+export interface RolloutGateInfo {
+  kind: RolloutGateKind;
+  title: string;
+  description: string;
+  unit: 'ratio' | 'count' | 'fraction';
+  defaults: { max: number; minDevices: number };
+}
+
+export interface RolloutGateResult {
+  kind: RolloutGateKind;
+  status: 'pass' | 'fail' | 'insufficient';
+  /** null when no device had data. */
+  value: number | null;
+  threshold: number;
+  devices: number;
+  minDevices: number;
+  explanation: string;
+}
+
+/** Percentages (5,25,100) or an exponential rate as in AWS IoT Jobs. */
+export type RolloutStagePlan = { kind: 'percentages'; percents: number[] } | { kind: 'exponential'; baseRatePerMinute: number; incrementFactor: number; maximumPerMinute: number };
+
+export type RolloutDeviceCounts = Record<RolloutDevicePhase, number>;
+
+export interface RolloutSummary {
+  id: string;
+  modelId: string;
+  /** "name vN", or the id when the model left the registry. */
+  modelName: string;
+  selector: string;
+  status: RolloutStatus;
+  /** Why it halted or rolled back; null otherwise. */
+  reason: string | null;
+  /** Index of the current stage; -1 before the start. */
+  stage: number;
+  stageCount: number;
+  deviceCount: number;
+  counts: RolloutDeviceCounts;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RolloutStageView {
+  index: number;
+  /** "5 %" or "12 devices". */
+  label: string;
+  deviceIds: string[];
+  /** null until the rollout reaches the stage. */
+  phase: RolloutStagePhase | null;
+  soakStartedAt: string | null;
+  /** When the soak ends (soakStartedAt + soak); null before it starts. */
+  soakEndsAt: string | null;
+  /** Gate evaluations so far (a resume after a halt evaluates again). */
+  evaluations: number;
+  gateResults: RolloutGateResult[] | null;
+  outcome: 'passed' | 'failed' | null;
+}
+
+export interface RolloutDeviceView {
+  id: string;
+  /** The inventory name; the id when the device left the inventory. */
+  name: string;
+  stage: number;
+  phase: RolloutDevicePhase;
+  error: string | null;
+  /** The model the device ran before the rollout reached it (what a rollback restores). */
+  previousModel: { name: string | null; version: string | null; sha256: string } | null;
+  /** The live upload while the device is deploying, else the last known one; null before. */
+  deploy: { phase: DeployDeviceProgress['phase']; bytes: number; totalBytes: number; rateBps: number | null; etaSec: number | null } | null;
+}
+
+export interface RolloutDriver {
+  /** The console process that drives the rollout. */
+  pid: number;
+  host: string;
+  heartbeatAt: string;
+  /** false when the heartbeat is stale: the next console to start takes over. */
+  live: boolean;
+}
+
+export interface RolloutDetail extends RolloutSummary {
+  seed: string;
+  plan: RolloutStagePlan | null;
+  gates: RolloutGate[];
+  policy: RolloutPolicy;
+  maxConcurrency: number;
+  soakMs: number;
+  stages: RolloutStageView[];
+  devices: RolloutDeviceView[];
+  /** Devices that match the selector but joined after the start: reported, never added. */
+  lateMatches: string[];
+  driver: RolloutDriver | null;
+}
+
+export interface RolloutPreview {
+  deviceCount: number;
+  stages: { label: string; deviceCount: number; cumulativePercent: number }[];
+  /** Devices no stage reaches (a plan may end below 100 %). */
+  leftOut: number;
+  /** Matched devices that are not paired (a rollout refuses them). */
+  unpaired: string[];
+  gates: RolloutGate[];
+}
+
+// A/B
+export type AbState = 'deploying' | 'running' | 'failed' | 'stopped' | 'promoted';
+
+export interface AbVariant {
+  /** "A", "B", … in the order given (with a control, "A" is the control). */
+  name: string;
+  modelId: string;
+  modelName: string;
+  modelVersion: number;
+  /** Share of the selection asked for (the control's equals the largest other variant's). */
+  percent: number;
+  control: boolean;
+  /** The cohort: frozen at the start, sorted by id. */
+  deviceIds: string[];
+  /** Cohort devices whose deployment did not end confirmed (they keep serving what they had and do not count). */
+  failedDeviceIds: string[];
+}
+
+export interface AbAssignment {
+  id: string;
+  selector: string;
+  seed: string;
+  state: AbState;
+  createdAt: string;
+  /** When every cohort was confirmed: only telemetry windows after this count. */
+  servingSince: string | null;
+  stoppedAt: string | null;
+  variants: AbVariant[];
+  /** Devices of the selection in no cohort (they keep what they run). */
+  unassigned: string[];
+  deployJobIds: string[];
+  promotion: { variant: string; kind: 'rollout' | 'deploy'; id: string; deviceIds: string[] } | null;
+  error: ErrorData | null;
+}
+
+/** An estimate with its 95 % interval (low/high null when there are too few samples). */
+export interface AbInterval {
+  estimate: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+export interface AbVariantStats {
+  name: string;
+  modelName: string;
+  modelVersion: number;
+  control: boolean;
+  devices: number;
+  /** Devices with at least one counted telemetry window. */
+  devicesReporting: number;
+  windows: number;
+  requests: number;
+  errors: number;
+  errorRate: number | null;
+  latencyP50Ms: AbInterval;
+  latencyP95Ms: AbInterval;
+  confidenceMean: number | null;
+}
+
+export interface AbDifference extends AbInterval {
+  pValue: number | null;
+  significant: boolean;
+}
+
+export interface AbComparison {
+  /** This variant against `baseline` (the control, else the first variant). */
+  variant: string;
+  baseline: string;
+  /** variant − baseline, ms, interval from a device-level (cluster) bootstrap. */
+  latencyP50DiffMs: AbDifference;
+  latencyP95DiffMs: AbDifference;
+  /** variant − baseline error rate, two-proportion z-test. */
+  errorRateDiff: AbDifference;
+  /** Shift of the per-window mean confidence: two-sample KS (p-value) and PSI. */
+  confidenceShift: { ks: number | null; psi: number | null; pValue: number | null; significant: boolean };
+  /** The primary metrics, p50 latency or error rate, differ significantly at 95 % (p95 and confidence are guardrails with their own flags). */
+  significant: boolean;
+}
+
+export interface AbStatus {
+  assignment: AbAssignment;
+  /** 0.05: significant means p < 0.05 / the 95 % interval excludes 0. */
+  alpha: number;
+  variants: AbVariantStats[];
+  comparisons: AbComparison[];
+  /** The variant that promote picks by default; null when none beats the baseline safely. */
+  winner: string | null;
+  verdict: string;
+  /** Devices of the cohorts that could not be reached for telemetry. */
+  unreachable: string[];
+  computedAt: string;
+}
+
+/** How an SSH host's agent runs: a systemd service (system or user), or a supervised background process. */
+export type SshServiceMode = 'systemd' | 'systemd-user' | 'background';
+
+/** A stock Linux host reached over SSH (see electron/core/ssh/). Never carries a password or key material. */
+export interface SshHost {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  /** user@host[:port] */
+  address: string;
+  auth: 'key' | 'password';
+  /** The private key's path on this machine (auth 'key'). */
+  keyPath: string | null;
+  /** Whether a password is kept in the OS keychain (Electron only; never in plain text). */
+  passwordStored: boolean;
+  hostKey: { type: string; fingerprint: string } | null;
+  /** The paired agent's device id once provisioned; else the host's own `ssh` device. */
+  deviceId: string;
+  provisioned: SshInstall | null;
+  lastDeploy: SshAgentlessDeploy | null;
+  createdAt: string;
+}
+
+export interface SshInstall {
+  mode: SshServiceMode;
+  installDir: string;
+  dataDir: string;
+  agentPort: number;
+  /** 'system': the host's own Node; 'bundled': a Node runtime uploaded with the agent. */
+  runtime: 'system' | 'bundled';
+  at: string;
+}
+
+export interface SshHostCheck {
+  os: string;
+  arch: string;
+  node: string | null;
+  runtime: 'system' | 'bundled';
+  freeBytes: number;
+  systemd: boolean;
+  root: boolean;
+  mode: SshServiceMode;
+}
+
+export interface SshAgentlessDeploy {
+  path: string;
+  restart: string | null;
+  modelId: string;
+  modelName: string;
+  sha256: string;
+  /** The file kept as PATH.prev (null when there was none). */
+  previousSha256: string | null;
+  at: string;
+  rolledBack: boolean;
+}
+
+export interface SshProvisionResult {
+  hostId: string;
+  deviceId: string;
+  check: SshHostCheck;
+  mode: SshServiceMode;
+  uploaded: number;
+  skipped: number;
+  paired: 'new' | 'already';
+}
+
+/** A serial port as `serial.list` shows it: its USB identity and, once probed, what answers on it. */
+export interface SerialPortInfo {
+  path: string;
+  vendorId: string | null;
+  productId: string | null;
+  manufacturer: string | null;
+  serialNumber: string | null;
+  /** agent: answered the link protocol's HELLO; silent: nothing answered; busy: another program holds it. */
+  state: 'unknown' | 'agent' | 'silent' | 'busy' | 'denied' | 'gone' | 'error';
+  detail: string | null;
+  /** The paired inventory device on this port, if any. */
+  deviceId: string | null;
+}

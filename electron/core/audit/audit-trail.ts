@@ -24,7 +24,31 @@ const audited = new Set([
   'demo.start',
   'demo.stop',
   'jobs.cancel',
+  'serial.add',
+  'ssh.add',
+  'ssh.remove',
+  'ssh.provision',
+  'ssh.deploy',
+  'ssh.rollback',
+  'ssh.uninstall',
+  'ab.start',
+  'ab.promote',
+  'ab.stop',
+  // rollouts.* are recorded by the rollout engine itself, step by step, under target rollout:ID.
 ]);
+
+/** Input fields that never reach the log (an SSH password given for one request). */
+const secretFields = new Set(['password', 'passphrase', 'code']);
+
+function redact(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  return Object.fromEntries(Object.entries(input as Record<string, unknown>).map(([k, v]) => [k, secretFields.has(k) ? '[redacted]' : v]));
+}
+
+function isJob(result: unknown): result is Job {
+  const r = result as Partial<Job> | null;
+  return !!r && typeof r === 'object' && typeof r.id === 'string' && typeof r.kind === 'string' && typeof r.state === 'string' && 'progress' in r;
+}
 
 function targetOf(input: unknown): string {
   const i = (input ?? {}) as Record<string, unknown>;
@@ -55,11 +79,11 @@ export class AuditTrail {
 
   request(channel: string, input: unknown, env: Envelope<unknown>): void {
     if (!audited.has(channel)) return;
-    const job = env.ok && env.result && typeof env.result === 'object' && 'state' in env.result ? (env.result as Job) : null;
+    const job = env.ok && isJob(env.result) ? env.result : null;
     this.append({
       action: channel,
       target: targetOf(input),
-      params: input,
+      params: redact(input),
       outcome: !env.ok ? (env.error.code === 'INVALID_INPUT' ? 'refused' : 'failed') : job ? 'started' : 'succeeded',
       detail: env.ok ? (job ? `job ${job.id}` : null) : `${env.error.title}: ${env.error.detail}`,
     });

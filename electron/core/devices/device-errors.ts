@@ -1,7 +1,8 @@
 // Errors from talking to a device, in words a person can act on.
 import { AppError, toErrorData } from '../api/errors.js';
 
-const unreachableCodes = ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'];
+// Network errors, and the serial link's: the port went away, or nothing answers on it.
+const unreachableCodes = ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'SERIAL_LINK_LOST', 'SERIAL_PORT_MISSING', 'SERIAL_SILENT', 'SERIAL_CLOSED'];
 
 export function isUnreachable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;

@@ -9,11 +9,14 @@ import { deviceError, isUnreachable } from './device-errors.js';
 import type { DemoFleet } from './demo-fleet.js';
 import { startDeploy } from './deploy-job.js';
 import { addDevice, pairDevice } from './pair-device.js';
-import { slotsOf, statusPatch } from './status-fields.js';
+import { discoverFor, refreshDevices } from './refresh-devices.js';
+import { statusPatch } from './status-fields.js';
 
 type DeviceChannels =
   | 'devices.list'
   | 'devices.get'
+  | 'devices.refresh'
+  | 'devices.discover'
   | 'devices.add'
   | 'devices.pair'
   | 'devices.update'
@@ -62,16 +65,15 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
     'devices.list': () => store.list(),
     'devices.get': async ({ id }): Promise<DeviceDetail> => {
       let device = known(id);
-      let slots: DeviceDetail['slots'] = [];
       if (device.paired) {
         const status = await onDevice(id, (link) => link.call('status'), 5000).catch(() => null);
-        if (status) {
-          slots = slotsOf(status);
-          device = store.upsert(id, statusPatch(status));
-        }
+        if (status) device = store.upsert(id, statusPatch(status));
       }
-      return { ...device, slots, history: store.history(id), profiles: store.profiles(id) };
+      // Unreachable: the slots it last reported (the device state says offline).
+      return { ...device, slots: store.slots(id), history: store.history(id), profiles: store.profiles(id) };
     },
+    'devices.refresh': ({ ids }) => refreshDevices(ctx, ids),
+    'devices.discover': ({ seconds }) => discoverFor(ctx, seconds),
     'devices.add': ({ address }) => addDevice(ctx, address),
     'devices.pair': ({ address, code }) => pairDevice(ctx, address, code),
     'devices.update': ({ id, name, tags, groups }) => {

@@ -4,6 +4,7 @@
 import { Bonjour, type Browser, type Service } from 'bonjour-service';
 import type { DevicePatch } from '../registry/device-store.js';
 import { formatAddress } from './address.js';
+import { browseSshHosts } from '../ssh/ssh-discovery.js';
 import type { DeviceContext } from './device-context.js';
 
 /** TXT value of model and mver on a device without a model. */
@@ -40,11 +41,14 @@ export function readAdvert(s: Pick<Service, 'txt' | 'port' | 'addresses' | 'refe
 
 export class Discovery {
   private bonjour = new Bonjour();
+  private readonly sshBrowsers: Browser[];
   private browser: Browser;
   private readonly refresh: NodeJS.Timeout;
 
   constructor(private readonly ctx: DeviceContext) {
     this.browser = this.bonjour.find({ type: 'edgefleet' });
+    // Stock Linux hosts (_ssh._tcp, _workstation._tcp) as 'not provisioned' candidates.
+    this.sshBrowsers = browseSshHosts(this.bonjour, ctx);
     this.browser.on('up', (s) => this.seen(s));
     this.browser.on('txt-update', (s) => this.seen(s));
     this.browser.on('srv-update', (s) => this.seen(s));
@@ -56,6 +60,7 @@ export class Discovery {
   close(): Promise<void> {
     clearInterval(this.refresh);
     this.browser.stop();
+    for (const b of this.sshBrowsers) b.stop();
     return new Promise((resolve) => this.bonjour.destroy(() => resolve()));
   }
 

@@ -4,11 +4,16 @@ import { AgentClient } from '../device-protocol/agent-client.js';
 import type { DeviceLink } from '../device-protocol/device-link.js';
 import type { DeviceCredentials } from '../registry/device-store.js';
 import { parseAddress } from './address.js';
+import { parseSerialAddress } from './serial/serial-address.js';
+import { SerialLink } from './serial/serial-link.js';
 
 export function openLink(device: DeviceCredentials, timeoutMs = 30_000): DeviceLink {
   switch (device.transport) {
     case 'lan':
       return new AgentClient({ ...parseAddress(device.address), fingerprint: device.fingerprint, token: device.token, timeoutMs });
+    case 'serial':
+      // Opened by the first request and released by close(): a job's worker thread opens the port itself.
+      return new SerialLink({ ...parseSerialAddress(device.address), token: device.token, timeoutMs: Math.max(timeoutMs, 60_000) });
     default:
       throw new AppError('TRANSPORT_UNSUPPORTED', `No ${device.transport} link yet`, `${device.name} is reached over ${device.transport}, which this console cannot drive yet.`);
   }

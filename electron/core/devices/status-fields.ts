@@ -10,6 +10,7 @@ export function statusPatch(s: DeviceStatus): DevicePatch {
     state: s.state === 'trial' ? 'trial' : 'online',
     activeModel: active ? { name: active.name, version: active.version, sha256: active.sha256 } : null,
     slotState,
+    slots: slotsOf(s),
     lastSeen: new Date().toISOString(),
   };
 }

@@ -38,7 +38,8 @@ export class TelemetryFeed {
     if (this.closed) return;
     const wanted = new Map<string, DeviceCredentials>();
     for (const d of this.ctx.store.list()) {
-      const c = d.paired ? this.ctx.store.credentials(d.id) : null;
+      // Only the HTTPS binding pushes events; serial devices are asked (devices.refresh) when needed.
+      const c = d.paired && d.transport === 'lan' ? this.ctx.store.credentials(d.id) : null;
       if (c) wanted.set(d.id, c);
     }
     for (const [id, feed] of this.feeds) {

@@ -1,9 +1,12 @@
-// Runs one task off the main thread. Talks to the JobManager in {type, ...} messages.
-import { parentPort, workerData } from 'node:worker_threads';
+// Runs tasks off the main thread, one at a time, for as long as the JobManager keeps this worker:
+// a worker that finished a job waits warm (modules loaded) for the next. Talks in {type, ...} messages.
+import { parentPort } from 'node:worker_threads';
 import { toErrorData } from '../api/errors.js';
 import type { JobProgress } from '../api/types.js';
 
-interface WorkerInput {
+export interface RunMessage {
+  type: 'run';
+  jobId: string;
   kind: string;
   input: unknown;
   home: string;
@@ -12,24 +15,35 @@ interface WorkerInput {
 
 const port = parentPort;
 if (!port) throw new Error('job-worker must run as a worker thread');
-const { kind, input, home, tmpDir } = workerData as WorkerInput;
-const abort = new AbortController();
-port.on('message', (m: { type: string }) => {
-  if (m.type === 'cancel') abort.abort();
+let current: { jobId: string; abort: AbortController } | null = null;
+
+port.on('message', (m: RunMessage | { type: 'cancel'; jobId: string }) => {
+  if (m.type === 'cancel') {
+    if (current?.jobId === m.jobId) current.abort.abort();
+  } else if (m.type === 'run') {
+    void run(m);
+  }
 });
 
-try {
-  const { tasks } = await import('./tasks.js');
-  const task = (tasks as Record<string, (i: unknown, c: unknown) => Promise<unknown>>)[kind];
-  if (!task) throw new Error(`Unknown task kind ${kind}`);
-  const result = await task(input, {
-    progress: (progress: JobProgress) => port.postMessage({ type: 'progress', progress }),
-    signal: abort.signal,
-    home,
-    tmpDir,
-  });
-  port.postMessage({ type: 'result', result });
-} catch (err) {
-  const cancelled = (err as Error)?.name === 'CancelledError' || abort.signal.aborted;
-  port.postMessage({ type: cancelled ? 'cancelled' : 'error', error: toErrorData(err) });
+async function run(m: RunMessage): Promise<void> {
+  const abort = new AbortController();
+  current = { jobId: m.jobId, abort };
+  const send = (msg: Record<string, unknown>) => port!.postMessage({ ...msg, jobId: m.jobId });
+  try {
+    const { tasks } = await import('./tasks.js');
+    const task = (tasks as Record<string, (i: unknown, c: unknown) => Promise<unknown>>)[m.kind];
+    if (!task) throw new Error(`Unknown task kind ${m.kind}`);
+    const result = await task(m.input, {
+      progress: (progress: JobProgress) => send({ type: 'progress', progress }),
+      signal: abort.signal,
+      home: m.home,
+      tmpDir: m.tmpDir,
+    });
+    send({ type: 'result', result });
+  } catch (err) {
+    const cancelled = (err as Error)?.name === 'CancelledError' || abort.signal.aborted;
+    send({ type: cancelled ? 'cancelled' : 'error', error: toErrorData(err) });
+  } finally {
+    current = null;
+  }
 }

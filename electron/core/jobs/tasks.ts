@@ -6,6 +6,8 @@ import type { DeviceProfileInput } from '../devices/profile-task.js';
 import type { ProfileRequest } from '../profiling/profiler.js';
 import type { OptimizeTaskInput, OptimizeTaskResult } from '../quantize/optimize-task.js';
 import type { StoredArtifact } from '../registry/artifact-store.js';
+import type { AgentlessDeployInput, AgentlessDeployResult } from '../ssh/agentless-deploy.js';
+import type { ProvisionTaskInput, ProvisionTaskResult } from '../ssh/provision-task.js';
 import type { TaskContext } from './task-types.js';
 
 export interface ImportTaskResult {
@@ -54,6 +56,12 @@ export const tasks = {
   },
   async 'devices.profile'(input: DeviceProfileInput): Promise<ProfileResult> {
     return (await import('../devices/profile-task.js')).deviceProfileTask(input);
+  },
+  async 'ssh.provision'(input: ProvisionTaskInput, ctx: TaskContext): Promise<ProvisionTaskResult> {
+    return (await import('../ssh/provision-task.js')).provisionTask(input, ctx);
+  },
+  async 'ssh.deploy'(input: AgentlessDeployInput, ctx: TaskContext): Promise<AgentlessDeployResult> {
+    return (await import('../ssh/agentless-deploy.js')).agentlessDeployTask(input, ctx);
   },
 };
 

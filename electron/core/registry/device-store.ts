@@ -2,7 +2,7 @@
 // The bearer token a device gave at pairing is a long-lived credential: it lives in this database,
 // inside the home folder, and never leaves the core (summaries carry `paired`, not the token).
 import type Database from 'better-sqlite3';
-import type { DeviceState, DeviceSummary, DeviceTelemetry, ProfileSummary } from '../api/types.js';
+import type { DeviceSlot, DeviceState, DeviceSummary, DeviceTelemetry, ProfileSummary } from '../api/types.js';
 
 export interface DevicePatch {
   name?: string;
@@ -20,6 +20,8 @@ export interface DevicePatch {
   tags?: string[];
   groups?: string[];
   telemetry?: DeviceTelemetry | null;
+  /** The slots the device last reported. */
+  slots?: DeviceSlot[];
 }
 
 export interface DeviceCredentials {
@@ -51,6 +53,7 @@ interface DeviceRow {
   tags: string;
   groups_json: string;
   telemetry: string | null;
+  slots: string | null;
 }
 
 /** Telemetry summaries kept per device; older ones are dropped as new ones arrive. */
@@ -127,6 +130,12 @@ export class DeviceStore {
     })();
   }
 
+  /** The slots the device last reported (empty before its first status). */
+  slots(id: string): DeviceSlot[] {
+    const row = this.db.prepare('SELECT slots FROM devices WHERE id = ?').get(id) as { slots: string | null } | undefined;
+    return row?.slots ? (JSON.parse(row.slots) as DeviceSlot[]) : [];
+  }
+
   /** Oldest first, the last `limit` summaries. */
   history(id: string, limit = this.historyLimit): DeviceTelemetry[] {
     const rows = this.db
@@ -167,6 +176,7 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
   if (p.tags !== undefined) c.tags = JSON.stringify(p.tags);
   if (p.groups !== undefined) c.groups_json = JSON.stringify(p.groups);
   if (p.telemetry !== undefined) c.telemetry = p.telemetry ? JSON.stringify(p.telemetry) : null;
+  if (p.slots !== undefined) c.slots = JSON.stringify(p.slots);
   return c;
 }
 

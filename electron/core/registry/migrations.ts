@@ -3,6 +3,9 @@
 import type Database from 'better-sqlite3';
 import { auditMigrationSql } from '../audit/audit-store.js';
 import { rolloutMigrationSql } from '../rollouts/rollout-store.js';
+import { rolloutEngineMigrationSql } from '../rollouts/rollout-facts.js';
+import { abMigrationSql } from '../rollouts/ab-store.js';
+import { sshHostsMigrationSql } from '../ssh/host-store.js';
 
 export const migrations: readonly string[] = [
   `
@@ -68,6 +71,14 @@ export const migrations: readonly string[] = [
   `,
   rolloutMigrationSql,
   auditMigrationSql,
+  // The slots each device last reported, shown while it cannot be reached.
+  `ALTER TABLE devices ADD COLUMN slots TEXT;`,
+  // Rollout engine: per-device facts (previous model, baseline) and the lease of the driving process.
+  rolloutEngineMigrationSql,
+  // Stock Linux hosts reached over SSH (see ssh/host-store.ts); no passwords or key material here.
+  sshHostsMigrationSql,
+  // A/B assignments and their cohorts (see rollouts/ab-store.ts).
+  abMigrationSql,
 ];
 
 export function migrate(db: Database.Database): void {

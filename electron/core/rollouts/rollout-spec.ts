@@ -23,7 +23,8 @@ export function buildRolloutSpec(req: RolloutRequest, inventory: readonly Target
   const deviceIds = resolveTargets(req.selector, inventory);
   const seed = req.seed ?? req.id;
   const maxConcurrency = req.maxConcurrency ?? rolloutDefaults.maxConcurrency;
-  const plan = planStages(seed, deviceIds, req.stages ?? { kind: 'percentages', percents: defaultStagePercents }, maxConcurrency);
+  const asked: StageSpec = req.stages ?? { kind: 'percentages', percents: defaultStagePercents };
+  const plan = planStages(seed, deviceIds, asked, maxConcurrency);
   return {
     id: req.id,
     modelId: req.modelId,
@@ -34,5 +35,6 @@ export function buildRolloutSpec(req: RolloutRequest, inventory: readonly Target
     policy: req.policy ?? rolloutDefaults.policy,
     maxConcurrency,
     soakMs: req.soakMs ?? rolloutDefaults.soakMs,
+    plan: asked,
   };
 }

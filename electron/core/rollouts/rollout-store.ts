@@ -52,6 +52,8 @@ export interface Applied {
   commands: RolloutCommand[];
   seq: number;
   ignored: string | null;
+  /** The status before this event. */
+  before: RolloutStatus;
 }
 
 interface RolloutRow {
@@ -126,8 +128,20 @@ export class RolloutStore {
       this.db
         .prepare('UPDATE rollouts SET status = ?, state = ?, seq = ?, updated_at = ? WHERE id = ?')
         .run(state.status, JSON.stringify(state), seq, stamped.at, id);
-      return { state, commands, seq, ignored };
+      return { state, commands, seq, ignored, before: current.status };
     }).immediate();
+  }
+
+  /** How many events the rollout has recorded: a cheap way to notice another process's change. */
+  seq(id: string): number {
+    const row = this.db.prepare('SELECT seq FROM rollouts WHERE id = ?').get(id) as { seq: number } | undefined;
+    return row?.seq ?? -1;
+  }
+
+  /** When the rollout was created and last changed. */
+  times(id: string): { createdAt: string; updatedAt: string } | null {
+    const row = this.row(id);
+    return row ? { createdAt: row.created_at, updatedAt: row.updated_at } : null;
   }
 
   events(id: string): StoredEvent[] {

@@ -1,5 +1,6 @@
 // The rollout state machine's data: spec, state, events and the commands it asks the engine to run.
 import type { GateDefinition, GateResult } from './gates.js';
+import type { StageSpec } from './stages.js';
 
 export type RolloutStatus = 'planned' | 'running' | 'paused' | 'halted' | 'rolling-back' | 'rolled-back' | 'completed' | 'aborted';
 export type StagePhase = 'deploying' | 'soaking' | 'evaluating' | 'confirming';
@@ -18,6 +19,15 @@ export interface RolloutSpec {
   policy: GatePolicy;
   maxConcurrency: number;
   soakMs: number;
+  /** How the stages were asked for (shown in the UI); the frozen stages above are what counts. */
+  plan?: StageSpec;
+  /** The model's bytes, frozen at creation: the registry entry may be removed later. */
+  modelSha256?: string;
+  modelSize?: number;
+  modelName?: string;
+  modelVersion?: string;
+  /** Creation time; also the `created` of the signed manifest, so a resumed upload continues the same one. */
+  createdAt?: string;
 }
 
 export interface DeviceRecord {
@@ -28,6 +38,8 @@ export interface DeviceRecord {
   rollbackIssued: boolean;
   rollbackDone: boolean;
   error: string | null;
+  /** Rolled back by hand on its own (one device or a group), outside a rollback of the whole rollout. */
+  rollbackRequested?: boolean;
 }
 
 export interface StageRecord {
@@ -76,6 +88,8 @@ export type RolloutEvent = EventBase &
     | { type: 'resume' }
     | { type: 'abort' }
     | { type: 'rollback'; reason?: string }
+    /** Rolls back only these devices (by hand); the rollout itself carries on. */
+    | { type: 'rollback-devices'; deviceIds: string[] }
     | { type: 'device-rolled-back'; deviceId: string }
     | { type: 'device-rollback-failed'; deviceId: string; error: string }
     | { type: 'late-matches'; deviceIds: string[] }

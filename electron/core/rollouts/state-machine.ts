@@ -149,6 +149,12 @@ function applyFacts(s: RolloutState, e: RolloutEvent): string | null {
       s.status = 'rolling-back';
       s.reason = e.reason ?? 'Rolled back by hand.';
       return null;
+    case 'rollback-devices': {
+      const ids = e.deviceIds.filter((id) => s.devices[id] && needsRollback.has(s.devices[id].phase) && !s.devices[id].rollbackIssued);
+      if (ids.length === 0) return 'none of these devices has anything to roll back';
+      for (const id of ids) s.devices[id].rollbackRequested = true;
+      return null;
+    }
     case 'late-matches': {
       const fresh = e.deviceIds.filter((id) => !(id in s.devices) && !s.lateMatches.includes(id));
       if (fresh.length === 0) return 'no new late matches';
@@ -170,8 +176,8 @@ function enterStage(s: RolloutState, i: number): void {
 
 /** Emits the work the state now calls for, marking each piece as issued. */
 function drive(s: RolloutState, at: string | null): RolloutCommand[] {
-  if (s.status === 'rolling-back') return driveRollback(s);
-  const out: RolloutCommand[] = [];
+  const out: RolloutCommand[] = requestedRollbacks(s);
+  if (s.status === 'rolling-back') return [...out, ...driveRollback(s)];
   while (s.status === 'running' && stepStage(s, at, out));
   return out;
 }
@@ -244,6 +250,18 @@ function touchedUpTo(s: RolloutState, i: number): string[] {
 
 const needsRollback = new Set(['trial', 'confirmed', 'failed', 'flagged']);
 
+/** Devices rolled back by hand on their own, whatever the rollout's status. */
+function requestedRollbacks(s: RolloutState): RolloutCommand[] {
+  const out: RolloutCommand[] = [];
+  for (const id of Object.keys(s.devices).sort()) {
+    const d = s.devices[id];
+    if (!d.rollbackRequested || d.rollbackIssued) continue;
+    d.rollbackIssued = true;
+    out.push({ type: 'rollback-device', deviceId: id, key: idempotencyKey(s.spec.id, 'rollback', id) });
+  }
+  return out;
+}
+
 function driveRollback(s: RolloutState): RolloutCommand[] {
   const out: RolloutCommand[] = [];
   let waiting = false;
@@ -273,7 +291,7 @@ export function outstandingCommands(s: RolloutState): RolloutCommand[] {
     if (active.has(s.status) && d.phase === 'trial' && d.confirmIssued) {
       out.push({ type: 'confirm', deviceId: id, stage: d.stage, key: idempotencyKey(s.spec.id, 'confirm', id) });
     }
-    if (s.status === 'rolling-back' && d.rollbackIssued && !d.rollbackDone) {
+    if ((s.status === 'rolling-back' || d.rollbackRequested) && d.rollbackIssued && !d.rollbackDone) {
       out.push({ type: 'rollback-device', deviceId: id, key: idempotencyKey(s.spec.id, 'rollback', id) });
     }
   }

@@ -1,6 +1,7 @@
 import DeveloperBoardIcon from '@mui/icons-material/DeveloperBoard';
 import HubIcon from '@mui/icons-material/Hub';
 import ListAltIcon from '@mui/icons-material/ListAlt';
+import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
 import RocketLaunchIcon from '@mui/icons-material/RocketLaunch';
 import SpeedIcon from '@mui/icons-material/Speed';
 import TuneIcon from '@mui/icons-material/Tune';
@@ -32,6 +33,7 @@ const nav: { page: NavPage; label: string; icon: ReactNode }[] = [
   { page: 'optimize', label: 'Optimize', icon: <TuneIcon /> },
   { page: 'rollouts', label: 'Rollouts', icon: <RocketLaunchIcon /> },
   { page: 'jobs', label: 'Jobs', icon: <ListAltIcon /> },
+  { page: 'audit', label: 'Audit', icon: <ReceiptLongIcon /> },
 ];
 
 /** App bar, navigation drawer and the page area. */

@@ -71,7 +71,7 @@ export function DevicePage({ id }: { id: string }) {
           <Button href={href('fleet')} startIcon={<ArrowBackIcon />} color="inherit">
             All devices
           </Button>
-          {d && !d.paired && (
+          {d && !d.paired && d.transport === 'lan' && (
             <Button variant="contained" startIcon={<LinkIcon />} onClick={() => setPairing(true)} data-testid="pair-open">
               Pair
             </Button>

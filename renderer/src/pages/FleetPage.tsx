@@ -4,7 +4,6 @@ import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import RocketLaunchIcon from '@mui/icons-material/RocketLaunch';
 import SearchIcon from '@mui/icons-material/Search';
 import { Box, Button, Card, Grid, IconButton, InputAdornment, TextField, Tooltip, Typography } from '@mui/material';
-import type { GridRowSelectionModel } from '@mui/x-data-grid';
 import CloseIcon from '@mui/icons-material/Close';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { DeviceState, DeviceSummary, ErrorData } from '../../../electron/core/api/types.js';
@@ -23,14 +22,15 @@ import { DeployProgress } from './fleet/DeployProgress.js';
 import { deviceStates, stateLabel } from './fleet/device-look.js';
 import { DevicesGrid } from './fleet/DevicesGrid.js';
 import { PairDialog } from './fleet/PairDialog.js';
+import { SerialPortsButton } from './fleet/SerialPortsDialog.js';
+import { AddSshHostButton } from './fleet/AddSshHostDialog.js';
 import { useDeviceList } from './fleet/useDeviceList.js';
 
-const emptySelection: GridRowSelectionModel = { type: 'include', ids: new Set() };
+const emptySelection: ReadonlySet<string> = new Set();
 
-/** The ids a selection model stands for among `rows` (select-all is an 'exclude' model). */
-function selectedIds(model: GridRowSelectionModel, rows: DeviceSummary[]): string[] {
-  if (model.type === 'include') return rows.filter((r) => model.ids.has(r.id)).map((r) => r.id);
-  return rows.filter((r) => !model.ids.has(r.id)).map((r) => r.id);
+/** The ticked ids among the rows shown (a filter hides, and so unticks, the others). */
+function selectedIds(ticked: ReadonlySet<string>, rows: DeviceSummary[]): string[] {
+  return ticked.size === 0 ? [] : rows.filter((r) => ticked.has(r.id)).map((r) => r.id);
 }
 
 function matches(d: DeviceSummary, text: string): boolean {
@@ -59,7 +59,7 @@ function FilterSelect({ label, value, onChange, options, testId }: { label: stri
   );
 }
 
-function FleetEmpty({ onAdd }: { onAdd: () => void }) {
+function FleetEmpty({ onAdd, onChanged }: { onAdd: () => void; onChanged: () => void }) {
   const client = useApi();
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ErrorData | null>(null);
@@ -89,13 +89,16 @@ function FleetEmpty({ onAdd }: { onAdd: () => void }) {
             <Button variant="outlined" startIcon={<AddIcon />} onClick={onAdd} data-testid="add-device-empty">
               Add device by address
             </Button>
+            <SerialPortsButton onPaired={onChanged} />
+            <AddSshHostButton onChanged={onChanged} />
           </>
         }
       >
         <p style={{ margin: 0 }}>
           Devices appear here once the EdgeFleet agent runs on them. Agents on this network announce themselves over
-          <strong> mDNS</strong> and show up as <em>Discovered</em>; pair each one with the code it displays. USB serial and SSH
-          transports are coming. An agent on another subnet can be added by its address.
+          <strong> mDNS</strong> and show up as <em>Discovered</em>; pair each one with the code it displays. Bench boards on USB
+          serial are found under <em>Serial ports</em>; Linux hosts without an agent are added over SSH, which can install
+          the agent for you. An agent on another subnet can be added by its address.
         </p>
         <p style={{ marginBottom: 0 }}>
           No hardware at hand? The demo fleet starts four simulated agents on this workstation, so you can try deploys,
@@ -114,7 +117,7 @@ export function FleetPage() {
   const [text, setText] = useState('');
   const [stateFilter, setStateFilter] = useState('');
   const [labelFilter, setLabelFilter] = useState('');
-  const [selection, setSelection] = useState<GridRowSelectionModel>(emptySelection);
+  const [selection, setSelection] = useState<ReadonlySet<string>>(emptySelection);
   const [pairing, setPairing] = useState<DeviceSummary | null>(null);
   const [adding, setAdding] = useState(false);
   const [deployOpen, setDeployOpen] = useState(false);
@@ -186,6 +189,8 @@ export function FleetPage() {
             <Button variant="outlined" startIcon={<AddIcon />} onClick={() => setAdding(true)} data-testid="add-device">
               Add device
             </Button>
+            <SerialPortsButton onPaired={() => devices.reload()} />
+            <AddSshHostButton onChanged={() => devices.reload()} />
             <Tooltip title={selected.length === 0 ? 'Tick devices in the grid first' : ''}>
               <span>
                 <Button
@@ -204,7 +209,7 @@ export function FleetPage() {
       }
     >
       {devices.error && <ErrorCard error={devices.error} onRetry={devices.reload} />}
-      {loadedEmpty && <FleetEmpty onAdd={() => setAdding(true)} />}
+      {loadedEmpty && <FleetEmpty onAdd={() => setAdding(true)} onChanged={() => devices.reload()} />}
       {!loadedEmpty && (
         <>
           <Grid container spacing={2}>
@@ -277,9 +282,9 @@ export function FleetPage() {
                 </Button>
               )}
             </Box>
-            {/* Shrinks to a small fleet; a big one fills the window (header 39 + rows of 36 + footer 53). */}
-            <Box sx={{ height: `min(calc(100vh - 340px), ${96 + Math.min(rows.length, 100) * 36}px)`, minHeight: 240 }} data-testid="device-grid">
-              <DevicesGrid rows={rows} loading={devices.loading && devices.data === undefined} selection={selection} onSelectionChange={setSelection} onPair={onPair} />
+            {/* Shrinks to a small fleet; a big one fills the window (header 40 + rows of 38, plus room for a horizontal scrollbar). */}
+            <Box sx={{ height: `min(calc(100vh - 340px), ${56 + Math.max(rows.length, 4) * 38}px)`, minHeight: 240 }} data-testid="device-grid">
+              <DevicesGrid rows={rows} loading={devices.loading && devices.data === undefined} selected={selection} onSelectionChange={setSelection} onPair={onPair} />
             </Box>
           </Card>
         </>

@@ -12,6 +12,8 @@ export interface AgentArgs {
   serveSocket: string | null;
   telemetrySec: number;
   historyLimit: number;
+  /** Serve the serial link protocol on this port too (the device end of a USB serial cable). */
+  serial: { path: string; baudRate: number } | null;
 }
 
 export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
@@ -26,6 +28,8 @@ export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
   --serve-socket PATH     serve inference on a unix socket instead of a port
   --telemetry-interval S  seconds between telemetry summaries (default 5)
   --history N             telemetry summaries kept in memory (default 720)
+  --serial PATH           also serve the console over this serial port (e.g. /dev/ttyGS0)
+  --baud N                baud rate of --serial (default 921600)
 `;
 
 export function parseAgentArgs(argv: string[]): AgentArgs {
@@ -42,6 +46,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       'serve-socket': { type: 'string' },
       'telemetry-interval': { type: 'string', default: '5' },
       history: { type: 'string', default: '720' },
+      serial: { type: 'string' },
+      baud: { type: 'string', default: '921600' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -62,6 +68,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     serveSocket: values['serve-socket'] ?? null,
     telemetrySec: Math.max(0.1, Number(values['telemetry-interval']) || 5),
     historyLimit: int(values.history, '--history', 1, 1_000_000),
+    serial: values.serial ? { path: values.serial, baudRate: int(values.baud, '--baud', 300, 12_000_000) } : null,
   };
 }
 

@@ -13,6 +13,7 @@ import { ModelRunner } from './model-runner.js';
 import { Pairing } from './pairing.js';
 import { SerialQueue } from './serial-queue.js';
 import { startServeServer } from './serve-server.js';
+import type { SerialServer } from './serial-server.js';
 import { SlotStore } from './slot-store.js';
 import { Telemetry } from './telemetry.js';
 import { UploadStore } from './upload-store.js';
@@ -41,6 +42,13 @@ async function main(): Promise<void> {
   agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port });
   const api = await startHttpsApi(agent, identity, pairing, { host: args.host, port: args.port });
 
+  let serial: SerialServer | null = null;
+  if (args.serial) {
+    // Loaded only here: the serial binding is a native module the LAN-only agent does not need.
+    const { startSerialServer } = await import('./serial-server.js');
+    serial = startSerialServer(agent, pairing, args.serial);
+  }
+
   let mdns: { close(): Promise<void> } | null = null;
   if (args.mdns) {
     const { MdnsAdvertiser, noModel } = await import('./mdns.js');
@@ -65,6 +73,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     deployment.close();
     await mdns?.close();
+    await serial?.close();
     await api.close();
     await new Promise<void>((resolve) => serve.server.close(() => resolve()));
     await runner.swap(null);
@@ -74,7 +83,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
 
   console.log(`EdgeFleet agent ${agentVersion}: device ${identity.deviceId} on https://${args.host}:${api.port} (certificate SHA-256 ${identity.certFingerprint})`);
-  console.log(`EDGEFLEET_AGENT_READY ${JSON.stringify({ deviceId: identity.deviceId, port: api.port, servePort: serve.port, certFingerprint: identity.certFingerprint, pairingCode: pairing.pendingCode })}`);
+  console.log(`EDGEFLEET_AGENT_READY ${JSON.stringify({ deviceId: identity.deviceId, port: api.port, servePort: serve.port, certFingerprint: identity.certFingerprint, pairingCode: pairing.pendingCode, serial: args.serial?.path ?? null })}`);
 }
 
 main().catch((err) => {

@@ -4,12 +4,6 @@ import { toErrorData } from '../../api/api-error.js';
 import { useApiContext } from '../../store/useApi.js';
 import { useStore } from '../../store/useStore.js';
 
-/**
- * At least this long between two `devices.list` requests: a deploy to thousands of devices sends a burst of
- * change events, and each answer for a big fleet costs the page a noticeable pause. 1 s, up to 3 s at 10,000 devices.
- */
-const gapFor = (count: number) => Math.min(3000, Math.max(1000, count / 3));
-
 export interface DeviceList {
   data: DeviceSummary[] | undefined;
   error: ErrorData | null;
@@ -17,76 +11,133 @@ export interface DeviceList {
   reload: () => void;
 }
 
+/** Ids asked for in one `devices.summaries` request (the contract's ceiling). */
+const maxBatch = 10_000;
+
+/** requestAnimationFrame, or a short timer while the page is hidden (no frames run then). */
+function nextFrame(run: () => void): void {
+  if (typeof document !== 'undefined' && document.visibilityState === 'hidden') setTimeout(run, 100);
+  else requestAnimationFrame(run);
+}
+
 /**
- * `devices.list`, refetched on `devices.changed` like useRequest, but coalesced: events that arrive
- * while a request runs (or within a second of the last one) cause one more request, not one each.
+ * The whole inventory once (`devices.list`), then kept current incrementally: the ids a `devices.changed`
+ * event names are gathered, fetched with one `devices.summaries` request at a time, and patched in at the
+ * next animation frame. A fleet of 10,000 with 1,000 status changes a second costs a few hundred
+ * summaries per event, never the whole list again. A reconnect or `reload()` refetches everything.
  */
 export function useDeviceList(): DeviceList {
   const { client } = useApiContext();
-  const version = useStore((s) => s.versions.devices);
+  const connection = useStore((s) => s.connection);
   const [data, setData] = useState<DeviceSummary[] | undefined>(undefined);
   const [error, setError] = useState<ErrorData | null>(null);
   const [loading, setLoading] = useState(true);
   const [nonce, setNonce] = useState(0);
-  const state = useRef({ inFlight: false, pending: false, lastAt: 0, count: 0, timer: null as ReturnType<typeof setTimeout> | null, alive: true });
+  const [epoch, setEpoch] = useState(0);
+  const lastConnection = useRef(connection);
+  const s = useRef({
+    alive: true,
+    byId: new Map<string, DeviceSummary>(),
+    loaded: false,
+    /** Ids changed and not fetched yet. */
+    dirty: new Set<string>(),
+    busy: false,
+    /** Answers waiting for the next frame: the ids asked and the summaries that came back. */
+    ready: [] as { ids: string[]; found: DeviceSummary[] }[],
+    frameQueued: false,
+  }).current;
 
-  const fetchNow = useCallback(() => {
-    const s = state.current;
-    if (s.inFlight) {
-      s.pending = true;
-      return;
-    }
-    const wait = s.lastAt + gapFor(s.count) - Date.now();
-    if (wait > 0) {
-      if (!s.timer) {
-        s.timer = setTimeout(() => {
-          s.timer = null;
-          fetchNow();
-        }, wait);
+  const publish = useCallback(() => setData([...s.byId.values()]), [s]);
+
+  const applyReady = useCallback(() => {
+    s.frameQueued = false;
+    if (!s.alive || s.ready.length === 0) return;
+    for (const { ids, found } of s.ready.splice(0)) {
+      const present = new Set<string>();
+      for (const d of found) {
+        present.add(d.id);
+        s.byId.set(d.id, d);
       }
-      return;
+      for (const id of ids) if (!present.has(id)) s.byId.delete(id);
     }
-    s.inFlight = true;
-    s.lastAt = Date.now();
+    publish();
+  }, [s, publish]);
+
+  const drain = useCallback(() => {
+    if (!s.alive || s.busy || !s.loaded || s.dirty.size === 0) return;
+    const ids = [...s.dirty].slice(0, maxBatch);
+    for (const id of ids) s.dirty.delete(id);
+    s.busy = true;
+    client.invoke('devices.summaries', { ids }).then(
+      (found) => {
+        s.ready.push({ ids, found });
+        if (!s.frameQueued) {
+          s.frameQueued = true;
+          nextFrame(applyReady);
+        }
+      },
+      () => {
+        // Ask again with the next change; a lasting failure shows through the connection banner.
+        for (const id of ids) s.dirty.add(id);
+      },
+    ).finally(() => {
+      s.busy = false;
+      if (s.alive && s.dirty.size > 0) drain();
+    });
+  }, [client, s, applyReady]);
+
+  // Changes: gathered at once, fetched one request at a time.
+  useEffect(
+    () =>
+      client.onEvent((name, payload) => {
+        if (name !== 'devices.changed') return;
+        for (const id of (payload as { ids: string[] }).ids) s.dirty.add(id);
+        drain();
+      }),
+    [client, s, drain],
+  );
+
+  useEffect(() => {
+    if (lastConnection.current === 'reconnecting' && connection === 'connected') setEpoch((e) => e + 1);
+    lastConnection.current = connection;
+  }, [connection]);
+
+  // The full list: at start, after a reconnect (events were missed) and on reload().
+  useEffect(() => {
+    let current = true;
+    s.busy = true;
+    s.dirty.clear();
     setLoading(true);
     client.invoke('devices.list', {}).then(
       (list) => {
-        if (!s.alive) return;
-        s.count = list.length;
-        setData(list);
+        if (!current || !s.alive) return;
+        s.byId = new Map(list.map((d) => [d.id, d]));
+        s.ready = [];
+        s.loaded = true;
+        publish();
         setError(null);
       },
       (err: unknown) => {
-        if (s.alive) setError(toErrorData(err));
+        if (current && s.alive) setError(toErrorData(err));
       },
     ).finally(() => {
-      s.inFlight = false;
-      if (!s.alive) return;
+      if (!current || !s.alive) return;
+      s.busy = false;
       setLoading(false);
-      if (s.pending) {
-        s.pending = false;
-        fetchNow();
-      }
+      drain();
     });
-  }, [client]);
+    return () => {
+      current = false;
+    };
+  }, [client, s, epoch, nonce, publish, drain]);
 
   useEffect(() => {
-    fetchNow();
-  }, [fetchNow, version, nonce]);
-
-  useEffect(() => {
-    const s = state.current;
     s.alive = true;
     return () => {
       s.alive = false;
-      if (s.timer) clearTimeout(s.timer);
-      s.timer = null;
     };
-  }, []);
+  }, [s]);
 
-  const reload = useCallback(() => {
-    state.current.lastAt = 0;
-    setNonce((n) => n + 1);
-  }, []);
+  const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, reload };
 }

@@ -1,0 +1,60 @@
+import type { DeviceSummary, SerialPortInfo } from '../../core/api/types.js';
+import { parseSerialAddress } from '../../core/devices/serial/serial-address.js';
+import { usbId } from '../../core/devices/serial/port-list.js';
+import { openCore } from '../context.js';
+import { printJson, UsageError } from '../output.js';
+import { unwrap } from '../run-job.js';
+import type { Command } from './command.js';
+
+export function portsTable(ports: SerialPortInfo[]): string {
+  if (ports.length === 0) return 'No serial ports found. Plug the device in, or name extra ports in EDGEFLEET_SERIAL_PORTS.';
+  const rows = ports.map((p) => [p.path, usbId(p) ?? '—', p.manufacturer ?? '—', p.serialNumber ?? '—', p.state, p.deviceId ?? '—']);
+  const head = ['PORT', 'VID:PID', 'MANUFACTURER', 'SERIAL', 'STATE', 'DEVICE'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+function baudOf(value: unknown): number {
+  if (value === undefined) return 921_600;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 300 || n > 12_000_000) throw new UsageError(`--baud must be a whole number from 300 to 12000000; got "${String(value)}"`);
+  return n;
+}
+
+export const serialCommand: Command = {
+  name: 'serial',
+  usage: 'serial list [--probe] [--baud N] [--json] | serial add PATH --baud N --code CODE [--json] [--home DIR]',
+  summary: 'USB serial devices: list ports with their USB identity (--probe asks each for the link protocol; busy ports are left alone), or pair the agent on a port',
+  options: { json: { type: 'boolean' }, home: { type: 'string' }, baud: { type: 'string' }, code: { type: 'string' }, probe: { type: 'boolean' } },
+  async run({ values, positionals }) {
+    const [sub, ...rest] = positionals;
+    const baud = baudOf(values.baud);
+    if (sub === 'list') {
+      if (rest.length) throw new UsageError('serial list takes no arguments');
+      const core = openCore(values.home as string | undefined);
+      try {
+        const ports = unwrap<SerialPortInfo[]>(await core.call('serial.list', { probe: values.probe === true, baud }));
+        if (values.json) printJson(ports);
+        else process.stdout.write(`${portsTable(ports)}\n`);
+      } finally {
+        await core.close();
+      }
+      return;
+    }
+    if (sub === 'add') {
+      if (rest.length !== 1) throw new UsageError('serial add takes one PATH (for example /dev/ttyUSB0)');
+      if (typeof values.code !== 'string') throw new UsageError('serial add needs --code CODE (shown by the device agent)');
+      const path = rest[0].includes('@') ? parseSerialAddress(rest[0]).path : rest[0];
+      const core = openCore(values.home as string | undefined);
+      try {
+        const device = unwrap<DeviceSummary>(await core.call('serial.add', { path, baud, code: values.code }));
+        if (values.json) printJson(device);
+        else process.stdout.write(`Paired ${device.name} (${device.id}) on ${device.address}\n`);
+      } finally {
+        await core.close();
+      }
+      return;
+    }
+    throw new UsageError(sub ? `unknown serial subcommand "${sub}"` : 'serial needs a subcommand: list or add');
+  },
+};

@@ -1,0 +1,48 @@
+// Reads status and the latest telemetry of paired devices once, for consoles without a live feed
+// (the CLI) and for a Refresh button: the inventory then says what the devices say now.
+import { AppError } from '../api/errors.js';
+import type { DeviceSummary } from '../api/types.js';
+import type { DeviceContext } from './device-context.js';
+import { isUnreachable } from './device-errors.js';
+import { judgeHealth, toDeviceTelemetry } from './health.js';
+import { runPool } from './pool.js';
+import { statusPatch } from './status-fields.js';
+
+export async function refreshDevices(ctx: DeviceContext, ids?: string[]): Promise<DeviceSummary[]> {
+  const { store } = ctx;
+  const targets = (ids ? ids.map((id) => ctx.credentials(id)) : store.list().flatMap((d) => (d.paired ? [ctx.credentials(d.id)] : [])));
+  await runPool(targets, 8, async (c) => {
+    const link = ctx.link(c.id, 10_000);
+    try {
+      const status = await link.call('status');
+      const { current } = await link.call('telemetry', { limit: 1 });
+      const t = toDeviceTelemetry(current);
+      const prev = store.get(c.id)?.telemetry ?? null;
+      store.addTelemetry(c.id, t, { ...statusPatch(status), health: judgeHealth(prev, t, status.lastEvent) });
+    } catch (err) {
+      // One device out of reach must not hide the others: it is marked offline, the rest go on.
+      if (isUnreachable(err)) store.upsert(c.id, { state: 'offline' });
+      else store.upsert(c.id, { health: 'error' });
+    } finally {
+      link.close();
+      ctx.changed.mark(c.id);
+    }
+  });
+  return targets.map((c) => store.get(c.id)!).filter(Boolean);
+}
+
+/** Browses mDNS for a while in a console that does not browse all the time (the CLI). */
+export async function discoverFor(ctx: DeviceContext, seconds: number): Promise<DeviceSummary[]> {
+  if (process.env.EDGEFLEET_DISCOVERY === 'off') {
+    throw new AppError('DISCOVERY_OFF', 'Discovery is turned off', 'EDGEFLEET_DISCOVERY=off is set in this environment; unset it to browse the network for agents, or add a device by address.');
+  }
+  const { Discovery } = await import('./discovery.js');
+  const discovery = new Discovery(ctx);
+  try {
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+  } finally {
+    await discovery.close();
+  }
+  return ctx.store.list();
+}
+

@@ -1,0 +1,41 @@
+// Pairing over serial: the same `pair` operation and one-time code as over the LAN; the device's
+// token then authenticates every request on the wire. The inventory row has transport 'serial' and
+// the address PATH@BAUD.
+import type { DeviceSummary } from '../../api/types.js';
+import type { DeviceContext } from '../device-context.js';
+import { deviceError } from '../device-errors.js';
+import { statusPatch } from '../status-fields.js';
+import { serialAddress } from './serial-address.js';
+import { SerialLink } from './serial-link.js';
+
+export async function pairSerialDevice(ctx: DeviceContext, path: string, baudRate: number, code: string): Promise<DeviceSummary> {
+  const address = serialAddress(path, baudRate);
+  const key = await ctx.consoleKey();
+  const pairing = new SerialLink({ path, baudRate, token: null, timeoutMs: 30_000 });
+  let link: SerialLink | null = null;
+  try {
+    const { deviceId, token, certFingerprint } = await pairing.pair({ code, consolePublicKey: key.publicKeyPem, consoleName: ctx.consoleName() });
+    pairing.close();
+    link = new SerialLink({ path, baudRate, token, timeoutMs: 30_000 });
+    const info = await link.call('info');
+    const status = await link.call('status');
+    const device = ctx.store.upsert(deviceId, {
+      name: info.name,
+      transport: 'serial',
+      address,
+      fingerprint: certFingerprint,
+      token,
+      arch: info.arch,
+      agentVersion: info.agentVersion,
+      health: 'unknown',
+      ...statusPatch(status),
+    });
+    ctx.changed.now(deviceId);
+    return device;
+  } catch (err) {
+    throw deviceError(err, address);
+  } finally {
+    pairing.close();
+    link?.close();
+  }
+}

@@ -1,0 +1,126 @@
+// Rollout orchestration rate: a model rolled out by the rollout engine (5 % → 25 % → 100 %, gates
+// judged after each stage, no soak) to N agents on loopback that share a few host processes, in
+// device updates per minute (upload + verify + trial activation + confirm) against AWS IoT Jobs'
+// ceiling of 1,000 per minute. Prints one JSON line.
+// Usage: tsx scripts/bench/rollout-measure.ts MODEL AGENTS HOST_PROCESSES CONCURRENCY
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { RolloutDetail } from '../../electron/core/api/types.js';
+import { createCore } from '../../electron/core/core.js';
+import { artifactPath } from '../../electron/core/registry/artifact-store.js';
+import { runPool } from '../../electron/core/devices/pool.js';
+
+const [modelPath, agentsArg, hostsArg, concurrencyArg] = process.argv.slice(2);
+const fleetSize = Number(agentsArg ?? 200);
+const hostCount = Number(hostsArg ?? 4);
+const concurrency = Number(concurrencyArg ?? 32);
+const root = new URL('../..', import.meta.url).pathname;
+const home = mkdtempSync(join(os.tmpdir(), 'ef-rollout-bench-'));
+const core = createCore({ home, mode: 'cli' });
+const hosts: ChildProcess[] = [];
+
+interface Ready {
+  deviceId: string;
+  port: number;
+  pairingCode: string;
+}
+
+function startHost(index: number, count: number): Promise<Ready[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/multi-agent-host.ts'), join(home, `host-${index}`), String(count)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  hosts.push(child);
+  const ready: Ready[] = [];
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const lines = out.split('\n');
+      out = lines.pop()!;
+      for (const l of lines) if (l.startsWith('EDGEFLEET_AGENT_READY ')) ready.push(JSON.parse(l.slice(22)) as Ready);
+      if (ready.length === count) resolve(ready);
+    });
+    child.once('exit', (code) => reject(new Error(`agent host ${index} exited with ${code}: ${err.slice(-2000)}`)));
+  });
+}
+
+try {
+  const bytes = readFileSync(modelPath);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  mkdirSync(dirname(artifactPath(home, sha256)), { recursive: true });
+  copyFileSync(modelPath, artifactPath(home, sha256));
+  const { model } = core.registry.addModel({ name: 'bench-5mb', sha256, sizeBytes: bytes.length, sourceFile: null, inspect: null });
+
+  const per = Math.ceil(fleetSize / hostCount);
+  const agents = (await Promise.all(Array.from({ length: hostCount }, (_, i) => startHost(i, Math.min(per, fleetSize - i * per))))).flat();
+  await runPool(agents, 8, async (a) => {
+    const env = await core.call('devices.pair', { address: `127.0.0.1:${a.port}`, code: a.pairingCode });
+    if (!env.ok) throw new Error(`pair: ${env.error.title}: ${env.error.detail}`);
+  });
+
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const t0 = performance.now();
+  const env = await core.call('rollouts.create', { modelId: model.id, selector: 'all', soakMs: 0, concurrency });
+  if (!env.ok) throw new Error(`rollouts.create: ${env.error.title}: ${env.error.detail}`);
+  const created = env.result as RolloutDetail;
+  const state = await core.rollouts.waitFor(created.id, { drive: true, pollMs: 50 });
+  const totalMs = performance.now() - t0;
+  loop.disable();
+  const confirmed = Object.values(state.devices).filter((d) => d.phase === 'confirmed').length;
+  // Where the time went, per stage, from the rollout's own event log.
+  const log = core.rollouts.store.events(created.id).map((e) => ({ t: Date.parse(e.at), e: e.event }));
+  const t = (pred: (e: (typeof log)[number]['e']) => boolean, pick: 'first' | 'last') => {
+    const xs = log.filter((x) => pred(x.e)).map((x) => x.t);
+    return pick === 'first' ? Math.min(...xs) : Math.max(...xs);
+  };
+  let prevEnd = log[0].t;
+  const phases = created.stages.map((st, k) => {
+    const inStage = (e: { type: string }) => 'deviceId' in e && st.deviceIds.includes((e as { deviceId: string }).deviceId);
+    const deployed = t((e) => e.type === 'device-deployed' && inStage(e), 'last');
+    const gates = t((e) => e.type === 'gates-evaluated' && e.stage === k, 'last');
+    const confirmedAt = t((e) => e.type === 'device-confirmed' && inStage(e), 'last');
+    const out = { devices: st.deviceIds.length, deployMs: deployed - prevEnd, gatesMs: gates - deployed, confirmMs: confirmedAt - gates };
+    prevEnd = confirmedAt;
+    return out;
+  });
+  process.stdout.write(
+    JSON.stringify({
+      case: 'rollout',
+      agents: agents.length,
+      hostProcesses: hostCount,
+      bytes: bytes.length,
+      stages: created.stages.map((s) => s.deviceIds.length),
+      concurrency,
+      status: state.status,
+      confirmed,
+      totalMs,
+      phases,
+      updatesPerMinute: confirmed / (totalMs / 60_000),
+      notConfirmed: Object.entries(state.devices).filter(([, d]) => d.phase !== 'confirmed').map(([id, d]) => ({ id, phase: d.phase, error: d.error })).slice(0, 5),
+      goalPerMinute: 1000,
+      eventLoopP99Ms: loop.percentile(99) / 1e6,
+      eventLoopMaxMs: loop.max / 1e6,
+    }) + '\n',
+  );
+} finally {
+  await core.close();
+  await Promise.all(
+    hosts.map(
+      (h) =>
+        new Promise<void>((resolve) => {
+          if (h.exitCode !== null) return resolve();
+          h.once('exit', () => resolve());
+          h.kill('SIGTERM');
+        }),
+    ),
+  );
+  rmSync(home, { recursive: true, force: true });
+}
