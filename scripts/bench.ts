@@ -171,6 +171,7 @@ md.push(
   `| one agent, next deploys (warm worker): time / throughput, median of 5 | ${f2(dep.singleDeployMs, 0)} ms / ${f2(dep.singleMBps, 1)} MB/s |`,
   `| plain TCP copy of the same bytes | ${f2(dep.tcpCopyMs, 0)} ms / ${f2(dep.tcpMBps, 1)} MB/s |`,
   `| TLS copy of the same bytes (the agent's certificate, nothing written): time / share of TCP | ${f2(dep.tlsCopyMs, 0)} ms / ${p1(dep.tlsVsTcp)} |`,
+  `| sha256 of the same bytes in one call (the device must hash every byte): time / share of TCP | ${f2(dep.sha256Ms, 0)} ms / ${p1(dep.sha256VsTcp)} |`,
   `| deploy throughput / TCP throughput | **${p1(dep.throughputVsTcp)}** (goal ≥ 50 %) |`,
   `| ${dep.agents} agents at once: total | ${f2(dep.fleetDeployMs, 0)} ms (${f2(dep.fleetVsSerial, 3)}× of ${dep.agents} × single) |`,
   `| console event-loop delay during the fleet deploy: p99 / max | ${f2(dep.eventLoopP99Ms, 1)} / ${f2(dep.eventLoopMaxMs, 1)} ms |`,

@@ -3,10 +3,10 @@ import { Box, CircularProgress } from '@mui/material';
 import { AppShell } from './components/AppShell.js';
 import { useRoute } from './router/useRoute.js';
 import { FleetPage } from './pages/FleetPage.js';
-import { ModelsPage } from './pages/ModelsPage.js';
-import { JobsPage } from './pages/JobsPage.js';
 
-// The chart-heavy pages load on first visit, so the window opens fast.
+// Fleet, the first page, comes with the app; the others (MUI X grids and charts) load on first visit.
+const ModelsPage = lazy(() => import('./pages/ModelsPage.js').then((m) => ({ default: m.ModelsPage })));
+const JobsPage = lazy(() => import('./pages/JobsPage.js').then((m) => ({ default: m.JobsPage })));
 const ModelDetailPage = lazy(() => import('./pages/ModelDetailPage.js').then((m) => ({ default: m.ModelDetailPage })));
 const ProfilingPage = lazy(() => import('./pages/ProfilingPage.js').then((m) => ({ default: m.ProfilingPage })));
 const DevicePage = lazy(() => import('./pages/DevicePage.js').then((m) => ({ default: m.DevicePage })));

@@ -1,9 +1,13 @@
-// Deploy throughput: a 10 MB model to one agent on loopback against a plain TCP copy of the same bytes,
-// then to N agents at once, with the console's event-loop delay while it runs. Prints one JSON line.
+// Deploy throughput: a 10 MB model to one agent on loopback against a plain TCP copy of the same bytes
+// to another process (as the agent is), then to N agents at once, with the console's event-loop delay
+// while it runs. Prints one JSON line.
 // Usage: tsx scripts/bench/deploy-measure.ts MODEL_10MB AGENTS
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
-import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -34,64 +38,68 @@ async function job(channel: string, input: unknown): Promise<Job> {
   return done;
 }
 
-/** The same bytes over a plain loopback TCP connection: what the wire alone costs. */
-async function tcpCopyMs(bytes: Buffer): Promise<number> {
-  const server = createServer((s) => s.resume());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+/** The bytes to the sink process over plain TCP (what the wire alone costs) or TLS (with the agent's certificate). */
+async function copyMs(bytes: Buffer, port: number, secure: boolean): Promise<number> {
   const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const sock = createConnection({ port, host: '127.0.0.1' }, () => sock.end(bytes));
+    const sock = secure ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => sock.end(bytes)) : createConnection({ port, host: '127.0.0.1' }, () => sock.end(bytes));
     sock.on('close', () => resolve());
     sock.on('error', reject);
   });
-  const ms = performance.now() - t0;
-  server.close();
-  return ms;
+  return performance.now() - t0;
 }
 
-/** The same bytes over one TLS connection (the agent's own certificate), nothing written: what TLS alone costs here. */
-async function tlsCopyMs(bytes: Buffer, key: string, cert: string): Promise<number> {
-  const server = createTlsServer({ key, cert }, (s) => s.resume().on('end', () => s.end()));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const t0 = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const sock = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => sock.end(bytes));
-    sock.on('close', () => resolve());
-    sock.on('error', reject);
+/** Starts the sink (scripts/bench/sink-server.ts) in its own process, as the agent is. */
+async function startSink(keyPath: string, certPath: string): Promise<{ tcp: number; tls: number; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sink-server.ts', import.meta.url)), keyPath, certPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    proc.once('exit', (code) => reject(new Error(`sink exited with ${code}`)));
   });
-  const ms = performance.now() - t0;
-  server.close();
-  return ms;
+  return { ...(JSON.parse(line) as { tcp: number; tls: number }), proc };
 }
 
 try {
   const bytes = readFileSync(modelPath);
   const imported = await job('models.import', { path: modelPath });
   const { modelId } = imported.result as { modelId: string };
-  for (let i = 0; i < fleetSize; i++) {
+  const startAgent = async (i: number) => {
     const a = await launchAgent({ dataDir: join(home, `agent-${i}`), args: ['--no-mdns', '--host', '127.0.0.1', '--port', '0', '--serve-port', '0', '--name', `bench-${i}`] });
     agents.push(a);
     await call('devices.pair', { address: `127.0.0.1:${a.port}`, code: a.pairingCode });
-  }
-  const ids = agents.map((a) => a.deviceId);
-
-  // One device: the first deploy starts a job worker (cold); the next ones find it warm. Median of the
-  // warm ones, beside a TCP copy before each.
+  };
+  // One device, with only its agent running: the first deploy starts a job worker (cold); the next
+  // ones find it warm. Median of the warm ones, beside a TCP and a TLS copy before each.
+  await startAgent(0);
   const single: number[] = [];
   const tcp: number[] = [];
   const tls: number[] = [];
   const identity = join(home, 'agent-0');
-  const [tlsKey, tlsCert] = ['device-key.pem', 'device-cert.pem'].map((f) => readFileSync(join(identity, f), 'utf8'));
+  const sink = await startSink(join(identity, 'device-key.pem'), join(identity, 'device-cert.pem'));
   for (let i = 0; i < 6; i++) {
-    tcp.push(await tcpCopyMs(bytes));
-    tls.push(await tlsCopyMs(bytes, tlsKey, tlsCert));
+    tcp.push(await copyMs(bytes, sink.tcp, false));
+    tls.push(await copyMs(bytes, sink.tls, true));
     const t0 = performance.now();
-    await job('devices.deploy', { modelId, deviceIds: [ids[0]], activate: false });
+    await job('devices.deploy', { modelId, deviceIds: [agents[0].deviceId], activate: false });
     single.push(performance.now() - t0);
   }
+  sink.proc.kill('SIGTERM');
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  // The device must hash every byte (sha256, checked against the signed manifest): on a CPU without
+  // SHA extensions that alone bounds the deploy, whatever the transport does.
+  const sha: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    createHash('sha256').update(bytes).digest();
+    sha.push(performance.now() - t);
+  }
+
+  for (let i = 1; i < fleetSize; i++) await startAgent(i);
+  const ids = agents.map((a) => a.deviceId);
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -116,6 +124,8 @@ try {
       throughputVsTcp: med(tcp) / singleMs,
       tlsCopyMs: med(tls),
       tlsVsTcp: med(tcp) / med(tls),
+      sha256Ms: med(sha),
+      sha256VsTcp: med(tcp) / med(sha),
       agents: fleetSize,
       fleetDeployMs: fleetMs,
       fleetVsSerial: fleetMs / (fleetSize * singleMs),

@@ -29,8 +29,18 @@ interface Ready {
   pairingCode: string;
 }
 
+/** CPU time (user + system) a child process has used so far, from /proc (Linux). */
+function cpuMsOf(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function startHost(index: number, count: number): Promise<Ready[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench/multi-agent-host.ts'), join(home, `host-${index}`), String(count)], {
+  const child = spawn(process.execPath, [...(process.env.EF_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.EF_PROF] : []), '--import', 'tsx', join(root, 'scripts/bench/multi-agent-host.ts'), join(home, `host-${index}`), String(count)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,6 +77,8 @@ try {
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const hostCpu0 = hosts.map(cpuMsOf);
+  const consoleCpu0 = process.cpuUsage();
   const t0 = performance.now();
   const env = await core.call('rollouts.create', { modelId: model.id, selector: 'all', soakMs: 0, concurrency });
   if (!env.ok) throw new Error(`rollouts.create: ${env.error.title}: ${env.error.detail}`);
@@ -74,6 +86,8 @@ try {
   const state = await core.rollouts.waitFor(created.id, { drive: true, pollMs: 50 });
   const totalMs = performance.now() - t0;
   loop.disable();
+  const consoleCpu = process.cpuUsage(consoleCpu0);
+  const agentsCpuMs = hosts.reduce((sum, h, i) => sum + cpuMsOf(h) - hostCpu0[i], 0);
   const confirmed = Object.values(state.devices).filter((d) => d.phase === 'confirmed').length;
   // Where the time went, per stage, from the rollout's own event log.
   const log = core.rollouts.store.events(created.id).map((e) => ({ t: Date.parse(e.at), e: e.event }));
@@ -104,6 +118,9 @@ try {
       totalMs,
       phases,
       updatesPerMinute: confirmed / (totalMs / 60_000),
+      // CPU time spent per confirmed device, by the console (all its threads) and by the agent hosts.
+      consoleCpuMsPerDevice: (consoleCpu.user + consoleCpu.system) / 1000 / confirmed,
+      agentCpuMsPerDevice: agentsCpuMs / confirmed,
       notConfirmed: Object.entries(state.devices).filter(([, d]) => d.phase !== 'confirmed').map(([id, d]) => ({ id, phase: d.phase, error: d.error })).slice(0, 5),
       goalPerMinute: 1000,
       eventLoopP99Ms: loop.percentile(99) / 1e6,

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceSummary } from '../../electron/core/api/types.js';
+import type { DeviceListRow, DeviceSummary } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { DeviceStore } from '../../electron/core/registry/device-store.js';
+import { fromListRow } from '../../renderer/src/pages/fleet/device-list-item.js';
 
 let home: string;
 let core: Core;
@@ -26,6 +27,61 @@ beforeAll(() => {
 afterAll(async () => {
   await core.close();
   rmSync(home, { recursive: true, force: true });
+});
+
+describe('devices.listRows', () => {
+  it('lists every device as its summary shows it, in the order of devices.list, without what the grid does not show', async () => {
+    const store = new DeviceStore(core.registry.db);
+    store.upsert('paired-1', {
+      name: 'Alpha',
+      address: '10.0.1.1:7443',
+      token: 'secret',
+      fingerprint: 'ab'.repeat(32),
+      arch: 'arm64',
+      agentVersion: '1.2.3',
+      state: 'trial',
+      health: 'warning',
+      activeModel: { name: 'digits', version: 'v2', sha256: 'f'.repeat(64) },
+      slotState: 'trial',
+      lastSeen: '2026-01-02T03:04:05.000Z',
+      tags: ['cam', 'north'],
+      groups: ['site-a'],
+      telemetry: { at: '2026-01-02T03:04:05.000Z', requests: 9, errors: 0, latencyMs: null, rssBytes: null, cpuLoad: null, temperatureC: null, confidenceMean: null },
+    });
+    store.upsert('serial-1', { name: 'beta', transport: 'serial', address: '/dev/ttyUSB0', state: 'discovered' });
+    const summaries = await call<DeviceSummary[]>('devices.list', {});
+    const rows = await call<DeviceListRow[]>('devices.listRows', {});
+    expect(rows.map((r) => r[0])).toEqual(summaries.map((d) => d.id));
+    expect(rows.map(fromListRow)).toEqual(
+      summaries.map(({ fingerprint: _f, agentVersion: _a, telemetry: _t, activeModel, ...rest }) => ({
+        ...rest,
+        activeModel: activeModel && { name: activeModel.name, version: activeModel.version },
+      })),
+    );
+    expect(rows.find((r) => r[0] === 'paired-1')).toEqual([
+      'paired-1', 'Alpha', 'lan', '10.0.1.1:7443', 'trial', true, 'arm64', 'digits', 'v2', 'trial', 'warning', '2026-01-02T03:04:05.000Z', ['cam', 'north'], ['site-a'],
+    ]);
+    // Neither the token nor the pinned fingerprint goes out with the list.
+    expect(JSON.stringify(rows)).not.toMatch(/secret|abab/);
+    expect(fromListRow(rows.find((r) => r[0] === 'serial-1')!)).toMatchObject({ transport: 'serial', paired: false, activeModel: null, tags: [], groups: [] });
+    store.remove('paired-1');
+    store.remove('serial-1');
+  });
+
+  it('refuses input it does not take', async () => {
+    await expect(call('devices.listRows', { ids: ['dev-1'] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('devices.list', () => {
+  it('answers, by name, the summaries the store gives one by one', async () => {
+    const store = new DeviceStore(core.registry.db);
+    store.upsert('dev-0', { token: 't', fingerprint: 'cd'.repeat(32), activeModel: { name: 'm', version: 'v1', sha256: null }, groups: ['g'] });
+    const list = await call<DeviceSummary[]>('devices.list', {});
+    expect(list.map((d) => d.name)).toEqual(['edge-0', 'edge-1', 'edge-2', 'edge-3', 'edge-4']);
+    expect(list).toEqual(list.map((d) => store.get(d.id)));
+    expect(list[0]).toMatchObject({ paired: true, activeModel: { name: 'm', version: 'v1', sha256: null }, groups: ['g'], tags: ['line-1'] });
+  });
 });
 
 describe('devices.summaries', () => {

@@ -107,6 +107,28 @@ describe('rollout state machine', () => {
     expect(sim.emitted.filter((c) => c.type === 'confirm')).toHaveLength(0);
   });
 
+  it('starts the next stage once the gates passed, with confirmations still on their way, and completes only when every device is confirmed', () => {
+    const spec = makeSpec(40, { soakMs: 0 });
+    const sim = newSim(spec);
+    apply(sim, { type: 'start' });
+    // Answer everything but confirmations.
+    const held: Extract<RolloutCommand, { type: 'confirm' }>[] = [];
+    while (sim.queue.length > 0) {
+      const c = sim.queue.shift()!;
+      if (c.type === 'confirm') held.push(c);
+      else apply(sim, answer(c, new Set(), () => pass));
+    }
+    expect(sim.state.stage).toBe(2);
+    expect(sim.emitted.filter((c) => c.type === 'deploy')).toHaveLength(40);
+    expect(held.map((c) => c.deviceId).sort()).toEqual([...ids(40)].sort());
+    expect(sim.state.status).toBe('running');
+    for (const c of held.slice(0, -1)) apply(sim, answer(c, new Set(), () => pass));
+    expect(sim.state.status).toBe('running');
+    apply(sim, answer(held.at(-1)!, new Set(), () => pass));
+    expect(sim.state.status).toBe('completed');
+    expectNoDuplicates(sim.emitted);
+  });
+
   it('rolls back every touched device when a gate fails under the rollback policy', () => {
     const spec = makeSpec(40);
     const failing = new Set([spec.stages[1].deviceIds[0]]);

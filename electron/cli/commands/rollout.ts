@@ -28,7 +28,7 @@ export function parseDuration(text: string): number {
 export function parseRate(text: string): { base: number; factor: number; ceiling: number } {
   const parts = text.split(',').map((p) => Number(p.trim()));
   if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p))) {
-    throw new UsageError(`--rate "${text}" must be BASE,FACTOR,CEILING, e.g. 2,2,50 (2 devices, doubling, at most 50 per stage)`);
+    throw new UsageError(`--rate "${text}" must be BASE,FACTOR,CEILING, e.g. 2,2,50 (2 devices a minute, doubling each stage, at most 50 a minute)`);
   }
   return { base: parts[0], factor: parts[1], ceiling: parts[2] };
 }
@@ -96,6 +96,7 @@ export const rolloutCommand: Command = {
     '  rollout status|pause|resume|abort ID [--wait] [--json]   rollout rollback ID [--target SELECTOR] [--wait] [--json]   rollout list [--json] [--home DIR]',
   summary:
     'Staged rollouts with health gates. SELECTOR: device:ID, tag:T, group:G or all, comma-separated. ' +
+    '--rate: stage k starts min(CEILING, BASE·FACTOR^k) devices, spread evenly over a minute. ' +
     'With --wait the exit code says how it ended: 0 completed, 3 halted, 4 rolled back, 5 aborted (2 bad input, 1 internal error)',
   options: {
     target: { type: 'string' },

@@ -8,6 +8,7 @@ import type {
   AppInfo,
   AuditEntry,
   DeviceDetail,
+  DeviceListRow,
   DeviceSummary,
   Job,
   InspectReport,
@@ -178,6 +179,8 @@ export const requests = {
   'optimize.defaults': request<OptimizeDefaults>()(z.object({ modelId: id }).strict()),
   'optimize.sensitivity': request<Job>()(z.object({ modelId: id, calibrationNpy: filePath, preprocess: preprocessSchema.optional() }).strict()),
   'devices.list': request<DeviceSummary[]>()(none),
+  /** The whole inventory as the Fleet grid lists it, by name: compact rows (see DeviceListRow). */
+  'devices.listRows': request<DeviceListRow[]>()(none),
   /** The current summaries of the ids given (unknown ids are left out): the Fleet grid's incremental update. */
   'devices.summaries': request<DeviceSummary[]>()(z.object({ ids: z.array(id).min(1).max(10_000) }).strict()),
   'devices.get': request<DeviceDetail>()(z.object({ id }).strict()),

@@ -250,6 +250,32 @@ export interface DeviceSummary {
   telemetry: DeviceTelemetry | null;
 }
 
+/** A device as the Fleet grid shows it: its summary without the fingerprint, agent version, model hash and telemetry. */
+export type DeviceListItem = Omit<DeviceSummary, 'fingerprint' | 'agentVersion' | 'activeModel' | 'telemetry'> & {
+  activeModel: { name: string; version: string } | null;
+};
+
+/**
+ * A DeviceListItem as `devices.listRows` sends it: one array per device, the fields in this order, the active
+ * model as its name and version (no model without a name). A third of the JSON of the summaries at fleet scale.
+ */
+export type DeviceListRow = [
+  id: string,
+  name: string,
+  transport: DeviceSummary['transport'],
+  address: string,
+  state: DeviceState,
+  paired: boolean,
+  arch: string | null,
+  modelName: string | null,
+  modelVersion: string | null,
+  slotState: DeviceSummary['slotState'],
+  health: DeviceSummary['health'],
+  lastSeen: string | null,
+  tags: string[],
+  groups: string[],
+];
+
 export interface DeviceDetail extends DeviceSummary {
   slots: DeviceSlot[];
   history: DeviceTelemetry[];

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditEntry } from '../api/types.js';
 import { toCsv } from './csv.js';
+import { prepared } from '../registry/prepared.js';
 
 /** Appended to the registry's migrations (registry/migrations.ts). */
 export const auditMigrationSql = `
@@ -82,8 +83,7 @@ export class AuditLog {
   append(input: AuditInput): AuditEntry {
     const at = this.now();
     const params = JSON.stringify(input.params ?? {});
-    const info = this.db
-      .prepare('INSERT INTO audit_log (at, actor, action, target, params, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const info = prepared(this.db, 'INSERT INTO audit_log (at, actor, action, target, params, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(at, input.actor, input.action, input.target, params, input.outcome, input.detail ?? null);
     return {
       seq: Number(info.lastInsertRowid),
@@ -122,7 +122,7 @@ export class AuditLog {
       sql += ' LIMIT ?';
       args.push(Math.max(0, Math.floor(q.limit)));
     }
-    const rows = this.db.prepare(sql).all(...args) as AuditRow[];
+    const rows = prepared(this.db, sql).all(...args) as AuditRow[];
     return rows.map((r) => ({ ...r, params: JSON.parse(r.params) }));
   }
 

@@ -25,6 +25,10 @@ export interface DeviceLink {
    * failure resumes from the offset the device reports as durably stored.
    */
   upload(artifact: Uint8Array | string, signed: SignedManifest, opts?: LinkUploadOptions): Promise<UploadStatus>;
-  /** Releases the connection; the link may be used again (it reconnects) unless the transport says otherwise. */
-  close(): void;
+  /**
+   * Releases the connection; the link may be used again (it reconnects) unless the transport says otherwise.
+   * A transport that lets go asynchronously (a serial port closing) returns a promise: await it before the
+   * thread ends or the port is opened again.
+   */
+  close(): void | Promise<void>;
 }

@@ -12,6 +12,12 @@ import { certFingerprint, normalizeFingerprint } from './fingerprint.js';
 export type CreateConnection = NonNullable<ClientRequestArgs['createConnection']>;
 
 /**
+ * One client context for every device connection: building one (with the CA store nobody uses here)
+ * costs more than the handshake itself, and a rollout opens hundreds.
+ */
+let clientContext: tls.SecureContext | null = null;
+
+/**
  * A `createConnection` for https.request and ws. `pinned` null accepts any certificate once
  * (first contact at pairing) and reports its fingerprint through `onPeer`.
  */
@@ -23,6 +29,7 @@ export function pinnedConnection(pinned: string | null, onPeer?: (fingerprint: s
       host,
       port: Number(options.port),
       rejectUnauthorized: false,
+      secureContext: (clientContext ??= tls.createSecureContext()),
       ...(isIp(host) ? {} : { servername: host }),
     });
     const onError = (err: Error) => oncreate(err, socket);

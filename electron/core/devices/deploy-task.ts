@@ -72,7 +72,7 @@ export async function deployTask(input: DeployTaskInput, ctx: TaskContext): Prom
       );
       statuses[device.id] = outcome.status;
     } finally {
-      link.close();
+      await link.close();
     }
   });
   report(true);

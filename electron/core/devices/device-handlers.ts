@@ -14,6 +14,7 @@ import { statusPatch } from './status-fields.js';
 
 type DeviceChannels =
   | 'devices.list'
+  | 'devices.listRows'
   | 'devices.get'
   | 'devices.refresh'
   | 'devices.discover'
@@ -63,6 +64,7 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
 
   return {
     'devices.list': () => store.list(),
+    'devices.listRows': () => store.listRows(),
     'devices.get': async ({ id }): Promise<DeviceDetail> => {
       let device = known(id);
       if (device.paired) {

@@ -17,6 +17,6 @@ export async function deviceProfileTask(input: DeviceProfileInput): Promise<Prof
   } catch (err) {
     throw deviceError(err, link.where);
   } finally {
-    link.close();
+    await link.close();
   }
 }

@@ -3,6 +3,7 @@
 // its counters when the new model went on trial (what the gates measure from).
 import type Database from 'better-sqlite3';
 import type { DeviceTelemetry } from '../api/types.js';
+import { prepared } from '../registry/prepared.js';
 
 /** Appended to the registry's migrations (registry/migrations.ts). */
 export const rolloutEngineMigrationSql = `
@@ -61,17 +62,18 @@ export class RolloutFacts {
   constructor(private readonly db: Database.Database) {}
 
   all(rolloutId: string): Map<string, DeviceFacts> {
-    const rows = this.db.prepare('SELECT device_id, baseline, previous, mark FROM rollout_devices WHERE rollout_id = ?').all(rolloutId) as Row[];
+    const rows = prepared(this.db, 'SELECT device_id, baseline, previous, mark FROM rollout_devices WHERE rollout_id = ?').all(rolloutId) as Row[];
     return new Map(rows.map((r) => [r.device_id, toFacts(r)]));
   }
 
   get(rolloutId: string, deviceId: string): DeviceFacts {
-    const r = this.db.prepare('SELECT device_id, baseline, previous, mark FROM rollout_devices WHERE rollout_id = ? AND device_id = ?').get(rolloutId, deviceId) as Row | undefined;
+    const r = prepared(this.db, 'SELECT device_id, baseline, previous, mark FROM rollout_devices WHERE rollout_id = ? AND device_id = ?').get(rolloutId, deviceId) as Row | undefined;
     return r ? toFacts(r) : { baseline: null, previous: undefined, mark: null };
   }
 
   setBaselines(rolloutId: string, baselines: Map<string, Baseline>): void {
-    const stmt = this.db.prepare(
+    const stmt = prepared(
+      this.db,
       `INSERT INTO rollout_devices (rollout_id, device_id, baseline) VALUES (?, ?, ?)
        ON CONFLICT (rollout_id, device_id) DO UPDATE SET baseline = excluded.baseline`,
     );
@@ -82,22 +84,20 @@ export class RolloutFacts {
 
   /** Records the pre-rollout model once: a later call (a resumed deploy) keeps the first. */
   recordPrevious(rolloutId: string, deviceId: string, previous: PreviousModel): PreviousModel {
-    this.db
-      .prepare(
-        `INSERT INTO rollout_devices (rollout_id, device_id, previous) VALUES (?, ?, ?)
-         ON CONFLICT (rollout_id, device_id) DO UPDATE SET previous = COALESCE(previous, excluded.previous)`,
-      )
-      .run(rolloutId, deviceId, JSON.stringify(previous));
+    prepared(
+      this.db,
+      `INSERT INTO rollout_devices (rollout_id, device_id, previous) VALUES (?, ?, ?)
+       ON CONFLICT (rollout_id, device_id) DO UPDATE SET previous = COALESCE(previous, excluded.previous)`,
+    ).run(rolloutId, deviceId, JSON.stringify(previous));
     return this.get(rolloutId, deviceId).previous!;
   }
 
   setMark(rolloutId: string, deviceId: string, mark: DeployMark): void {
-    this.db
-      .prepare(
-        `INSERT INTO rollout_devices (rollout_id, device_id, mark) VALUES (?, ?, ?)
-         ON CONFLICT (rollout_id, device_id) DO UPDATE SET mark = COALESCE(mark, excluded.mark)`,
-      )
-      .run(rolloutId, deviceId, JSON.stringify(mark));
+    prepared(
+      this.db,
+      `INSERT INTO rollout_devices (rollout_id, device_id, mark) VALUES (?, ?, ?)
+       ON CONFLICT (rollout_id, device_id) DO UPDATE SET mark = COALESCE(mark, excluded.mark)`,
+    ).run(rolloutId, deviceId, JSON.stringify(mark));
   }
 }
 

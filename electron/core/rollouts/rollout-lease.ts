@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { RolloutDriver } from '../api/types.js';
+import { prepared } from '../registry/prepared.js';
 
 interface LeaseRow {
   owner: string;
@@ -34,7 +35,7 @@ export class RolloutLease {
   ) {}
 
   private row(id: string): LeaseRow | undefined {
-    return this.db.prepare('SELECT owner, pid, host, heartbeat_at FROM rollout_leases WHERE rollout_id = ?').get(id) as LeaseRow | undefined;
+    return prepared(this.db, 'SELECT owner, pid, host, heartbeat_at FROM rollout_leases WHERE rollout_id = ?').get(id) as LeaseRow | undefined;
   }
 
   private live(r: LeaseRow): boolean {
@@ -47,23 +48,22 @@ export class RolloutLease {
     return this.db.transaction((): boolean => {
       const r = this.row(id);
       if (r && r.owner !== this.owner && this.live(r)) return false;
-      this.db
-        .prepare(
-          `INSERT INTO rollout_leases (rollout_id, owner, pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (rollout_id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host, heartbeat_at = excluded.heartbeat_at`,
-        )
-        .run(id, this.owner, process.pid, this.host, this.now());
+      prepared(
+        this.db,
+        `INSERT INTO rollout_leases (rollout_id, owner, pid, host, heartbeat_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (rollout_id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host, heartbeat_at = excluded.heartbeat_at`,
+      ).run(id, this.owner, process.pid, this.host, this.now());
       return true;
     }).immediate();
   }
 
   /** false when the lease was taken over meanwhile: stop driving. */
   heartbeat(id: string): boolean {
-    return this.db.prepare('UPDATE rollout_leases SET heartbeat_at = ? WHERE rollout_id = ? AND owner = ?').run(this.now(), id, this.owner).changes > 0;
+    return prepared(this.db, 'UPDATE rollout_leases SET heartbeat_at = ? WHERE rollout_id = ? AND owner = ?').run(this.now(), id, this.owner).changes > 0;
   }
 
   release(id: string): void {
-    this.db.prepare('DELETE FROM rollout_leases WHERE rollout_id = ? AND owner = ?').run(id, this.owner);
+    prepared(this.db, 'DELETE FROM rollout_leases WHERE rollout_id = ? AND owner = ?').run(id, this.owner);
   }
 
   holder(id: string): RolloutDriver | null {

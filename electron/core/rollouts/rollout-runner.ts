@@ -12,6 +12,7 @@ import type { RolloutFacts } from './rollout-facts.js';
 import type { RolloutLease } from './rollout-lease.js';
 import type { Applied, RolloutStore } from './rollout-store.js';
 import type { RolloutCommand, RolloutEvent, RolloutState } from './rollout-types.js';
+import { RolloutPacer } from './rollout-pacer.js';
 import { lateMatches } from './selector.js';
 import { confirmStep, deployStep, rollbackStep, type StepDeps } from './device-steps.js';
 import { outstandingCommands } from './state-machine.js';
@@ -49,6 +50,7 @@ export class RolloutRunner {
   private slots: number;
   private readonly waiting: (() => void)[] = [];
   private readonly links = new Map<string, DeviceLink>();
+  private readonly pacer: RolloutPacer;
   private readonly linkPool = {
     get: (deviceId: string): DeviceLink => {
       let link = this.links.get(deviceId);
@@ -71,6 +73,7 @@ export class RolloutRunner {
     maxConcurrency: number,
   ) {
     this.slots = maxConcurrency;
+    this.pacer = new RolloutPacer(deps.store.get(id)?.spec.plan);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -173,9 +176,20 @@ export class RolloutRunner {
         );
         return;
       }
-      case 'deploy':
+      case 'deploy': {
         this.progress.set(cmd.deviceId, { phase: 'queued', bytes: 0, totalBytes: this.signed.manifest.size, rateBps: null, etaSec: null });
-        return this.run(key, () => deployStep(steps, cmd.deviceId));
+        const wait = this.pacer.reserve(cmd.stage);
+        if (wait <= 0) return this.run(key, () => deployStep(steps, cmd.deviceId));
+        // An exponential-rate stage starts its devices evenly over the minute; a pause or abort meanwhile drops the timer.
+        this.timers.set(
+          key,
+          setTimeout(() => {
+            this.timers.delete(key);
+            if (!this.stopped) this.run(key, () => deployStep(steps, cmd.deviceId));
+          }, wait),
+        );
+        return;
+      }
       case 'confirm':
         return this.run(key, () => this.limited(() => confirmStep(steps, cmd.deviceId)));
       case 'rollback-device':

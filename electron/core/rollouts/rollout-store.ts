@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors.js';
 import type { RolloutCommand, RolloutEvent, RolloutSpec, RolloutState, RolloutStatus } from './rollout-types.js';
 import { checkControl, initialState, outstandingCommands, reduce, replay } from './state-machine.js';
+import { prepared } from '../registry/prepared.js';
 
 /** Appended to the registry's migrations (registry/migrations.ts). */
 export const rolloutMigrationSql = `
@@ -70,6 +71,9 @@ interface RolloutRow {
 const unfinished: RolloutStatus[] = ['running', 'paused', 'halted', 'rolling-back'];
 
 export class RolloutStore {
+  /** Parsed snapshots by rollout: reconciling after every event would otherwise parse the whole state each time. */
+  private readonly states = new Map<string, { seq: number; state: RolloutState }>();
+
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => string = () => new Date().toISOString(),
@@ -78,26 +82,27 @@ export class RolloutStore {
   create(spec: RolloutSpec): RolloutState {
     const state = initialState(spec);
     const at = this.now();
-    const info = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO rollouts (id, model_id, status, spec, state, seq, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
-      )
-      .run(spec.id, spec.modelId, state.status, JSON.stringify(spec), JSON.stringify(state), at, at);
+    const info = prepared(
+      this.db,
+      `INSERT OR IGNORE INTO rollouts (id, model_id, status, spec, state, seq, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
+    ).run(spec.id, spec.modelId, state.status, JSON.stringify(spec), JSON.stringify(state), at, at);
     if (info.changes === 0) throw new AppError('ROLLOUT_EXISTS', 'Rollout already exists', `A rollout with id ${spec.id} exists; pick another id.`);
     return state;
   }
 
+  /** The state as of the latest event. Shared with other callers: read it, never change it. */
   get(id: string): RolloutState | null {
-    const row = this.row(id);
-    return row ? (JSON.parse(row.state) as RolloutState) : null;
+    const seq = this.seq(id);
+    if (seq < 0) return null;
+    return this.cached(id, seq) ?? this.remember(id, this.row(id));
   }
 
   list(status?: RolloutStatus): RolloutSummary[] {
     const rows = (
       status === undefined
-        ? this.db.prepare('SELECT * FROM rollouts ORDER BY created_at DESC, rowid DESC').all()
-        : this.db.prepare('SELECT * FROM rollouts WHERE status = ? ORDER BY created_at DESC, rowid DESC').all(status)
+        ? prepared(this.db, 'SELECT * FROM rollouts ORDER BY created_at DESC, rowid DESC').all()
+        : prepared(this.db, 'SELECT * FROM rollouts WHERE status = ? ORDER BY created_at DESC, rowid DESC').all(status)
     ) as RolloutRow[];
     return rows.map((r) => ({ id: r.id, modelId: r.model_id, status: r.status, createdAt: r.created_at, updatedAt: r.updated_at }));
   }
@@ -115,26 +120,26 @@ export class RolloutStore {
    * in the log, as a fact, and returns `ignored`.
    */
   apply(id: string, event: RolloutEvent): Applied {
-    return this.db.transaction((): Applied => {
+    const applied = this.db.transaction((): Applied => {
       const row = this.row(id);
       if (!row) throw new AppError('ROLLOUT_NOT_FOUND', 'Rollout not found', `There is no rollout with id ${id}.`);
-      const current = JSON.parse(row.state) as RolloutState;
+      const current = this.cached(id, row.seq) ?? (JSON.parse(row.state) as RolloutState);
       const refused = checkControl(current, event);
       if (refused) throw refused;
       const stamped: RolloutEvent = { ...event, at: event.at ?? this.now() };
       const { state, commands, ignored } = reduce(current, stamped);
       const seq = row.seq + 1;
-      this.db.prepare('INSERT INTO rollout_events (rollout_id, seq, at, event) VALUES (?, ?, ?, ?)').run(id, seq, stamped.at, JSON.stringify(stamped));
-      this.db
-        .prepare('UPDATE rollouts SET status = ?, state = ?, seq = ?, updated_at = ? WHERE id = ?')
-        .run(state.status, JSON.stringify(state), seq, stamped.at, id);
+      prepared(this.db, 'INSERT INTO rollout_events (rollout_id, seq, at, event) VALUES (?, ?, ?, ?)').run(id, seq, stamped.at, JSON.stringify(stamped));
+      prepared(this.db, 'UPDATE rollouts SET status = ?, state = ?, seq = ?, updated_at = ? WHERE id = ?').run(state.status, JSON.stringify(state), seq, stamped.at, id);
       return { state, commands, seq, ignored, before: current.status };
     }).immediate();
+    this.states.set(id, { seq: applied.seq, state: applied.state });
+    return applied;
   }
 
   /** How many events the rollout has recorded: a cheap way to notice another process's change. */
   seq(id: string): number {
-    const row = this.db.prepare('SELECT seq FROM rollouts WHERE id = ?').get(id) as { seq: number } | undefined;
+    const row = prepared(this.db, 'SELECT seq FROM rollouts WHERE id = ?').get(id) as { seq: number } | undefined;
     return row?.seq ?? -1;
   }
 
@@ -145,7 +150,7 @@ export class RolloutStore {
   }
 
   events(id: string): StoredEvent[] {
-    const rows = this.db.prepare('SELECT seq, at, event FROM rollout_events WHERE rollout_id = ? ORDER BY seq').all(id) as { seq: number; at: string; event: string }[];
+    const rows = prepared(this.db, 'SELECT seq, at, event FROM rollout_events WHERE rollout_id = ? ORDER BY seq').all(id) as { seq: number; at: string; event: string }[];
     return rows.map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.event) as RolloutEvent }));
   }
 
@@ -159,12 +164,29 @@ export class RolloutStore {
       if (!row) throw new AppError('ROLLOUT_NOT_FOUND', 'Rollout not found', `There is no rollout with id ${id}.`);
       const state = replay(JSON.parse(row.spec) as RolloutSpec, this.events(id).map((e) => e.event));
       const text = JSON.stringify(state);
-      if (text !== row.state) this.db.prepare('UPDATE rollouts SET status = ?, state = ? WHERE id = ?').run(state.status, text, id);
+      if (text !== row.state) prepared(this.db, 'UPDATE rollouts SET status = ?, state = ? WHERE id = ?').run(state.status, text, id);
+      this.states.delete(id);
       return { state, outstanding: outstandingCommands(state) };
     }).immediate();
   }
 
+  /**
+   * The parsed state of the snapshot at `seq`, if this store read or wrote it. Another process's
+   * event moves the seq on, so a cached state is used only while it is still the latest.
+   */
+  private cached(id: string, seq: number): RolloutState | null {
+    const hit = this.states.get(id);
+    return hit && hit.seq === seq ? hit.state : null;
+  }
+
+  private remember(id: string, row: RolloutRow | undefined): RolloutState | null {
+    if (!row) return null;
+    const state = JSON.parse(row.state) as RolloutState;
+    this.states.set(id, { seq: row.seq, state });
+    return state;
+  }
+
   private row(id: string): RolloutRow | undefined {
-    return this.db.prepare('SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined;
+    return prepared(this.db, 'SELECT * FROM rollouts WHERE id = ?').get(id) as RolloutRow | undefined;
   }
 }

@@ -5,8 +5,9 @@ import { rankDevices, shareCount } from './bucketing.js';
 export const defaultStagePercents: readonly number[] = [5, 25, 100];
 
 /**
- * As AWS IoT Jobs' exponential rollout: stage k adds min(ceiling, ⌈base · factor^k⌉) devices,
- * the rate growing each time a stage passes its gates (our rate-increase criterion).
+ * As AWS IoT Jobs' exponential rollout: stage k adds min(ceiling, ⌈base · factor^k⌉) devices and
+ * starts them at that many a minute (rollout-pacer.ts), the rate growing each time a stage passes its
+ * gates (our rate-increase criterion).
  */
 export interface ExponentialRate {
   baseRatePerMinute: number;
@@ -64,6 +65,11 @@ export function checkExponentialRate(rate: ExponentialRate): void {
   if (!Number.isInteger(max) || max < base) throw stageError(`The ceiling is ${max}; it must be a whole number no smaller than the base rate (${base}).`);
 }
 
+/** Devices per minute stage `k` of an exponential plan starts: min(ceiling, ⌈base · factor^k⌉). */
+export function stageRatePerMinute(rate: ExponentialRate, k: number): number {
+  return Math.min(rate.maximumPerMinute, Math.ceil(rate.baseRatePerMinute * rate.incrementFactor ** k - 1e-9));
+}
+
 /** The number of devices each stage adds, for n devices. */
 export function stageSizes(spec: StageSpec, n: number): number[] {
   const sizes: number[] = [];
@@ -80,8 +86,7 @@ export function stageSizes(spec: StageSpec, n: number): number[] {
   checkExponentialRate(spec);
   let done = 0;
   for (let k = 0; done < n; k++) {
-    const rate = Math.min(spec.maximumPerMinute, Math.ceil(spec.baseRatePerMinute * spec.incrementFactor ** k - 1e-9));
-    const size = Math.min(rate, n - done);
+    const size = Math.min(stageRatePerMinute(spec, k), n - done);
     sizes.push(size);
     done += size;
   }

@@ -230,13 +230,15 @@ function stepStage(s: RolloutState, at: string | null, out: RolloutCommand[]): b
         d.confirmIssued = true;
         out.push({ type: 'confirm', deviceId: id, stage: i, key: idempotencyKey(s.spec.id, 'confirm', id) });
       }
-      if (ids.some((id) => s.devices[id].phase === 'trial')) return false;
-      if (i === s.spec.stages.length - 1) {
-        s.status = 'completed';
-        return false;
+      // The gates passed: the next stage starts while these confirmations are still on their way
+      // (each is a commit on its own device). The rollout completes once none is left on trial.
+      if (i < s.spec.stages.length - 1) {
+        enterStage(s, i + 1);
+        return true;
       }
-      enterStage(s, i + 1);
-      return true;
+      if (Object.values(s.devices).some((d) => d.phase === 'trial')) return false;
+      s.status = 'completed';
+      return false;
     }
     case null:
       return false;

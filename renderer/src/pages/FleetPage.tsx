@@ -5,8 +5,8 @@ import RocketLaunchIcon from '@mui/icons-material/RocketLaunch';
 import SearchIcon from '@mui/icons-material/Search';
 import { Box, Button, Card, Grid, IconButton, InputAdornment, TextField, Tooltip, Typography } from '@mui/material';
 import CloseIcon from '@mui/icons-material/Close';
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
-import type { DeviceState, DeviceSummary, ErrorData } from '../../../electron/core/api/types.js';
+import { lazy, Suspense, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import type { DeviceListItem, DeviceState, ErrorData } from '../../../electron/core/api/types.js';
 import { toErrorData } from '../api/api-error.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorCard } from '../components/ErrorCard.js';
@@ -17,8 +17,6 @@ import { StatCard } from '../components/StatCard.js';
 import { useApi } from '../store/useApi.js';
 import { useJobRunner } from '../store/useJobRunner.js';
 import { AddDeviceDialog } from './fleet/AddDeviceDialog.js';
-import { DeployDialog } from './fleet/DeployDialog.js';
-import { DeployProgress } from './fleet/DeployProgress.js';
 import { deviceStates, stateLabel } from './fleet/device-look.js';
 import { DevicesGrid } from './fleet/DevicesGrid.js';
 import { PairDialog } from './fleet/PairDialog.js';
@@ -26,14 +24,18 @@ import { SerialPortsButton } from './fleet/SerialPortsDialog.js';
 import { AddSshHostButton } from './fleet/AddSshHostDialog.js';
 import { useDeviceList } from './fleet/useDeviceList.js';
 
+// Deploying needs MUI X's data grid: it loads when first used, not before the fleet's first render.
+const DeployDialog = lazy(() => import('./fleet/DeployDialog.js').then((m) => ({ default: m.DeployDialog })));
+const DeployProgress = lazy(() => import('./fleet/DeployProgress.js').then((m) => ({ default: m.DeployProgress })));
+
 const emptySelection: ReadonlySet<string> = new Set();
 
 /** The ticked ids among the rows shown (a filter hides, and so unticks, the others). */
-function selectedIds(ticked: ReadonlySet<string>, rows: DeviceSummary[]): string[] {
+function selectedIds(ticked: ReadonlySet<string>, rows: DeviceListItem[]): string[] {
   return ticked.size === 0 ? [] : rows.filter((r) => ticked.has(r.id)).map((r) => r.id);
 }
 
-function matches(d: DeviceSummary, text: string): boolean {
+function matches(d: DeviceListItem, text: string): boolean {
   if (!text) return true;
   const hay = `${d.name} ${d.id} ${d.address} ${d.activeModel?.name ?? ''} ${d.arch ?? ''} ${d.tags.join(' ')} ${d.groups.join(' ')}`.toLowerCase();
   return text.split(/\s+/).every((w) => hay.includes(w));
@@ -118,9 +120,11 @@ export function FleetPage() {
   const [stateFilter, setStateFilter] = useState('');
   const [labelFilter, setLabelFilter] = useState('');
   const [selection, setSelection] = useState<ReadonlySet<string>>(emptySelection);
-  const [pairing, setPairing] = useState<DeviceSummary | null>(null);
+  const [pairing, setPairing] = useState<DeviceListItem | null>(null);
   const [adding, setAdding] = useState(false);
   const [deployOpen, setDeployOpen] = useState(false);
+  // Mounted from the first open on, so the dialog keeps its choices between opens.
+  const [deployUsed, setDeployUsed] = useState(false);
   const [deployTargets, setDeployTargets] = useState<string[]>([]);
   const deploy = useJobRunner();
   const search = useDeferredValue(text.trim().toLowerCase());
@@ -167,13 +171,14 @@ export function FleetPage() {
   }, [all, stateFilter, labelFilter, search]);
 
   const selected = useMemo(() => selectedIds(selection, rows), [selection, rows]);
-  const onPair = useCallback((d: DeviceSummary) => setPairing(d), []);
+  const onPair = useCallback((d: DeviceListItem) => setPairing(d), []);
   const filtered = rows.length !== all.length;
   const deployJob = deploy.job;
 
   const openDeploy = () => {
     setDeployTargets(selected);
     setDeployOpen(true);
+    setDeployUsed(true);
   };
 
   const loadedEmpty = !devices.error && devices.data !== undefined && all.length === 0;
@@ -239,7 +244,9 @@ export function FleetPage() {
                 )
               }
             >
-              <DeployProgress job={deployJob} onCancel={deploy.cancel} />
+              <Suspense fallback={null}>
+                <DeployProgress job={deployJob} onCancel={deploy.cancel} />
+              </Suspense>
             </SectionCard>
           )}
           <Card>
@@ -299,13 +306,17 @@ export function FleetPage() {
         }}
       />
       <PairDialog key={pairing?.id ?? 'none'} device={pairing} onClose={() => setPairing(null)} onPaired={() => devices.reload()} />
-      <DeployDialog
-        open={deployOpen}
-        onClose={() => setDeployOpen(false)}
-        deviceIds={deployTargets}
-        targetLabel={`${deployTargets.length.toLocaleString('en-US')} device${deployTargets.length === 1 ? '' : 's'}`}
-        runner={deploy}
-      />
+      {deployUsed && (
+        <Suspense fallback={null}>
+          <DeployDialog
+            open={deployOpen}
+            onClose={() => setDeployOpen(false)}
+            deviceIds={deployTargets}
+            targetLabel={`${deployTargets.length.toLocaleString('en-US')} device${deployTargets.length === 1 ? '' : 's'}`}
+            runner={deploy}
+          />
+        </Suspense>
+      )}
     </Page>
   );
 }

@@ -4,7 +4,6 @@
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../../electron/core/api/errors.js';
 import type { DeviceRequestParsed, HealthReport, SlotId } from '../../../electron/core/device-protocol/messages.js';
-import { copyFileAtomic } from '../../../electron/core/util/atomic-write.js';
 import { crashPoint } from './crash-points.js';
 import { checkModel, selfTest, sessionOptions } from './health-check.js';
 import type { ModelRunner } from './model-runner.js';
@@ -64,7 +63,7 @@ export class Deployment {
 
   activate(req: ActivateRequest): Promise<{ outcome: 'trial' | 'reverted'; health: HealthReport }> {
     return this.queue.run(async () => {
-      const { signed, path: readyPath } = this.uploads.ready();
+      const { signed } = this.uploads.ready();
       let s = this.store.state;
       if (s.trial) {
         throw new AppError('TRIAL_IN_PROGRESS', 'A trial is running', `${describe(s, s.trial.slot)} is still on trial. Confirm it or roll it back first.`);
@@ -75,8 +74,8 @@ export class Deployment {
         await this.store.commit(s);
       }
       crashPoint('activate:slot-released');
-      await copyFileAtomic(readyPath, this.store.modelPath(target));
-      crashPoint('activate:copied');
+      await this.uploads.install(this.store.modelPath(target));
+      crashPoint('activate:installed');
       const since = new Date();
       s = {
         ...s,
@@ -93,8 +92,6 @@ export class Deployment {
       };
       await this.store.commit(s);
       crashPoint('activate:committed');
-      await this.uploads.clear();
-      crashPoint('activate:staging-cleared');
       const bounds = { maxLatencyMs: req.maxLatencyMs, runs: req.selfTestRuns };
       const { report, session } = await checkModel(this.store.modelPath(target), bounds);
       crashPoint('activate:checked');

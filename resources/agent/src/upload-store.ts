@@ -122,17 +122,18 @@ export class UploadStore {
     let ioError: unknown = null;
     const flush = () => {
       if (pendingBytes === 0) return;
-      const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+      const chunks = pending;
+      const bytes = pendingBytes;
       const position = received;
       pending = [];
       pendingBytes = 0;
-      received += data.byteLength;
-      hash.update(data);
+      received += bytes;
+      for (const c of chunks) hash.update(c);
       writing = writing.then(async () => {
         if (ioError) return;
         try {
-          await writeAll(fh, data, position);
-          written = position + data.byteLength;
+          await writeAll(fh, chunks, position);
+          written = position + bytes;
         } catch (err) {
           ioError ??= err;
         }
@@ -208,6 +209,19 @@ export class UploadStore {
     });
   }
 
+  /**
+   * Moves the verified artifact to `target` (a slot file on the same file system) and forgets the
+   * upload: activating takes the bytes where they are instead of copying 5–500 MB and deleting them.
+   * Killed after the move, the device restarts with nothing staged and the console uploads again.
+   */
+  async install(target: string): Promise<SignedManifest> {
+    const { signed, path: ready } = this.ready();
+    await fsp.rename(ready, target);
+    await fsyncDir(path.dirname(target));
+    await this.clear();
+    return signed;
+  }
+
   async clear(): Promise<void> {
     this.upload = null;
     this.offset = 0;
@@ -269,10 +283,19 @@ export class UploadStore {
   }
 }
 
-async function writeAll(fh: fsp.FileHandle, data: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.byteLength) {
-    const { bytesWritten } = await fh.write(data, done, data.byteLength - done, position + done);
-    done += bytesWritten;
+/** Writes the chunks in order from `position` in one writev where the system allows (no copy into one buffer). */
+async function writeAll(fh: fsp.FileHandle, chunks: Uint8Array[], position: number): Promise<void> {
+  let rest = chunks;
+  while (rest.length > 0) {
+    const { bytesWritten } = await fh.writev(rest, position);
+    position += bytesWritten;
+    rest = dropBytes(rest, bytesWritten);
   }
+}
+
+function dropBytes(chunks: Uint8Array[], n: number): Uint8Array[] {
+  let i = 0;
+  while (i < chunks.length && n >= chunks[i].byteLength) n -= chunks[i++].byteLength;
+  if (i === chunks.length) return [];
+  return n > 0 ? [chunks[i].subarray(n), ...chunks.slice(i + 1)] : chunks.slice(i);
 }

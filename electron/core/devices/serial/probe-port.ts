@@ -22,6 +22,6 @@ export async function probePort(path: string, baudRate: number, handshakeMs = 10
     const e = toErrorData(err);
     return { state: states[e.code] ?? 'error', detail: e.detail };
   } finally {
-    link.close();
+    await link.close();
   }
 }

@@ -46,6 +46,8 @@ export class SerialLink implements DeviceLink {
   readonly where: string;
   private conn: Promise<Connection> | null = null;
   private current: Connection | null = null;
+  /** The last port close, so close() can wait for it. */
+  private closing: Promise<void> = Promise.resolve();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly timeoutMs: number;
@@ -107,7 +109,7 @@ export class SerialLink implements DeviceLink {
     this.conn = null;
     this.lastStats = { ...conn.link.stats };
     conn.link.stop();
-    void conn.port.close();
+    this.closing = conn.port.close().catch(() => undefined);
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
       this.pending.delete(id);
@@ -212,8 +214,10 @@ export class SerialLink implements DeviceLink {
     }
   }
 
-  close(): void {
+  /** Settles once the port is closed: a worker thread must not end while the binding is still closing it. */
+  close(): Promise<void> {
     if (this.current) this.drop(this.current, new AppError('SERIAL_CLOSED', 'Serial link closed', `The link to ${this.where} was closed.`));
+    return this.closing;
   }
 }
 

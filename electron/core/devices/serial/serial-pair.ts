@@ -15,7 +15,7 @@ export async function pairSerialDevice(ctx: DeviceContext, path: string, baudRat
   let link: SerialLink | null = null;
   try {
     const { deviceId, token, certFingerprint } = await pairing.pair({ code, consolePublicKey: key.publicKeyPem, consoleName: ctx.consoleName() });
-    pairing.close();
+    await pairing.close();
     link = new SerialLink({ path, baudRate, token, timeoutMs: 30_000 });
     const info = await link.call('info');
     const status = await link.call('status');
@@ -35,7 +35,7 @@ export async function pairSerialDevice(ctx: DeviceContext, path: string, baudRat
   } catch (err) {
     throw deviceError(err, address);
   } finally {
-    pairing.close();
-    link?.close();
+    await pairing.close();
+    await link?.close();
   }
 }

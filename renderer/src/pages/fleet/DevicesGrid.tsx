@@ -1,6 +1,6 @@
 import { Box, LinearProgress, TableSortLabel, Typography } from '@mui/material';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { DeviceSummary } from '../../../../electron/core/api/types.js';
+import type { DeviceListItem, DeviceSummary } from '../../../../electron/core/api/types.js';
 import { formatAgo, formatTime } from '../../format/format.js';
 import { deviceHref, navigate } from '../../router/hash-route.js';
 import { monoFont } from '../../theme.js';
@@ -22,7 +22,7 @@ interface Sort {
 const healthRank: Record<DeviceSummary['health'], number> = { error: 0, warning: 1, unknown: 2, ok: 3 };
 
 /** What each sortable column orders by: strings compare lower-cased, missing values last. */
-const sortValue: Record<SortKey, (d: DeviceSummary) => string | number> = {
+const sortValue: Record<SortKey, (d: DeviceListItem) => string | number> = {
   name: (d) => d.name.toLowerCase(),
   state: (d) => stateLabel(d.state),
   transport: (d) => d.transport,
@@ -33,7 +33,7 @@ const sortValue: Record<SortKey, (d: DeviceSummary) => string | number> = {
   lastSeen: (d) => (d.lastSeen ? Date.parse(d.lastSeen) : 0),
 };
 
-function sortRows(rows: DeviceSummary[], sort: Sort): DeviceSummary[] {
+function sortRows(rows: DeviceListItem[], sort: Sort): DeviceListItem[] {
   const key = sortValue[sort.key];
   const sign = sort.dir === 'asc' ? 1 : -1;
   // Keys computed once per row, not once per comparison: 10,000 rows sort in a few milliseconds.
@@ -162,11 +162,11 @@ function Labels({ tags, groups }: { tags: string[]; groups: string[] }) {
 }
 
 interface RowProps {
-  device: DeviceSummary;
+  device: DeviceListItem;
   index: number;
   selected: boolean;
   onToggle: (id: string) => void;
-  onPair: (d: DeviceSummary) => void;
+  onPair: (d: DeviceListItem) => void;
 }
 
 /** One device; re-renders only when its summary object, its place or its tick changes. */
@@ -313,12 +313,12 @@ function visibleRange(scrollTop: number, viewport: number, count: number): [numb
 }
 
 interface Props {
-  rows: DeviceSummary[];
+  rows: DeviceListItem[];
   loading: boolean;
   selected: ReadonlySet<string>;
   onSelectionChange: (ids: Set<string>) => void;
   /** Must be stable (useCallback): every row holds it. */
-  onPair: (d: DeviceSummary) => void;
+  onPair: (d: DeviceListItem) => void;
 }
 
 /**

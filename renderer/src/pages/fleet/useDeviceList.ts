@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DeviceSummary, ErrorData } from '../../../../electron/core/api/types.js';
+import type { DeviceListItem, DeviceSummary, ErrorData } from '../../../../electron/core/api/types.js';
 import { toErrorData } from '../../api/api-error.js';
 import { useApiContext } from '../../store/useApi.js';
 import { useStore } from '../../store/useStore.js';
+import { fetchDeviceList } from './device-list-item.js';
+import { takeDeviceListPrefetch } from './device-list-prefetch.js';
 
 export interface DeviceList {
-  data: DeviceSummary[] | undefined;
+  data: DeviceListItem[] | undefined;
   error: ErrorData | null;
   loading: boolean;
   reload: () => void;
@@ -21,7 +23,7 @@ function nextFrame(run: () => void): void {
 }
 
 /**
- * The whole inventory once (`devices.list`), then kept current incrementally: the ids a `devices.changed`
+ * The whole inventory once (`devices.listRows`), then kept current incrementally: the ids a `devices.changed`
  * event names are gathered, fetched with one `devices.summaries` request at a time, and patched in at the
  * next animation frame. A fleet of 10,000 with 1,000 status changes a second costs a few hundred
  * summaries per event, never the whole list again. A reconnect or `reload()` refetches everything.
@@ -29,7 +31,7 @@ function nextFrame(run: () => void): void {
 export function useDeviceList(): DeviceList {
   const { client } = useApiContext();
   const connection = useStore((s) => s.connection);
-  const [data, setData] = useState<DeviceSummary[] | undefined>(undefined);
+  const [data, setData] = useState<DeviceListItem[] | undefined>(undefined);
   const [error, setError] = useState<ErrorData | null>(null);
   const [loading, setLoading] = useState(true);
   const [nonce, setNonce] = useState(0);
@@ -37,7 +39,7 @@ export function useDeviceList(): DeviceList {
   const lastConnection = useRef(connection);
   const s = useRef({
     alive: true,
-    byId: new Map<string, DeviceSummary>(),
+    byId: new Map<string, DeviceListItem>(),
     loaded: false,
     /** Ids changed and not fetched yet. */
     dirty: new Set<string>(),
@@ -108,7 +110,10 @@ export function useDeviceList(): DeviceList {
     s.busy = true;
     s.dirty.clear();
     setLoading(true);
-    client.invoke('devices.list', {}).then(
+    // At start the list may already be on its way (main.tsx); changes since it was asked are fetched after it.
+    const early = takeDeviceListPrefetch(client);
+    if (early) for (const id of early.changed) s.dirty.add(id);
+    (early?.list ?? fetchDeviceList(client)).then(
       (list) => {
         if (!current || !s.alive) return;
         s.byId = new Map(list.map((d) => [d.id, d]));

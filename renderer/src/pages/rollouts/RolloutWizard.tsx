@@ -146,9 +146,9 @@ export function RolloutWizard({ open, onClose, onCreated }: { open: boolean; onC
               />
             ) : (
               <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>
-                <TextField type="number" label="First stage (devices)" value={rate.base} onChange={(e) => setRate({ ...rate, base: Math.max(1, Math.round(Number(e.target.value))) })} helperText="devices in the first stage" />
-                <TextField type="number" label="Growth factor" value={rate.factor} onChange={(e) => setRate({ ...rate, factor: Number(e.target.value) })} helperText="each stage this many times the last (1.1–5)" slotProps={{ htmlInput: { step: 0.1, min: 1.1, max: 5 } }} />
-                <TextField type="number" label="Ceiling" value={rate.ceiling} onChange={(e) => setRate({ ...rate, ceiling: Math.max(1, Math.round(Number(e.target.value))) })} helperText="at most this many devices per stage" />
+                <TextField type="number" label="Base rate (devices a minute)" value={rate.base} onChange={(e) => setRate({ ...rate, base: Math.max(1, Math.round(Number(e.target.value))) })} helperText="the first stage starts this many, spread over a minute" />
+                <TextField type="number" label="Growth factor" value={rate.factor} onChange={(e) => setRate({ ...rate, factor: Number(e.target.value) })} helperText="each stage's rate this many times the last (1.1–5)" slotProps={{ htmlInput: { step: 0.1, min: 1.1, max: 5 } }} />
+                <TextField type="number" label="Ceiling" value={rate.ceiling} onChange={(e) => setRate({ ...rate, ceiling: Math.max(1, Math.round(Number(e.target.value))) })} helperText="never more devices a minute than this" />
               </Box>
             )}
             <TextField type="number" label="Devices at once" value={concurrency} onChange={(e) => setConcurrency(Math.min(256, Math.max(1, Math.round(Number(e.target.value)))))} helperText="how many devices upload and activate at the same time" sx={{ maxWidth: 260 }} />
