@@ -206,6 +206,7 @@ md.push(
   `| devices updated (upload, verify, trial, gates, confirm) | ${ro.confirmed} of ${ro.agents}, ${ro.status} |`,
   `| total time | ${f2(Number(ro.totalMs) / 1000, 1)} s |`,
   `| device updates per minute | **${f2(ro.updatesPerMinute, 0)}** (goal ≥ 1,000, AWS IoT Jobs' ceiling) |`,
+  `| CPU per device update: console / agents | ${f2(ro.consoleCpuMsPerDevice, 0)} / ${f2(ro.agentCpuMsPerDevice, 0)} ms |`,
   `| console event-loop delay: p99 / max | ${f2(ro.eventLoopP99Ms, 1)} / ${f2(ro.eventLoopMaxMs, 1)} ms |`,
   '',
 );
