@@ -39,10 +39,12 @@ describe('a serial device in the Fleet page', () => {
     await c.shot('serial-ports-dialog');
     await row.getByTestId('serial-pair').click();
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain(agent.deviceId);
-    await page.keyboard.press('Escape');
-
+    // The first device swaps the empty page for the grid: the dialog stays open through it.
     const device = page.getByTestId('device-row').filter({ hasText: 'bench-board' });
     await device.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain(agent.deviceId);
+    await page.keyboard.press('Escape');
+
     expect(await device.textContent()).toContain(`${relay.consolePath}@${baud}`);
     await c.shot('fleet-serial');
 

@@ -20,8 +20,8 @@ import { AddDeviceDialog } from './fleet/AddDeviceDialog.js';
 import { deviceStates, stateLabel } from './fleet/device-look.js';
 import { DevicesGrid } from './fleet/DevicesGrid.js';
 import { PairDialog } from './fleet/PairDialog.js';
-import { SerialPortsButton } from './fleet/SerialPortsDialog.js';
-import { AddSshHostButton } from './fleet/AddSshHostDialog.js';
+import { SerialPortsButton, SerialPortsDialog } from './fleet/SerialPortsDialog.js';
+import { AddSshHostButton, AddSshHostDialog } from './fleet/AddSshHostDialog.js';
 import { useDeviceList } from './fleet/useDeviceList.js';
 
 // Deploying needs MUI X's data grid: it loads when first used, not before the fleet's first render.
@@ -61,7 +61,7 @@ function FilterSelect({ label, value, onChange, options, testId }: { label: stri
   );
 }
 
-function FleetEmpty({ onAdd, onChanged }: { onAdd: () => void; onChanged: () => void }) {
+function FleetEmpty({ onAdd, onSerial, onSsh }: { onAdd: () => void; onSerial: () => void; onSsh: () => void }) {
   const client = useApi();
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ErrorData | null>(null);
@@ -91,8 +91,8 @@ function FleetEmpty({ onAdd, onChanged }: { onAdd: () => void; onChanged: () => 
             <Button variant="outlined" startIcon={<AddIcon />} onClick={onAdd} data-testid="add-device-empty">
               Add device by address
             </Button>
-            <SerialPortsButton onPaired={onChanged} />
-            <AddSshHostButton onChanged={onChanged} />
+            <SerialPortsButton onOpen={onSerial} />
+            <AddSshHostButton onOpen={onSsh} />
           </>
         }
       >
@@ -122,6 +122,8 @@ export function FleetPage() {
   const [selection, setSelection] = useState<ReadonlySet<string>>(emptySelection);
   const [pairing, setPairing] = useState<DeviceListItem | null>(null);
   const [adding, setAdding] = useState(false);
+  const [serialOpen, setSerialOpen] = useState(false);
+  const [sshOpen, setSshOpen] = useState(false);
   const [deployOpen, setDeployOpen] = useState(false);
   // Mounted from the first open on, so the dialog keeps its choices between opens.
   const [deployUsed, setDeployUsed] = useState(false);
@@ -194,8 +196,8 @@ export function FleetPage() {
             <Button variant="outlined" startIcon={<AddIcon />} onClick={() => setAdding(true)} data-testid="add-device">
               Add device
             </Button>
-            <SerialPortsButton onPaired={() => devices.reload()} />
-            <AddSshHostButton onChanged={() => devices.reload()} />
+            <SerialPortsButton onOpen={() => setSerialOpen(true)} />
+            <AddSshHostButton onOpen={() => setSshOpen(true)} />
             <Tooltip title={selected.length === 0 ? 'Tick devices in the grid first' : ''}>
               <span>
                 <Button
@@ -214,7 +216,7 @@ export function FleetPage() {
       }
     >
       {devices.error && <ErrorCard error={devices.error} onRetry={devices.reload} />}
-      {loadedEmpty && <FleetEmpty onAdd={() => setAdding(true)} onChanged={() => devices.reload()} />}
+      {loadedEmpty && <FleetEmpty onAdd={() => setAdding(true)} onSerial={() => setSerialOpen(true)} onSsh={() => setSshOpen(true)} />}
       {!loadedEmpty && (
         <>
           <Grid container spacing={2}>
@@ -306,6 +308,16 @@ export function FleetPage() {
         }}
       />
       <PairDialog key={pairing?.id ?? 'none'} device={pairing} onClose={() => setPairing(null)} onPaired={() => devices.reload()} />
+      {/* Kept here, not beside their buttons: pairing the first device swaps the empty page for the grid. */}
+      {serialOpen && <SerialPortsDialog onClose={() => setSerialOpen(false)} onPaired={() => devices.reload()} />}
+      {sshOpen && (
+        <AddSshHostDialog
+          onClose={() => {
+            setSshOpen(false);
+            devices.reload();
+          }}
+        />
+      )}
       {deployUsed && (
         <Suspense fallback={null}>
           <DeployDialog

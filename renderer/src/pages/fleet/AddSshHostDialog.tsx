@@ -23,26 +23,16 @@ import { useJobRunner } from '../../store/useJobRunner.js';
 import { monoFont } from '../../theme.js';
 
 /** The Fleet page's "SSH host" button: add a stock Linux host (host key pinned), then provision the agent on it. */
-export function AddSshHostButton({ onChanged }: { onChanged?: () => void }) {
-  const [open, setOpen] = useState(false);
+/** Opens the SSH host dialog, which the page keeps (it stays open when the first device appears). */
+export function AddSshHostButton({ onOpen }: { onOpen: () => void }) {
   return (
-    <>
-      <Button variant="outlined" startIcon={<TerminalIcon />} onClick={() => setOpen(true)} data-testid="ssh-add-open">
-        SSH host
-      </Button>
-      {open && (
-        <AddSshHostDialog
-          onClose={() => {
-            setOpen(false);
-            onChanged?.();
-          }}
-        />
-      )}
-    </>
+    <Button variant="outlined" startIcon={<TerminalIcon />} onClick={onOpen} data-testid="ssh-add-open">
+      SSH host
+    </Button>
   );
 }
 
-function AddSshHostDialog({ onClose }: { onClose: () => void }) {
+export function AddSshHostDialog({ onClose }: { onClose: () => void }) {
   const client = useApi();
   const runner = useJobRunner();
   const [host, setHost] = useState('');

@@ -35,19 +35,16 @@ const stateLook: Record<SerialPortInfo['state'], { label: string; color: 'defaul
 };
 
 /** The Fleet page's "Serial ports" button and its dialog: ports with their USB identity, probe, pair. */
-export function SerialPortsButton({ onPaired }: { onPaired?: (device: DeviceSummary) => void }) {
-  const [open, setOpen] = useState(false);
+/** Opens the Serial ports dialog, which the page keeps (it stays open when the first device appears). */
+export function SerialPortsButton({ onOpen }: { onOpen: () => void }) {
   return (
-    <>
-      <Button variant="outlined" startIcon={<UsbIcon />} onClick={() => setOpen(true)} data-testid="serial-open">
-        Serial ports
-      </Button>
-      {open && <SerialPortsDialog onClose={() => setOpen(false)} onPaired={onPaired} />}
-    </>
+    <Button variant="outlined" startIcon={<UsbIcon />} onClick={onOpen} data-testid="serial-open">
+      Serial ports
+    </Button>
   );
 }
 
-function SerialPortsDialog({ onClose, onPaired }: { onClose: () => void; onPaired?: (device: DeviceSummary) => void }) {
+export function SerialPortsDialog({ onClose, onPaired }: { onClose: () => void; onPaired?: (device: DeviceSummary) => void }) {
   const client = useApi();
   const [baud, setBaud] = useState(921600);
   const [ports, setPorts] = useState<SerialPortInfo[]>([]);
