@@ -2,7 +2,7 @@
 // on free ports, and reads its pairing code and ready line from stdout.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,8 +46,18 @@ export function newDataDir(prefix = 'ef-agent-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+/**
+ * Data folders startAgent made itself. Tests restart agents on the same folder after stop(), so they are
+ * removed when the test process ends, not when the agent stops.
+ */
+const ownDataDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of ownDataDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function startAgent(opts: StartOptions = {}): Promise<AgentProcess> {
-  const dataDir = opts.dataDir ?? newDataDir();
+  let dataDir = opts.dataDir;
+  if (!dataDir) ownDataDirs.add((dataDir = newDataDir()));
   const args = ['--port', '0', '--serve-port', '0', '--host', '127.0.0.1', '--name', opts.name ?? 'test-device'];
   if (!opts.mdns) args.push('--no-mdns');
   const [cmd, ...cmdArgs] = agentCommand(dataDir, [...args, ...(opts.args ?? [])]);
