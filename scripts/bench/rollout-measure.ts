@@ -3,6 +3,7 @@
 // device updates per minute (upload + verify + trial activation + confirm) against AWS IoT Jobs'
 // ceiling of 1,000 per minute. Prints one JSON line.
 // Usage: tsx scripts/bench/rollout-measure.ts MODEL AGENTS HOST_PROCESSES CONCURRENCY
+// With EDGEFLEET_BENCH_PROFILE_DIR=DIR the agent hosts write V8 CPU profiles there (where their time goes).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ const [modelPath, agentsArg, hostsArg, concurrencyArg] = process.argv.slice(2);
 const fleetSize = Number(agentsArg ?? 200);
 const hostCount = Number(hostsArg ?? 4);
 const concurrency = Number(concurrencyArg ?? 32);
+const profileDir = process.env.EDGEFLEET_BENCH_PROFILE_DIR;
 const root = new URL('../..', import.meta.url).pathname;
 const home = mkdtempSync(join(os.tmpdir(), 'ef-rollout-bench-'));
 const core = createCore({ home, mode: 'cli' });
@@ -40,7 +42,7 @@ function cpuMsOf(child: ChildProcess): number {
 }
 
 function startHost(index: number, count: number): Promise<Ready[]> {
-  const child = spawn(process.execPath, [...(process.env.EF_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.EF_PROF] : []), '--import', 'tsx', join(root, 'scripts/bench/multi-agent-host.ts'), join(home, `host-${index}`), String(count)], {
+  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', join(root, 'scripts/bench/multi-agent-host.ts'), join(home, `host-${index}`), String(count)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -89,7 +91,8 @@ try {
   const consoleCpu = process.cpuUsage(consoleCpu0);
   const agentsCpuMs = hosts.reduce((sum, h, i) => sum + cpuMsOf(h) - hostCpu0[i], 0);
   const confirmed = Object.values(state.devices).filter((d) => d.phase === 'confirmed').length;
-  // Where the time went, per stage, from the rollout's own event log.
+  // Where the time went, per stage, from the rollout's own event log. A stage's deploys start while the previous
+  // stage's confirmations finish, so deployMs counts from the last of those and slightly understates.
   const log = core.rollouts.store.events(created.id).map((e) => ({ t: Date.parse(e.at), e: e.event }));
   const t = (pred: (e: (typeof log)[number]['e']) => boolean, pick: 'first' | 'last') => {
     const xs = log.filter((x) => pred(x.e)).map((x) => x.t);
