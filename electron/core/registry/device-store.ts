@@ -87,13 +87,13 @@ export class DeviceStore {
   }
 
   get(id: string): DeviceSummary | null {
-    const row = this.row(id);
-    return row ? toSummary(row) : null;
+    const row = prepared(this.db, `SELECT ${listColumns} FROM devices WHERE id = ?`).raw(true).get(id) as SummaryRow | undefined;
+    return row ? summaryFromList(row) : null;
   }
 
   findByAddress(address: string): DeviceSummary | null {
-    const row = prepared(this.db, 'SELECT * FROM devices WHERE address = ? ORDER BY rowid LIMIT 1').get(address) as DeviceRow | undefined;
-    return row ? toSummary(row) : null;
+    const row = prepared(this.db, `SELECT ${listColumns} FROM devices WHERE address = ? ORDER BY rowid LIMIT 1`).raw(true).get(address) as SummaryRow | undefined;
+    return row ? summaryFromList(row) : null;
   }
 
   /** What a client needs to reach a paired device; null when the device is unknown or not paired. */
@@ -119,7 +119,7 @@ export class DeviceStore {
       if (names.length > 0) {
         prepared(this.db, `UPDATE devices SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`).run({ ...columns, id });
       }
-      return toSummary(this.row(id)!);
+      return this.get(id)!;
     })();
   }
 
@@ -193,8 +193,8 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
   return c;
 }
 
-// The list reads only what a summary holds, as arrays (no per-row column objects); the token only as whether
-// there is one, the slots not at all. Same summaries as toSummary, about three times faster at fleet scale.
+// A summary reads only what it holds, as an array (no per-row column object); the token only as whether there
+// is one, the slots not at all. About three times faster than mapping whole rows at fleet scale.
 const listColumns =
   'id, name, transport, address, state, token IS NOT NULL, fingerprint, arch, agent_version, model_name, model_version, model_sha256, slot_state, health, last_seen, tags, groups_json, telemetry';
 type SummaryRow = [
@@ -229,26 +229,5 @@ function summaryFromList(r: SummaryRow): DeviceSummary {
     tags: parseLabels(tags),
     groups: parseLabels(groups),
     telemetry: telemetry ? (JSON.parse(telemetry) as DeviceTelemetry) : null,
-  };
-}
-
-function toSummary(r: DeviceRow): DeviceSummary {
-  return {
-    id: r.id,
-    name: r.name,
-    transport: r.transport,
-    address: r.address,
-    state: r.state,
-    paired: r.token !== null,
-    fingerprint: r.fingerprint,
-    arch: r.arch,
-    agentVersion: r.agent_version,
-    activeModel: r.model_name ? { name: r.model_name, version: r.model_version ?? '', sha256: r.model_sha256 } : null,
-    slotState: r.slot_state,
-    health: r.health,
-    lastSeen: r.last_seen,
-    tags: JSON.parse(r.tags) as string[],
-    groups: JSON.parse(r.groups_json) as string[],
-    telemetry: r.telemetry ? (JSON.parse(r.telemetry) as DeviceTelemetry) : null,
   };
 }

@@ -214,12 +214,11 @@ export class UploadStore {
    * upload: activating takes the bytes where they are instead of copying 5–500 MB and deleting them.
    * Killed after the move, the device restarts with nothing staged and the console uploads again.
    */
-  async install(target: string): Promise<SignedManifest> {
-    const { signed, path: ready } = this.ready();
+  async install(target: string): Promise<void> {
+    const { path: ready } = this.ready();
     await fsp.rename(ready, target);
     await fsyncDir(path.dirname(target));
     await this.clear();
-    return signed;
   }
 
   async clear(): Promise<void> {
