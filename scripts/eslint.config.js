@@ -52,7 +52,7 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The renderer runs in a sandboxed page: no Node modules.' },
             {
-              regex: '^(\\.\\./)+electron/(?!core/api/|core/jobs/progress)',
+              regex: '^(\\.\\./)+electron/(?!core/api/|core/jobs/progress|core/device-protocol/fingerprint-text)',
               message: 'The renderer may import only the API contract and pure formatters from electron/core.',
             },
           ],

@@ -20,6 +20,7 @@ import { AuditLog } from './audit/audit-store.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { artifactPath } from './registry/artifact-store.js';
 import { Registry } from './registry/registry.js';
+import type { TokenSealer } from './registry/token-seal.js';
 import { engineActor, RolloutEngine } from './rollouts/engine.js';
 import { rolloutHandlers } from './rollouts/rollout-handlers.js';
 import { appRoot, appVersion } from './util/app-root.js';
@@ -34,6 +35,8 @@ export interface CoreOptions {
   overrides?: Partial<Handlers>;
   /** Where SSH passwords may be kept: the OS keychain under Electron; memory (one process) otherwise. */
   secretStore?: SecretStore;
+  /** Seals device tokens in registry.db: the OS keychain under Electron; none (file modes only) otherwise. */
+  tokenSealer?: TokenSealer;
   maxConcurrentJobs?: number;
   /**
    * mDNS discovery of device agents (not in the CLI). Defaults to on, except with
@@ -75,7 +78,7 @@ function onnxruntimeVersion(): string | null {
 
 export function createCore(opts: CoreOptions): Core {
   const bus = new EventBus();
-  const registry = Registry.open(opts.home);
+  const registry = Registry.open(opts.home, { tokenSealer: opts.tokenSealer });
   const jobs = new JobManager({ home: opts.home, bus, maxConcurrent: opts.maxConcurrentJobs });
   const auditLog = new AuditLog(registry.db);
   const audit = new AuditTrail(auditLog, opts.mode);

@@ -6,7 +6,7 @@ import { createCore, type Core } from '../core/core.js';
 import { overallFraction } from '../core/jobs/progress.js';
 import { resolveHome } from '../core/registry/home.js';
 import { pickModelFile } from './dialogs.js';
-import { safeStorageSecretStore } from './secret-store.js';
+import { safeStorageSecretStore, safeStorageTokenSealer } from './secret-store.js';
 import { bindIpc, forwardEvents } from './ipc-bind.js';
 import { buildMenu } from './menu.js';
 import { createMainWindow, hardenSession, isTrustedSender } from './window.js';
@@ -40,6 +40,7 @@ if (!app.requestSingleInstanceLock()) {
       resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : undefined,
       overrides: { 'dialog.openModel': async () => ({ path: await pickModelFile(win) }) },
       secretStore: safeStorageSecretStore(resolveHome(homeFromArgs())),
+      tokenSealer: safeStorageTokenSealer(),
     });
     const c = core;
     bindIpc(c, isTrustedSender);

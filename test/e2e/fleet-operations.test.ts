@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSummary, Job } from '../../electron/core/api/types.js';
+import { auditCsvColumns } from '../../electron/core/audit/csv.js';
 import { decodeModel } from '../../electron/core/onnx/codec.js';
 import { registerBrokenModel } from '../helpers/broken-model.js';
 import { startE2eConsole, type E2eConsole } from '../helpers/e2e-console.js';
@@ -150,7 +151,7 @@ describe('fleet operations in the browser', () => {
     await page.getByTestId('audit-export-csv').click();
     const csv = readFileSync((await (await download).path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('seq,at,actor,action,target,params,outcome,detail');
+    expect(lines[0]).toBe(auditCsvColumns.join(','));
     expect(lines.length).toBe(actions.length + 1);
     expect(lines.slice(1).every((l) => l.includes(',rollout.create,'))).toBe(true);
     await page.getByTestId('audit-clear').click();

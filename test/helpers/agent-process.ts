@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
-import { describeArtifact, signManifest, type SignedManifest } from '../../electron/core/device-protocol/messages.js';
+import { describeArtifact, signManifest, type Manifest, type SignedManifest } from '../../electron/core/device-protocol/messages.js';
 
 export const repoRoot = path.resolve(new URL('../..', import.meta.url).pathname);
 export const agentMain = path.join(repoRoot, 'resources/agent/src/main.ts');
@@ -21,6 +21,8 @@ export interface StartOptions {
   args?: string[];
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Runs the agent under this command, e.g. `ip netns exec NS` (which execs it: the pid stays the agent's). */
+  prefix?: string[];
 }
 
 export interface AgentProcess {
@@ -60,7 +62,7 @@ export async function startAgent(opts: StartOptions = {}): Promise<AgentProcess>
   if (!dataDir) ownDataDirs.add((dataDir = newDataDir()));
   const args = ['--port', '0', '--serve-port', '0', '--host', '127.0.0.1', '--name', opts.name ?? 'test-device'];
   if (!opts.mdns) args.push('--no-mdns');
-  const [cmd, ...cmdArgs] = agentCommand(dataDir, [...args, ...(opts.args ?? [])]);
+  const [cmd, ...cmdArgs] = [...(opts.prefix ?? []), ...agentCommand(dataDir, [...args, ...(opts.args ?? [])])];
   const proc = spawn(cmd, cmdArgs, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
@@ -129,8 +131,9 @@ export function clientFor(agent: AgentProcess, token: string): AgentClient {
   return new AgentClient({ host: '127.0.0.1', port: agent.port, fingerprint: agent.certFingerprint, token });
 }
 
-export function signed(bytes: Uint8Array, version: string, key: KeyObject, name = 'mobilenetv2-digits'): SignedManifest {
-  const manifest = describeArtifact(bytes, name, version);
+/** A signed manifest; without `extra.release` it is one from before release counters (release 0). */
+export function signed(bytes: Uint8Array, version: string, key: KeyObject, name = 'mobilenetv2-digits', extra: Pick<Manifest, 'release' | 'downgrade'> = {}): SignedManifest {
+  const manifest = { ...describeArtifact(bytes, name, version), ...extra };
   return { manifest, signature: signManifest(key, manifest) };
 }
 

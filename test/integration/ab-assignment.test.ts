@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AbAssignment, AbStatus } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { LoadGenerator } from '../../electron/core/devices/load-generator.js';
+import { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
 import { artifactPath } from '../../electron/core/registry/artifact-store.js';
+import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { assignCohorts } from '../../electron/core/rollouts/bucketing.js';
 import { repoRoot, sampleModel, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 
@@ -22,6 +24,7 @@ const models = {} as Record<'digits1' | 'digits2' | 'transformer', string>;
 const digitsInputs = join(repoRoot, 'resources/models/mobilenetv2-digits/eval_inputs.npy');
 const transformerInputs = join(repoRoot, 'resources/models/tiny-transformer/samples.npy');
 const loads: LoadGenerator[] = [];
+const sha256Of: Record<string, string> = {};
 
 type Env = Awaited<ReturnType<Core['call']>>;
 
@@ -36,7 +39,20 @@ function register(name: string, bytes: Uint8Array): string {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(join(home, `${name}-${sha256.slice(0, 8)}.onnx`), bytes);
   copyFileSync(join(home, `${name}-${sha256.slice(0, 8)}.onnx`), file);
-  return core.registry.addModel({ name, sha256, sizeBytes: bytes.byteLength, sourceFile: null, inspect: null }).model.id;
+  const { id } = core.registry.addModel({ name, sha256, sizeBytes: bytes.byteLength, sourceFile: null, inspect: null }).model;
+  sha256Of[id] = sha256;
+  return id;
+}
+
+/** What the agent itself says it serves, over the pairing the console holds. */
+async function agentStatus(a: AgentProcess) {
+  const creds = new DeviceStore(core.registry.db).credentials(a.deviceId)!;
+  const c = new AgentClient({ host: '127.0.0.1', port: a.port, fingerprint: creds.fingerprint, token: creds.token });
+  try {
+    return await c.status();
+  } finally {
+    c.close();
+  }
 }
 
 async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 240_000): Promise<T> {
@@ -215,9 +231,23 @@ describe('A/B assignments over real agents', () => {
   }, 300_000);
 
   it('promotes a named variant to the rest of the selection', async () => {
-    const promoted = unwrap<AbAssignment>(await core.call('ab.promote', { id: second.id, variant: 'B' }));
+    const promoted = unwrap<AbAssignment>(await core.call('ab.promote', { id: second.id, variant: 'B', soakMs: 0 }));
     expect(promoted.state).toBe('promoted');
-    expect(promoted.promotion).toMatchObject({ variant: 'B', deviceIds: second.variants[0].deviceIds });
+    const rest = [...second.variants[0].deviceIds].sort();
+    expect(promoted.promotion).toMatchObject({ variant: 'B', kind: 'rollout', deviceIds: rest });
+    // The promotion is a rollout of the winner over exactly the rest of the selection; driven to its end here.
+    const rolloutId = promoted.promotion!.id;
+    const final = await core.rollouts.waitFor(rolloutId, { drive: true });
+    expect(final.status).toBe('completed');
+    const rollout = core.rollouts.detail(rolloutId);
+    expect(rollout).toMatchObject({ modelId: models.digits2, status: 'completed' });
+    expect(rollout.devices.map((d) => d.id).sort()).toEqual(rest);
+    expect(rollout.devices.every((d) => d.phase === 'confirmed')).toBe(true);
+    // Every device of the selection, the promoted cohort and the winner's own, now serves the winner.
+    for (const a of agents) {
+      const st = await agentStatus(a);
+      expect(st, a.deviceId).toMatchObject({ state: 'running', trial: null, active: { manifest: { sha256: sha256Of[models.digits2] } } });
+    }
     const list = await cli('ab', 'list');
     expect(list.stdout).toMatch(new RegExp(`${second.id}\\s+promoted`));
     expect(list.stdout).toMatch(new RegExp(`${first.id}\\s+stopped`));

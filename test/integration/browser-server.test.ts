@@ -95,7 +95,7 @@ describe('browser mode server', () => {
     const bad = JSON.parse((await http('POST', '/api/models.get', { headers: auth(), body: '{"id": 5}' })).body);
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', title: 'Invalid request' } });
     const junk = JSON.parse((await http('POST', '/api/models.list', { headers: auth(), body: '{not json' })).body);
-    expect(junk).toMatchObject({ ok: false, error: { code: 'INVALID_JSON' } });
+    expect(junk).toMatchObject({ ok: false, error: { code: 'REQUEST_INVALID' } });
     const unknown = JSON.parse((await http('POST', '/api/shell.exec', { headers: auth(), body: '{}' })).body);
     expect(unknown.error.code).toBe('UNKNOWN_CHANNEL');
     expect(JSON.stringify([bad, junk, unknown])).not.toMatch(/\bat .*\.(ts|js):\d+/);

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../electron/core/api/types.js';
+import { auditCsv } from '../../electron/core/audit/csv.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'scripts', 'edgefleet.js');
@@ -93,10 +95,11 @@ describe('edgefleet CLI', () => {
     expect(entries.every((e) => e.actor.startsWith('user:') && e.actor.endsWith('@cli'))).toBe(true);
     // Reads are not audited.
     expect(entries.some((e) => e.action === 'models.list')).toBe(false);
+    // The CSV is the audit layout of csv.ts (tested in audit-csv.test.ts) of the same entries.
     const csv = edgefleet('audit', '--csv', '--action', 'models.import', '--home', home).stdout;
-    const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('seq,at,actor,action,target,outcome,detail,params');
-    expect(lines.length).toBe(imports.length + 1);
+    const listed = JSON.parse(edgefleet('audit', '--json', '--action', 'models.import', '--home', home).stdout) as AuditEntry[];
+    expect(listed).toHaveLength(imports.length);
+    expect(csv).toBe(auditCsv(listed));
     expect(edgefleet('audit', '--json', '--csv', '--home', home).code).toBe(2);
   });
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceListRow, DeviceSummary } from '../../electron/core/api/types.js';
+import type { AuditEntry, DeviceListRow, DeviceSummary } from '../../electron/core/api/types.js';
+import { auditCsv } from '../../electron/core/audit/csv.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { fromListRow } from '../../renderer/src/pages/fleet/device-list-item.js';
@@ -106,9 +107,10 @@ describe('audit.export and audit.list filters', () => {
     await call('devices.update', { id: 'dev-1', tags: ['b'] });
     await call('devices.remove', { id: 'dev-4' });
     const csv = await call<{ format: string; text: string }>('audit.export', { format: 'csv', action: 'devices.update' });
-    const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('seq,at,actor,action,target,params,outcome,detail');
-    expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual(['id:dev-0', 'id:dev-1']);
+    // The audit layout of csv.ts (tested in audit-csv.test.ts), oldest first.
+    const listed = await call<AuditEntry[]>('audit.list', { action: 'devices.update' });
+    expect(csv.text).toBe(auditCsv([...listed].reverse()));
+    expect(listed.map((e) => e.target).reverse()).toEqual(['id:dev-0', 'id:dev-1']);
     const json = await call<{ text: string }>('audit.export', { format: 'json', target: 'id:dev-4' });
     expect((JSON.parse(json.text) as { action: string }[]).map((e) => e.action)).toEqual(['devices.remove']);
   });

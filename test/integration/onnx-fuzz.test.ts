@@ -13,7 +13,10 @@ import { SAMPLE_MODEL, tempDir, writeTemp } from '../fixtures/onnx-models.js';
 
 const CASES = 3000;
 const ORT_CASES = 300;
-const PER_CASE_MS = 2000;
+// A hang guard, not a speed limit (speed is npm run bench's job): a case that has not settled after
+// this long never will. It catches an await that never settles; a synchronous endless loop is caught by
+// the test's own timeout.
+const HANG_MS = 60_000;
 
 // 'sniff': no format claimed the bytes; 'decode': ONNX matched but protobuf decoding failed.
 type Outcome = 'model' | 'sniff' | 'decode' | 'MODEL_INVALID';
@@ -60,6 +63,19 @@ function mutate(a: Uint8Array, b: Uint8Array): { kind: string; bytes: Uint8Array
   }
 }
 
+/** The outcome of `work`, or a rejection naming the case when it has not settled within HANG_MS. */
+async function unlessHung<T>(what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${HANG_MS / 1000} s: it hangs`)), HANG_MS);
+  });
+  try {
+    return await Promise.race([work, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What inspect would do short of the ORT load check. */
 async function open(path: string, bytes: Uint8Array): Promise<Outcome> {
   try {
@@ -81,23 +97,18 @@ describe('ONNX fuzz', () => {
   const sample = load(SAMPLE_MODEL);
   const corpus = [...corpusModels().map(load), ...Array<Uint8Array>(20).fill(sample)];
 
-  it(`${CASES} damaged files give a model or a clean AppError, each quickly`, async () => {
+  it(`${CASES} damaged files give a model or a clean AppError, none hangs`, { timeout: 30 * 60_000 }, async () => {
     const counts: Record<string, number> = {};
     const failures: string[] = [];
-    let slowest = 0;
     for (let i = 0; i < CASES; i++) {
       const { kind, bytes } = mutate(pick(corpus), pick(corpus));
-      const start = performance.now();
       try {
-        const outcome = await open(`case-${i}.onnx`, bytes);
+        const outcome = await unlessHung(`case ${i} (${kind})`, open(`case-${i}.onnx`, bytes));
         counts[outcome] = (counts[outcome] ?? 0) + 1;
         counts[`${kind}:${outcome}`] = (counts[`${kind}:${outcome}`] ?? 0) + 1;
       } catch (err) {
         failures.push(`case ${i} (${kind}, ${bytes.length} bytes): ${(err as Error).stack?.split('\n').slice(0, 3).join(' ')}`);
       }
-      const ms = performance.now() - start;
-      slowest = Math.max(slowest, ms);
-      if (ms > PER_CASE_MS) failures.push(`case ${i} (${kind}) took ${ms.toFixed(0)} ms`);
     }
     expect(failures).toEqual([]);
     // Each outcome occurs: the mutations reach the decoder and the validator, not only the sniff.
@@ -105,19 +116,18 @@ describe('ONNX fuzz', () => {
     expect(counts.sniff).toBeGreaterThan(0);
     expect(counts.decode).toBeGreaterThan(0);
     expect(counts.MODEL_INVALID).toBeGreaterThan(0);
-    expect(slowest).toBeLessThan(PER_CASE_MS);
   });
 
-  it(`${ORT_CASES} damaged files that open also go through the ORT load check without a crash`, async () => {
+  it(`${ORT_CASES} damaged files that open also go through the ORT load check without a crash`, { timeout: 30 * 60_000 }, async () => {
     const dir = tempDir('edgefleet-fuzz-');
     let checked = 0;
     let loadable = 0;
     for (let i = 0; checked < ORT_CASES && i < ORT_CASES * 100; i++) {
       const { bytes } = mutate(pick(corpus), pick(corpus));
       const path = join(dir, `case-${i}.onnx`);
-      if ((await open(path, bytes)) !== 'model') continue;
+      if ((await unlessHung(`case ${i}`, open(path, bytes))) !== 'model') continue;
       writeTemp(`case-${i}.onnx`, bytes, dir);
-      const result = await checkLoadable(path);
+      const result = await unlessHung(`load check of case ${i}`, checkLoadable(path));
       expect(result.ok || (typeof result.error === 'string' && result.error.length > 0)).toBe(true);
       if (result.ok) loadable++;
       checked++;

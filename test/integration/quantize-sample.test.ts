@@ -1,6 +1,6 @@
 // Quantizes the sample MobileNetV2 three ways and checks accuracy, size and that onnxruntime really
 // runs integer kernels. Figures are printed for the report.
-import { mkdtempSync, promises as fsp, rmSync } from 'node:fs';
+import { mkdtempSync, promises as fsp, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -13,12 +13,14 @@ import { makeNode } from '../../electron/core/quantize/graph/nodes.js';
 import { measureKernelCoverage } from '../../electron/core/quantize/kernel-coverage.js';
 import { quantizeModel } from '../../electron/core/quantize/quantize-model.js';
 import { encodeNpy } from '../../electron/core/util/npy.js';
+import { countOps } from '../helpers/model-ops.js';
 
 const dir = path.join(import.meta.dirname, '../../resources/models/mobilenetv2-digits');
 const model = path.join(dir, 'model.onnx');
 const calibration = path.join(dir, 'calibration.npy');
 const evalInputs = path.join(dir, 'eval_inputs.npy');
 const evalLabels = path.join(dir, 'eval_labels.npy');
+const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { fp32_top1_torch: number; n_eval: number };
 
 let tmp: string;
 let float: EvaluateResult;
@@ -34,8 +36,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('quantize the sample model', () => {
   it('float baseline matches the fixture', () => {
-    expect(float.samples).toBe(449);
-    expect(float.top1).toBeCloseTo(0.9176, 3);
+    expect(float.samples).toBe(meta.n_eval);
+    // PyTorch's figure from the fixture; ORT may differ by a sample through float rounding.
+    expect(Math.abs(float.top1! - meta.fp32_top1_torch)).toBeLessThanOrEqual(1 / meta.n_eval);
   });
 
   it('static INT8 QDQ, per channel, percentile: within 0.5 points, ≤ 0.30× size, all integer kernels', async () => {
@@ -44,12 +47,12 @@ describe('quantize the sample model', () => {
     const r = await evaluate(output);
     const cov = await measureKernelCoverage(output, feeds(), tmp);
     console.log('static', { top1: r.top1, float: float.top1, agreement: r.agreement, sqnrDb: r.sqnrDb, sizeRatio: report.sizeRatio, latencyRatio: r.latencyMs.p50 / r.referenceLatencyMs!.p50, safetyNet: report.safetyNet, coverage: cov });
-    expect(report.nodesQuantized).toBe(52 + 10 + 1 + 1 + 1); // Conv, Add, GlobalAveragePool, Flatten, Gemm
-    expect(report.nodesFolded).toBe(35); // every Clip (ReLU6) folded into its Conv
+    expect(report.nodesQuantized).toBe(countOps(model, 'Conv', 'Add', 'GlobalAveragePool', 'Flatten', 'Gemm'));
+    expect(report.nodesFolded).toBe(countOps(model, 'Clip')); // every Clip (ReLU6) folded into its Conv
     expect(float.top1! - r.top1!).toBeLessThanOrEqual(0.005);
     expect(report.sizeRatio).toBeLessThanOrEqual(0.3);
     expect(cov.coverage).toBe(1);
-    expect(cov.kernels.QLinearConv).toBe(52);
+    expect(cov.kernels.QLinearConv).toBe(countOps(model, 'Conv'));
     expect(report.safetyNet!.agreement).toBeGreaterThan(0.9);
   });
 

@@ -11,6 +11,7 @@ import type { RolloutDetail } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
 import { artifactPath } from '../../electron/core/registry/artifact-store.js';
+import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { planStages } from '../../electron/core/rollouts/stages.js';
 import { infer, repoRoot, sampleModel, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 
@@ -41,7 +42,7 @@ function register(name: string, bytes: Uint8Array): { id: string; sha256: string
 }
 
 function client(a: AgentProcess): AgentClient {
-  const creds = core.registry.db.prepare('SELECT token, fingerprint FROM devices WHERE id = ?').get(a.deviceId) as { token: string; fingerprint: string };
+  const creds = new DeviceStore(core.registry.db).credentials(a.deviceId)!;
   return new AgentClient({ host: '127.0.0.1', port: a.port, fingerprint: creds.fingerprint, token: creds.token });
 }
 

@@ -14,7 +14,7 @@ import type { DeployResult, DeviceSummary, Job, SshHost, SshProvisionResult } fr
 import { createCore, type Core } from '../../electron/core/core.js';
 import { agentDistDir } from '../../electron/core/ssh/agent-bundle.js';
 import { reluModel, writeTemp } from '../fixtures/onnx-models.js';
-import { repoRoot, sampleModelPath } from '../helpers/agent-process.js';
+import { decodeFloats, infer, repoRoot, sampleModelPath } from '../helpers/agent-process.js';
 import { freePort, startSshd, type Sshd } from '../helpers/sshd.js';
 
 let sshd: Sshd;
@@ -22,6 +22,7 @@ let core: Core;
 let home: string;
 let host: SshHost;
 let agentPort: number;
+let servePort: number;
 let deviceId: string;
 
 function ok<R>(env: Envelope<unknown>): R {
@@ -61,6 +62,7 @@ beforeAll(async () => {
   home = mkdtempSync(path.join(tmpdir(), 'ef-ssh-home-'));
   core = createCore({ home, mode: 'cli' });
   agentPort = await freePort();
+  servePort = await freePort();
 }, 120_000);
 
 afterAll(async () => {
@@ -93,7 +95,7 @@ describe('SSH hosts', () => {
   });
 
   it('refuses to provision a password host when no password is given', async () => {
-    const env = await core.call('ssh.provision', { id: host.id, agentPort, servePort: 0, mdns: false });
+    const env = await core.call('ssh.provision', { id: host.id, agentPort, servePort, mdns: false });
     expect(env.ok).toBe(false);
     if (!env.ok) expect(env.error.code).toBe('SSH_PASSWORD_REQUIRED');
   });
@@ -101,7 +103,7 @@ describe('SSH hosts', () => {
   it('switches the host to key login, then provisions: the agent runs under the user and is paired', async () => {
     host = ok<SshHost>(await core.call('ssh.add', { host: '127.0.0.1', port: sshd.port, user: sshd.user, keyPath: sshd.keyPath }));
     expect(host.auth).toBe('key');
-    const job = await finished(await core.call('ssh.provision', { id: host.id, agentPort, servePort: 0, mdns: false }));
+    const job = await finished(await core.call('ssh.provision', { id: host.id, agentPort, servePort, mdns: false }));
     const r = job.result as SshProvisionResult;
     expect(r.mode).toBe('background'); // no systemd runs in this sandbox
     expect(r.paired).toBe('new');
@@ -130,7 +132,7 @@ describe('SSH hosts', () => {
 
   it('provisioning again changes nothing: no upload, same pairing, the model still active', async () => {
     const pidBefore = readFileSync(path.join(installDir(), 'agent.pid'), 'utf8');
-    const job = await finished(await core.call('ssh.provision', { id: host.id, agentPort, servePort: 0, mdns: false }));
+    const job = await finished(await core.call('ssh.provision', { id: host.id, agentPort, servePort, mdns: false }));
     const r = job.result as SshProvisionResult;
     expect(r).toMatchObject({ uploaded: 0, paired: 'already', deviceId });
     expect(readFileSync(path.join(installDir(), 'agent.pid'), 'utf8')).toBe(pidBefore);
@@ -175,9 +177,13 @@ describe('SSH hosts', () => {
   }, 60_000);
 
   it('the agent serves inference on the host after provisioning', async () => {
-    const status = await core.call('devices.get', { id: deviceId });
-    expect(status.ok).toBe(true);
-    expect(await listening(agentPort)).toBe(true);
+    // The SSH host is this machine, so its loopback inference endpoint is reachable directly.
+    const device = ok<DeviceSummary>(await core.call('devices.get', { id: deviceId }));
+    const res = await infer(servePort);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.model?.version).toBe(device.activeModel?.version);
+    expect(res.body.outputs?.logits.dims).toEqual([1, 10]);
+    expect(decodeFloats(res.body.outputs!.logits.data).every(Number.isFinite)).toBe(true);
   });
 
   it('uninstall stops the agent and removes its service, files and data; the host stays as an ssh device', async () => {

@@ -13,6 +13,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const keys = generateKeyPairSync('ed25519');
 const MB = 1024 * 1024;
+/** A device that has accepted no counted release yet. */
+const noFloor = { deviceId: 'dev-test', release: 0 };
 
 function newDataDir(name: string): string {
   const dir = path.join(root, name);
@@ -38,7 +40,7 @@ describe('upload store', () => {
     const dir = newDataDir('chunks');
     const bytes = randomBytes(300_000);
     const store = await UploadStore.open(dir);
-    await store.begin(signedFor(bytes), keys.publicKey);
+    await store.begin(signedFor(bytes), keys.publicKey, noFloor);
     expect((await store.chunk(0, bytes.subarray(0, 100_000))).offset).toBe(100_000);
     await expect(store.chunk(50, bytes.subarray(0, 10))).rejects.toMatchObject({ code: 'UPLOAD_OFFSET_MISMATCH' });
     // A restart keeps every acknowledged chunk.
@@ -54,7 +56,7 @@ describe('upload store', () => {
     const bytes = randomBytes(10 * MB + 12_345);
     const signed = signedFor(bytes);
     const store = await UploadStore.open(dir);
-    await store.begin(signed, keys.publicKey);
+    await store.begin(signed, keys.publicKey, noFloor);
     await expect(store.stream(0, pieces(bytes, 16 * 1024, 5 * MB))).rejects.toMatchObject({ code: 'ECONNRESET' });
     // Everything received before the break was made durable.
     expect(store.status()).toMatchObject({ offset: 5 * MB, complete: false });
@@ -73,7 +75,7 @@ describe('upload store', () => {
     const dir = newDataDir('ahead');
     const bytes = randomBytes(2 * MB);
     const store = await UploadStore.open(dir);
-    await store.begin(signedFor(bytes), keys.publicKey);
+    await store.begin(signedFor(bytes), keys.publicKey, noFloor);
     await store.chunk(0, bytes.subarray(0, MB));
     writeFileSync(path.join(dir, 'staging/upload.offset'), `${MB + 10}\n`);
     const again = await UploadStore.open(dir);
@@ -84,10 +86,10 @@ describe('upload store', () => {
     const dir = newDataDir('bad');
     const bytes = randomBytes(MB);
     const store = await UploadStore.open(dir);
-    await store.begin(signedFor(bytes), keys.publicKey);
+    await store.begin(signedFor(bytes), keys.publicKey, noFloor);
     await expect(store.stream(0, pieces(Buffer.concat([bytes, Buffer.alloc(10)]), 64 * 1024))).rejects.toMatchObject({ code: 'UPLOAD_TOO_LONG' });
     expect(store.status()).toBeNull();
-    await store.begin(signedFor(bytes, '2'), keys.publicKey);
+    await store.begin(signedFor(bytes, '2'), keys.publicKey, noFloor);
     const tampered = Buffer.from(bytes);
     tampered[1000] ^= 1;
     await expect(store.stream(0, pieces(tampered, 64 * 1024))).rejects.toMatchObject({ code: 'ARTIFACT_HASH_MISMATCH' });

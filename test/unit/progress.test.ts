@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tasks } from '../../electron/core/jobs/tasks.js';
 import { formatBytes, formatJobKind, formatJobState, formatProgress, overallFraction } from '../../electron/core/jobs/progress.js';
 
 describe('formatProgress', () => {
@@ -55,8 +56,17 @@ describe('formatBytes', () => {
 
 describe('formatJobKind', () => {
   it('names every job kind in words and shows unknown kinds as they are', () => {
+    // The kinds come from the task table itself, so a new kind extends this test.
+    const kinds = Object.keys(tasks);
+    expect(kinds.length).toBeGreaterThan(0);
+    const words = kinds.map((kind) => formatJobKind(kind));
+    for (const [i, kind] of kinds.entries()) {
+      expect(words[i], kind).not.toBe(kind);
+      expect(words[i], kind).toMatch(/^[A-Z][A-Za-z ]*$/);
+    }
+    expect(new Set(words).size).toBe(kinds.length);
     expect(formatJobKind('devices.deploy')).toBe('Deploy');
-    expect(formatJobKind('optimize.run')).toBe('Optimize');
     expect(formatJobKind('something.new')).toBe('something.new');
+    expect(formatJobKind('toString')).toBe('toString');
   });
 });

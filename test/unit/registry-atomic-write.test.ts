@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,16 @@ describe('atomic writes', () => {
     await expect(writeFileAtomic(path.join(dir, 'missing', 'x'), 'x')).rejects.toThrow();
     await expect(copyFileAtomic(path.join(dir, 'nope'), path.join(dir, 'c.json'))).rejects.toThrow();
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // The target is a non-empty folder: the temporary file is written and synced, then rename fails.
+    const folder = mkdtempSync(path.join(dir, 'rename-'));
+    const target = path.join(folder, 'taken');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'inside'), 'x');
+    writeFileSync(path.join(folder, 'src.bin'), 'payload');
+    await expect(writeFileAtomic(target, 'payload')).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST|EPERM)$/) });
+    await expect(copyFileAtomic(path.join(folder, 'src.bin'), target)).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST|EPERM)$/) });
+    expect(readdirSync(folder).sort()).toEqual(['src.bin', 'taken']);
+    expect(readdirSync(target)).toEqual(['inside']);
   });
 
   it('cancelling an artifact copy half way leaves no partial file', async () => {

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../core/api/types.js';
-import { toCsv } from '../../core/audit/csv.js';
+import { auditCsv } from '../../core/audit/csv.js';
 import { intOption, openCore } from '../context.js';
 import { printJson, UsageError } from '../output.js';
 import { unwrap } from '../run-job.js';
@@ -34,9 +34,7 @@ export const auditCommand: Command = {
         }),
       );
       if (values.json) return printJson(entries);
-      const header = ['seq', 'at', 'actor', 'action', 'target', 'outcome', 'detail', 'params'];
-      const rows = entries.map((e) => [String(e.seq), e.at, e.actor, e.action, e.target, e.outcome, e.detail ?? '', JSON.stringify(e.params)]);
-      if (values.csv) return void process.stdout.write(toCsv([header, ...rows]));
+      if (values.csv) return void process.stdout.write(auditCsv(entries));
       if (entries.length === 0) return void process.stdout.write('The audit log has no matching entries.\n');
       for (const e of entries) {
         const when = e.at.replace('T', ' ').slice(0, 19);

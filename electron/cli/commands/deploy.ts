@@ -45,12 +45,13 @@ async function waitDeploy(core: Core, jobId: string, tty: boolean): Promise<Job>
 
 export const deployCommand: Command = {
   name: 'deploy',
-  usage: 'deploy MODEL|ID --device ID [--device ID …] [--activate] [--confirm] [--max-latency MS] [--concurrency N] [--json] [--home DIR]',
-  summary: 'Upload a signed model to devices; --activate starts it on trial, --confirm keeps it once healthy',
+  usage: 'deploy MODEL|ID --device ID [--device ID …] [--activate] [--confirm] [--allow-downgrade] [--max-latency MS] [--concurrency N] [--json] [--home DIR]',
+  summary: 'Upload a signed model to devices; --activate starts it on trial, --confirm keeps it once healthy; --allow-downgrade goes back to an older version on purpose',
   options: {
     device: { type: 'string', multiple: true },
     activate: { type: 'boolean' },
     confirm: { type: 'boolean' },
+    'allow-downgrade': { type: 'boolean' },
     'max-latency': { type: 'string' },
     concurrency: { type: 'string' },
     json: { type: 'boolean' },
@@ -71,7 +72,7 @@ export const deployCommand: Command = {
       const modelId = await resolveModel(core, target, json);
       const confirm = Boolean(values.confirm);
       const started = unwrap<Job>(
-        await core.call('devices.deploy', { modelId, deviceIds, activate: Boolean(values.activate) || confirm, confirm, maxLatencyMs: maxLatency, concurrency }),
+        await core.call('devices.deploy', { modelId, deviceIds, activate: Boolean(values.activate) || confirm, confirm, maxLatencyMs: maxLatency, concurrency, allowDowngrade: Boolean(values['allow-downgrade']) }),
       );
       const job = await waitDeploy(core, started.id, process.stderr.isTTY && !json);
       if (job.state === 'cancelled') throw new AppError('CANCELLED', 'Cancelled', 'The deployment was cancelled; devices keep what they had.');

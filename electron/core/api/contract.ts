@@ -2,6 +2,7 @@
 // Each request channel maps a zod input schema to a result type; each event maps to its payload.
 // Pure: imported by the renderer bundle too.
 import { z } from 'zod';
+import { isFingerprintInput } from '../device-protocol/fingerprint-text.js';
 import type { SshHost } from './types.js';
 import type { SerialPortInfo } from './types.js';
 import type {
@@ -190,7 +191,14 @@ export const requests = {
   'devices.discover': request<DeviceSummary[]>()(z.object({ seconds: z.number().min(0.5).max(120).default(5) }).strict()),
   'devices.add': request<DeviceSummary>()(z.object({ address: hostPort }).strict()),
   'devices.pair': request<DeviceSummary>()(
-    z.object({ address: hostPort, code: z.string().trim().min(4).max(32) }).strict(),
+    z
+      .object({
+        address: hostPort,
+        code: z.string().trim().min(4).max(32),
+        /** Read off the device before pairing: the certificate must match it before the code is sent. */
+        fingerprint: z.string().trim().max(200).refine(isFingerprintInput, 'give the 16 hex digits the device shows (e.g. 3F2A 9C1B 77E0 4D18) or its full SHA-256').optional(),
+      })
+      .strict(),
   ),
   'devices.update': request<DeviceSummary>()(
     z
@@ -213,6 +221,8 @@ export const requests = {
         maxLatencyMs: z.number().positive().max(600_000).optional(),
         healthyWindowSec: z.number().int().min(0).max(86_400).optional(),
         concurrency: z.number().int().min(1).max(256).default(8),
+        /** Deploy even where the model is older than the device's (a downgrade signed for each device). */
+        allowDowngrade: z.boolean().default(false),
       })
       .strict(),
   ),
@@ -313,7 +323,10 @@ export const requests = {
   /** Per-variant statistics from the cohorts' telemetry since the assignment started serving. */
   'ab.get': request<AbStatus>()(z.object({ id }).strict()),
   /** The winner (or the variant named) to the rest of the selection, as a staged rollout. */
-  'ab.promote': request<AbAssignment>()(z.object({ id, variant: z.string().trim().min(1).max(64).optional() }).strict()),
+  'ab.promote': request<AbAssignment>()(
+    // soakMs: soak time per stage of the promotion rollout; the rollout default when left out.
+    z.object({ id, variant: z.string().trim().min(1).max(64).optional(), soakMs: z.number().int().min(0).max(7 * 86_400_000).optional() }).strict(),
+  ),
   'ab.stop': request<AbAssignment>()(z.object({ id }).strict()),
   'dialog.openModel': request<{ path: string | null }>()(none),
 } as const;

@@ -2,7 +2,7 @@
 // Append-only, enforced by the database itself: triggers refuse every UPDATE and DELETE.
 import type Database from 'better-sqlite3';
 import type { AuditEntry } from '../api/types.js';
-import { toCsv } from './csv.js';
+import { auditCsv } from './csv.js';
 import { prepared } from '../registry/prepared.js';
 
 /** Appended to the registry's migrations (registry/migrations.ts). */
@@ -72,8 +72,6 @@ interface AuditRow {
   detail: string | null;
 }
 
-export const auditColumns = ['seq', 'at', 'actor', 'action', 'target', 'params', 'outcome', 'detail'] as const;
-
 export class AuditLog {
   constructor(
     private readonly db: Database.Database,
@@ -126,10 +124,9 @@ export class AuditLog {
     return rows.map((r) => ({ ...r, params: JSON.parse(r.params) }));
   }
 
-  /** RFC 4180 CSV with a header row; params as compact JSON. */
+  /** The audit CSV layout (csv.ts) of the entries the query selects. */
   exportCsv(q: AuditQuery = {}): string {
-    const rows = this.query(q).map((e) => auditColumns.map((c) => (c === 'params' ? JSON.stringify(e.params) : e[c])));
-    return toCsv([[...auditColumns], ...rows]);
+    return auditCsv(this.query(q));
   }
 
   exportJson(q: AuditQuery = {}): string {

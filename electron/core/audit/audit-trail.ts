@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Envelope } from '../api/contract.js';
 import type { EventBus } from '../api/event-bus.js';
 import type { Job } from '../api/types.js';
+import { auditParams } from './audit-params.js';
 import type { AuditLog, AuditOutcome } from './audit-store.js';
 
 /** Channels that change state somewhere (registry, devices, files); reads are not audited. */
@@ -52,9 +53,16 @@ function isJob(result: unknown): result is Job {
 
 function targetOf(input: unknown): string {
   const i = (input ?? {}) as Record<string, unknown>;
-  if (Array.isArray(i.deviceIds)) return `devices:${i.deviceIds.join(',')}${i.modelId ? ` model:${String(i.modelId)}` : ''}`;
-  for (const key of ['id', 'modelId', 'address', 'path']) if (typeof i[key] === 'string') return `${key}:${i[key] as string}`;
+  if (Array.isArray(i.deviceIds)) return clip(`devices:${i.deviceIds.join(',')}${i.modelId ? ` model:${String(i.modelId)}` : ''}`);
+  for (const key of ['id', 'modelId', 'address', 'path']) if (typeof i[key] === 'string') return clip(`${key}:${i[key] as string}`);
   return '';
+}
+
+/** A target longer than this is cut (the full input is in params, or its digest). */
+const maxTargetChars = 500;
+
+function clip(text: string): string {
+  return text.length > maxTargetChars ? `${text.slice(0, maxTargetChars)}…` : text;
 }
 
 export class AuditTrail {
@@ -83,7 +91,7 @@ export class AuditTrail {
     this.append({
       action: channel,
       target: targetOf(input),
-      params: redact(input),
+      params: auditParams(redact(input)),
       outcome: !env.ok ? (env.error.code === 'INVALID_INPUT' ? 'refused' : 'failed') : job ? 'started' : 'succeeded',
       detail: env.ok ? (job ? `job ${job.id}` : null) : `${env.error.title}: ${env.error.detail}`,
     });

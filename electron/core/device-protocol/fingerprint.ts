@@ -1,5 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 
+export { fingerprintMatches, isFingerprintInput, normalizeFingerprint, shortFingerprint } from './fingerprint-text.js';
+
 /** SHA-256 of a certificate's DER bytes, lowercase hex: the value a console pins at pairing. */
 export function certFingerprint(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
@@ -7,9 +9,4 @@ export function certFingerprint(der: Uint8Array): string {
 
 export function pemFingerprint(pem: string): string {
   return certFingerprint(new X509Certificate(pem).raw);
-}
-
-/** Accepts "AB:CD:…" (OpenSSL style) or plain hex, so people can paste either. */
-export function normalizeFingerprint(value: string): string {
-  return value.replace(/:/g, '').toLowerCase();
 }

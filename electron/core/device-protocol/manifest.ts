@@ -11,6 +11,17 @@ export const manifestSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256'),
   size: z.number().int().nonnegative().max(2 ** 40),
   created: z.iso.datetime({ offset: true }),
+  /**
+   * The console's release counter, one higher for every manifest it signs. A device refuses a release
+   * at or below the highest one it has accepted, so an earlier deploy sent again cannot undo a newer
+   * one. Absent in manifests from consoles before release counters: devices read that as release 0.
+   */
+  release: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  /**
+   * An explicit downgrade (older model content under a new release), signed for one device only, so
+   * a captured downgrade cannot be sent to another device whose counter is still below its release.
+   */
+  downgrade: z.object({ deviceId: z.string().min(1).max(200) }).strict().optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
@@ -53,6 +64,11 @@ export function verifyManifest(publicKey: KeyInput, manifest: Manifest, sig: str
   } catch {
     return false;
   }
+}
+
+/** The release counter of a manifest; one signed before release counters is release 0. */
+export function releaseOf(manifest: Manifest): number {
+  return manifest.release ?? 0;
 }
 
 /** The manifest of an artifact's bytes; sign it with signManifest. */

@@ -6,7 +6,7 @@ import type { ProfileResult } from '../api/types.js';
 import { manifestSchema, signedManifestSchema } from './manifest.js';
 
 export { canonicalJson } from './canonical-json.js';
-export { describeArtifact, manifestSchema, signManifest, signedManifestSchema, verifyManifest, type Manifest, type SignedManifest } from './manifest.js';
+export { describeArtifact, manifestSchema, releaseOf, signManifest, signedManifestSchema, verifyManifest, type Manifest, type SignedManifest } from './manifest.js';
 
 export const errorDataSchema = z.object({ code: z.string(), title: z.string(), detail: z.string() });
 
@@ -61,6 +61,11 @@ export const deviceStatusSchema = z.object({
   lastHealth: healthReportSchema.nullable(),
   /** What the device last did on its own (revert at start, auto-confirm), for the console's log. */
   lastEvent: z.object({ at: z.string(), kind: z.string(), detail: z.string() }).nullable(),
+  /**
+   * The highest release counter the device has accepted; the console signs every deploy above it.
+   * Absent from agents before release counters, which take manifests without one (see manifest.ts).
+   */
+  release: z.number().int().nonnegative().optional(),
 });
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 

@@ -1,20 +1,27 @@
-// The `devices.deploy` job, run in a worker: one signed manifest for the artifact, then per device
-// (a bounded number at once) deployToDevice over its link (see deploy-device.ts).
+// The `devices.deploy` job, run in a worker: one manifest for the artifact under a new release
+// counter, then per device (a bounded number at once) its signed form (see release-counter.ts) and
+// deployToDevice over its link (see deploy-device.ts).
 // One device failing never stops the others; each ends in its own phase.
+import { AppError, toErrorData } from '../api/errors.js';
 import type { DeployDeviceProgress } from '../api/types.js';
-import { signManifest, type DeviceStatus, type Manifest, type SignedManifest } from '../device-protocol/messages.js';
+import type { DeviceStatus, Manifest } from '../device-protocol/messages.js';
 import { throwIfCancelled, type TaskContext } from '../jobs/task-types.js';
 import type { DeviceCredentials } from '../registry/device-store.js';
 import { readConsoleKey } from './console-key.js';
 import { deployToDevice } from './deploy-device.js';
+import { deviceError } from './device-errors.js';
 import { deployingProgress } from './deploy-progress.js';
 import { openLink } from './open-link.js';
 import { runPool } from './pool.js';
+import { signFor } from './release-counter.js';
 
 export interface DeployTaskInput {
   modelId: string;
   artifactPath: string;
+  /** With the release the main thread took from the console's counter. */
   manifest: Omit<Manifest, 'created'>;
+  /** An explicit downgrade (edgefleet deploy --allow-downgrade): each device's manifest is signed for it alone. */
+  downgrade?: boolean;
   keyPath: string;
   devices: DeviceCredentials[];
   activate: boolean;
@@ -35,7 +42,6 @@ export interface DeployTaskResult {
 export async function deployTask(input: DeployTaskInput, ctx: TaskContext): Promise<DeployTaskResult> {
   const key = readConsoleKey(input.keyPath);
   const manifest: Manifest = { ...input.manifest, created: new Date().toISOString() };
-  const signed: SignedManifest = { manifest, signature: signManifest(key.privateKey, manifest) };
   const rows: DeployDeviceProgress[] = input.devices.map((d) => ({
     deviceId: d.id,
     name: d.name,
@@ -61,6 +67,18 @@ export async function deployTask(input: DeployTaskInput, ctx: TaskContext): Prom
     const row = rows[i];
     const link = openLink(device, 120_000);
     try {
+      // Says whether the agent keeps a release counter (see manifestFor).
+      let before: DeviceStatus;
+      try {
+        before = await link.call('status');
+      } catch (err) {
+        const e = ctx.signal.aborted ? new AppError('CANCELLED', 'Cancelled', 'The deployment was cancelled.') : deviceError(err, link.where);
+        Object.assign(row, { phase: 'failed', error: toErrorData(e) });
+        statuses[device.id] = null;
+        report(true);
+        return;
+      }
+      const signed = signFor(key.privateKey, manifest, { deviceId: device.id, status: before, downgrade: Boolean(input.downgrade) });
       const outcome = await deployToDevice(
         link,
         { artifactPath: input.artifactPath, signed, activate: input.activate, confirm: input.confirm, maxLatencyMs: input.maxLatencyMs, healthyWindowSec: input.healthyWindowSec, chunkBytes: input.chunkBytes, signal: ctx.signal },

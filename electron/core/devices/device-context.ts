@@ -19,7 +19,7 @@ export class DeviceContext {
     readonly registry: Registry,
     readonly bus: EventBus,
   ) {
-    this.store = new DeviceStore(registry.db);
+    this.store = new DeviceStore(registry.db, undefined, registry.tokenSealer);
     this.changed = new ChangedEmitter(bus);
   }
 
@@ -35,7 +35,7 @@ export class DeviceContext {
   credentials(id: string): DeviceCredentials {
     const device = this.store.get(id);
     if (!device) throw new AppError('DEVICE_NOT_FOUND', 'Device not found', `No device with id ${id} is in the inventory. List them with \`edgefleet devices\`.`);
-    const creds = this.store.credentials(id);
+    const creds = this.store.credentials(id, { strict: true });
     if (!creds) throw new AppError('DEVICE_NOT_PAIRED', 'Device not paired', `${device.name} (${device.address}) is not paired yet: pair it with the code shown on the device.`);
     return creds;
   }

@@ -77,7 +77,7 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
     'devices.refresh': ({ ids }) => refreshDevices(ctx, ids),
     'devices.discover': ({ seconds }) => discoverFor(ctx, seconds),
     'devices.add': ({ address }) => addDevice(ctx, address),
-    'devices.pair': ({ address, code }) => pairDevice(ctx, address, code),
+    'devices.pair': ({ address, code, fingerprint }) => pairDevice(ctx, address, code, fingerprint),
     'devices.update': ({ id, name, tags, groups }) => {
       known(id);
       const device = store.upsert(id, { name, tags, groups });

@@ -39,29 +39,106 @@ export function readAdvert(s: Pick<Service, 'txt' | 'port' | 'addresses' | 'refe
   };
 }
 
-export class Discovery {
-  private bonjour = new Bonjour();
-  private readonly sshBrowsers: Browser[];
-  private browser: Browser;
-  private readonly refresh: NodeJS.Timeout;
+/** bonjour-service keeps its multicast-dns instance private; its 'error' event is what must be heard. */
+type WithServer = { server: { mdns: NodeJS.EventEmitter } };
 
-  constructor(private readonly ctx: DeviceContext) {
-    this.browser = this.bonjour.find({ type: 'edgefleet' });
-    // Stock Linux hosts (_ssh._tcp, _workstation._tcp) as 'not provisioned' candidates.
-    this.sshBrowsers = browseSshHosts(this.bonjour, ctx);
-    this.browser.on('up', (s) => this.seen(s));
-    this.browser.on('txt-update', (s) => this.seen(s));
-    this.browser.on('srv-update', (s) => this.seen(s));
-    this.browser.on('down', (s) => this.gone(s));
-    this.refresh = setInterval(() => this.browser.update(), 30_000);
+const retryMinMs = 1000;
+const retryMaxMs = 60_000;
+
+export class Discovery {
+  private bonjour: Bonjour | null = null;
+  private browser: Browser | null = null;
+  private sshBrowsers: Browser[] = [];
+  private readonly refresh: NodeJS.Timeout;
+  private retry: NodeJS.Timeout | null = null;
+  private retryMs = retryMinMs;
+  private failing = false;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: DeviceContext,
+    private readonly log: (line: string) => void = (line) => console.error(line),
+  ) {
+    this.start();
+    this.refresh = setInterval(() => this.browser?.update(), 30_000);
     this.refresh.unref();
   }
 
   close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.refresh);
-    this.browser.stop();
+    if (this.retry) clearTimeout(this.retry);
+    return this.stop();
+  }
+
+  /**
+   * mDNS is a convenience: a socket or send error (port 5353 taken, a network without multicast) is
+   * logged once, the browsers are rebuilt after a growing pause, and nothing is thrown out of the process.
+   */
+  private start(): void {
+    let bonjour: Bonjour;
+    try {
+      bonjour = new Bonjour({}, (err: unknown) => this.failed(err));
+      (bonjour as unknown as WithServer).server.mdns.on('error', (err: unknown) => {
+        this.failed(err);
+        if (this.bonjour === bonjour) void this.stop().then(() => this.restartLater());
+      });
+      (bonjour as unknown as WithServer).server.mdns.once('ready', () => this.worked());
+    } catch (err) {
+      this.failed(err);
+      this.restartLater();
+      return;
+    }
+    this.bonjour = bonjour;
+    this.browser = bonjour.find({ type: 'edgefleet' });
+    // Stock Linux hosts (_ssh._tcp, _workstation._tcp) as 'not provisioned' candidates.
+    this.sshBrowsers = browseSshHosts(bonjour, this.ctx);
+    this.browser.on('up', (s) => this.seen(s));
+    this.browser.on('txt-update', (s) => this.seen(s));
+    this.browser.on('srv-update', (s) => this.seen(s));
+    this.browser.on('down', (s) => this.gone(s));
+  }
+
+  private stop(): Promise<void> {
+    const bonjour = this.bonjour;
+    this.bonjour = null;
+    this.browser?.stop();
     for (const b of this.sshBrowsers) b.stop();
-    return new Promise((resolve) => this.bonjour.destroy(() => resolve()));
+    this.browser = null;
+    this.sshBrowsers = [];
+    if (!bonjour) return Promise.resolve();
+    return new Promise((resolve) => {
+      try {
+        bonjour.destroy(() => resolve());
+      } catch {
+        resolve(); // the socket never bound: nothing to close
+      }
+    });
+  }
+
+  private restartLater(): void {
+    if (this.closed || this.retry) return;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, retryMaxMs);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (!this.closed && !this.bonjour) this.start();
+    }, delay);
+    this.retry.unref();
+  }
+
+  private failed(err: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    const e = err as NodeJS.ErrnoException;
+    this.log(`edgefleet: mDNS discovery stopped (${e?.code ?? e?.message ?? String(err)}); retrying. Devices can still be added by address.`);
+  }
+
+  private worked(): void {
+    this.retryMs = retryMinMs;
+    if (!this.failing) return;
+    this.failing = false;
+    this.log('edgefleet: mDNS discovery is running again.');
   }
 
   private seen(s: Service): void {

@@ -217,7 +217,7 @@ export class JobManager {
   private launch(e: JobEntry): void {
     this.running++;
     const tmpDir = join(this.opts.home, 'tmp', e.job.id);
-    mkdirSync(tmpDir, { recursive: true });
+    mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
     e.job.state = 'running';
     e.job.startedAt = new Date().toISOString();
     this.emit(e, true);

@@ -1,4 +1,5 @@
 import type { Job, JobProgress } from '../api/types.js';
+import type { TaskKind } from './tasks.js';
 
 const phaseWords: Record<JobProgress['phase'], string> = {
   queued: 'Waiting',
@@ -73,7 +74,8 @@ export function overallFraction(jobs: Pick<Job, 'state' | 'progress'>[]): number
 
 export { formatBytes };
 
-const kindWords: Record<string, string> = {
+// Keyed by TaskKind: a new kind of job does not compile until it has words here.
+const kindWords: Record<TaskKind, string> = {
   'models.import': 'Import',
   'models.inspect': 'Inspect',
   'models.graph': 'Graph',
@@ -82,9 +84,11 @@ const kindWords: Record<string, string> = {
   'optimize.sensitivity': 'Sensitivity',
   'devices.deploy': 'Deploy',
   'devices.profile': 'Device profile',
+  'ssh.provision': 'SSH provision',
+  'ssh.deploy': 'SSH deploy',
 };
 
 /** A job kind in words ("devices.deploy" → "Deploy"); unknown kinds are shown as they are. */
 export function formatJobKind(kind: string): string {
-  return kindWords[kind] ?? kind;
+  return Object.hasOwn(kindWords, kind) ? kindWords[kind as TaskKind] : kind;
 }

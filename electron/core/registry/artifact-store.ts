@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { JobProgress } from '../api/types.js';
 import { throwIfCancelled } from '../jobs/task-types.js';
 import { fsyncDir, tmpPathFor } from '../util/atomic-write.js';
+import { privateDirMode, privateFileMode } from './home-modes.js';
 
 export interface StoredArtifact {
   sha256: string;
@@ -30,13 +31,13 @@ export function artifactPath(home: string, sha256: string): string {
 
 export async function storeArtifact(home: string, srcPath: string, opts: StoreOptions = {}): Promise<StoredArtifact> {
   const root = artifactsRoot(home);
-  await fsp.mkdir(root, { recursive: true });
+  await fsp.mkdir(root, { recursive: true, mode: privateDirMode });
   const { size: totalBytes } = await fsp.stat(srcPath);
   const tmp = tmpPathFor(path.join(root, 'incoming'));
   const hash = createHash('sha256');
   let bytes = 0;
   let lastReport = 0;
-  const out = await fsp.open(tmp, 'wx');
+  const out = await fsp.open(tmp, 'wx', privateFileMode);
   try {
     try {
       for await (const chunk of createReadStream(srcPath, { highWaterMark: 1 << 20 })) {
@@ -56,7 +57,7 @@ export async function storeArtifact(home: string, srcPath: string, opts: StoreOp
     }
     const sha256 = hash.digest('hex');
     const final = artifactPath(home, sha256);
-    await fsp.mkdir(path.dirname(final), { recursive: true });
+    await fsp.mkdir(path.dirname(final), { recursive: true, mode: privateDirMode });
     if (await exists(final)) {
       await fsp.rm(tmp, { force: true });
     } else {

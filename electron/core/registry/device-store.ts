@@ -1,9 +1,11 @@
 // The device inventory in <home>/registry.db: one row per device and a bounded telemetry history.
 // The bearer token a device gave at pairing is a long-lived credential: it lives in this database,
-// inside the home folder, and never leaves the core (summaries carry `paired`, not the token).
+// inside the private home folder, sealed by the keychain where there is one (see token-seal.ts), and
+// never leaves the core (summaries carry `paired`, not the token).
 import type Database from 'better-sqlite3';
 import type { DeviceListRow, DeviceSlot, DeviceState, DeviceSummary, DeviceTelemetry, ProfileSummary } from '../api/types.js';
 import { prepared } from './prepared.js';
+import { decodeToken, encodeToken, type TokenSealer } from './token-seal.js';
 
 export interface DevicePatch {
   name?: string;
@@ -64,6 +66,8 @@ export class DeviceStore {
   constructor(
     private readonly db: Database.Database,
     private readonly historyLimit = defaultHistoryLimit,
+    /** Seals tokens as they are written and opens sealed ones; null where no keychain exists. */
+    private readonly sealer: TokenSealer | null = null,
   ) {}
 
   /** The whole inventory, by name: 10,000 devices in tens of milliseconds (see summaryFromList). */
@@ -96,11 +100,19 @@ export class DeviceStore {
     return row ? summaryFromList(row) : null;
   }
 
-  /** What a client needs to reach a paired device; null when the device is unknown or not paired. */
-  credentials(id: string): DeviceCredentials | null {
+  /**
+   * What a client needs to reach a paired device; null when the device is unknown or not paired, or its token
+   * is sealed by a keychain this process lacks. `strict` throws that last case's AppError instead.
+   */
+  credentials(id: string, opts: { strict?: boolean } = {}): DeviceCredentials | null {
     const row = this.row(id);
     if (!row || !row.token || !row.fingerprint) return null;
-    return { id: row.id, name: row.name, transport: row.transport, address: row.address, fingerprint: row.fingerprint, token: row.token };
+    const token = decodeToken(row.token, this.sealer, row);
+    if (typeof token !== 'string') {
+      if (opts.strict) throw token;
+      return null;
+    }
+    return { id: row.id, name: row.name, transport: row.transport, address: row.address, fingerprint: row.fingerprint, token };
   }
 
   /** Inserts the device or changes only the fields given, in one transaction. */
@@ -115,6 +127,7 @@ export class DeviceStore {
           .run(id, patch.name, patch.address, patch.state ?? 'discovered', new Date().toISOString());
       }
       const columns = toColumns(patch);
+      if (patch.token !== undefined) columns.token = encodeToken(patch.token, this.sealer);
       const names = Object.keys(columns);
       if (names.length > 0) {
         prepared(this.db, `UPDATE devices SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`).run({ ...columns, id });
@@ -174,7 +187,6 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
   if (p.transport !== undefined) c.transport = p.transport;
   if (p.address !== undefined) c.address = p.address;
   if (p.fingerprint !== undefined) c.fingerprint = p.fingerprint;
-  if (p.token !== undefined) c.token = p.token;
   if (p.arch !== undefined) c.arch = p.arch;
   if (p.agentVersion !== undefined) c.agent_version = p.agentVersion;
   if (p.state !== undefined) c.state = p.state;

@@ -1,13 +1,13 @@
 // Where EdgeFleet keeps its registry and artifacts.
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeHomeFolder } from './home-modes.js';
 
-/** `--home` flag, else EDGEFLEET_HOME, else the platform's per-user app-data folder; created if missing. */
+/** `--home` flag, else EDGEFLEET_HOME, else the platform's per-user app-data folder; created (0700) if missing. */
 export function resolveHome(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   const chosen = flag?.trim() || env.EDGEFLEET_HOME?.trim() || defaultHome(env);
   const home = path.resolve(chosen);
-  mkdirSync(home, { recursive: true });
+  makeHomeFolder(home);
   return home;
 }
 

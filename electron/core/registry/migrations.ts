@@ -6,6 +6,7 @@ import { rolloutMigrationSql } from '../rollouts/rollout-store.js';
 import { rolloutEngineMigrationSql } from '../rollouts/rollout-facts.js';
 import { abMigrationSql } from '../rollouts/ab-store.js';
 import { sshHostsMigrationSql } from '../ssh/host-store.js';
+import { releaseCounterMigrationSql } from '../devices/release-counter.js';
 
 export const migrations: readonly string[] = [
   `
@@ -79,6 +80,8 @@ export const migrations: readonly string[] = [
   sshHostsMigrationSql,
   // A/B assignments and their cohorts (see rollouts/ab-store.ts).
   abMigrationSql,
+  // The console's release counter: every signed manifest carries a higher one (see devices/release-counter.ts).
+  releaseCounterMigrationSql,
 ];
 
 export function migrate(db: Database.Database): void {

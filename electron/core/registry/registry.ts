@@ -1,12 +1,14 @@
 // The model registry: models with their lineage, and stored profiles, in <home>/registry.db.
-import { mkdirSync, rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { InspectReport, ModelDetail, ModelSummary, ProfileResult, ProfileSummary } from '../api/types.js';
 import { AppError } from '../api/errors.js';
 import { artifactPath } from './artifact-store.js';
+import { makeHomePrivate, privateFileMode } from './home-modes.js';
 import { migrate } from './migrations.js';
 import { summaryLine } from './model-summary.js';
+import { sealLegacyTokens, type TokenSealer } from './token-seal.js';
 
 export interface AddModelInput {
   name: string;
@@ -46,17 +48,26 @@ export class Registry {
   private constructor(
     readonly db: Database.Database,
     readonly home: string,
+    /** The keychain device tokens are sealed with (the desktop app's); null in the CLI and the browser mode. */
+    readonly tokenSealer: TokenSealer | null,
   ) {}
 
-  static open(home: string): Registry {
-    mkdirSync(home, { recursive: true });
-    const db = new Database(path.join(home, 'registry.db'));
+  static open(home: string, opts: { tokenSealer?: TokenSealer } = {}): Registry {
+    makeHomePrivate(home);
+    const file = path.join(home, 'registry.db');
+    // Made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+    closeSync(openSync(file, 'a', privateFileMode));
+    const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // A replaced token (or anything deleted) is zeroed in its page rather than left behind as free space.
+    db.pragma('secure_delete = FAST');
     migrate(db);
-    return new Registry(db, home);
+    const sealer = opts.tokenSealer ?? null;
+    if (sealer) sealLegacyTokens(db, sealer);
+    return new Registry(db, home, sealer);
   }
 
   close(): void {

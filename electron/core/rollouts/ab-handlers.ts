@@ -181,7 +181,7 @@ export function abHandlers(deps: AbDeps): Pick<Handlers, AbChannels> {
       }
       return save({ ...a, state: 'stopped', stoppedAt: new Date().toISOString() });
     },
-    'ab.promote': async ({ id, variant }) => {
+    'ab.promote': async ({ id, variant, soakMs }) => {
       const current = await status(id);
       const a = current.assignment;
       if (a.state !== 'running' && a.state !== 'stopped') {
@@ -195,17 +195,17 @@ export function abHandlers(deps: AbDeps): Pick<Handlers, AbChannels> {
       const selection = [...a.variants.flatMap((v) => v.deviceIds), ...a.unassigned];
       const rest = selection.filter((d) => !serving.has(d)).sort();
       if (rest.length === 0) throw new AppError('AB_NOTHING_LEFT', 'Nothing left to promote to', `Every device of ${a.selector} already runs ${chosen.modelName} v${chosen.modelVersion}.`);
-      const promotion = await promote(chosen, rest, a);
+      const promotion = await promote(chosen, rest, a, soakMs);
       return save({ ...a, state: 'promoted', stoppedAt: a.stoppedAt ?? new Date().toISOString(), promotion });
     },
   };
 
-  async function promote(chosen: AbVariant, rest: string[], a: AbAssignment): Promise<NonNullable<AbAssignment['promotion']>> {
+  async function promote(chosen: AbVariant, rest: string[], a: AbAssignment, soakMs: number | undefined): Promise<NonNullable<AbAssignment['promotion']>> {
     const list = rest.map((d) => `device:${d}`).join(',');
     if (deps.serves('rollouts.create')) {
       // The rollout freezes its own device list: the rest of the selection, or the whole selector when
       // the list is too long to spell out (devices already on the model then redeploy as a no-op).
-      const env = await deps.call('rollouts.create', { modelId: chosen.modelId, selector: list.length <= 2000 ? list : a.selector, seed: a.seed });
+      const env = await deps.call('rollouts.create', { modelId: chosen.modelId, selector: list.length <= 2000 ? list : a.selector, seed: a.seed, ...(soakMs === undefined ? {} : { soakMs }) });
       if (!env.ok) throw new AppError(env.error.code, env.error.title, env.error.detail);
       return { variant: chosen.name, kind: 'rollout', id: (env.result as { id: string }).id, deviceIds: rest };
     }

@@ -5,6 +5,7 @@ import type { DeviceContext } from '../devices/device-context.js';
 import { deployToDevice, type DeployPatch } from '../devices/deploy-device.js';
 import { deviceError } from '../devices/device-errors.js';
 import { toDeviceTelemetry } from '../devices/health.js';
+import { manifestFor, nextRelease, observeRelease, signFor } from '../devices/release-counter.js';
 import { statusPatch } from '../devices/status-fields.js';
 import type { DeviceLink } from '../device-protocol/device-link.js';
 import { signManifest, type DeviceStatus, type SignedManifest } from '../device-protocol/messages.js';
@@ -44,6 +45,7 @@ async function withLink<T>(deps: StepDeps, deviceId: string, last: boolean, work
 }
 
 function remember(deps: StepDeps, deviceId: string, status: DeviceStatus | null): void {
+  observeRelease(deps.ctx.registry.db, status);
   if (!status || !deps.ctx.store.get(deviceId)) return;
   deps.ctx.store.upsert(deviceId, statusPatch(status));
   deps.ctx.changed.now(deviceId);
@@ -66,6 +68,16 @@ async function markDeployed(deps: StepDeps, link: DeviceLink, deviceId: string):
   }
 }
 
+/**
+ * The rollout's manifest as this device takes it: as signed once for the whole rollout (so a resumed
+ * upload continues), or without the release fields for an agent from before release counters.
+ */
+async function signedForDevice(deps: StepDeps, deviceId: string, status: DeviceStatus): Promise<SignedManifest> {
+  const manifest = manifestFor(deps.signed.manifest, { deviceId, status, downgrade: false });
+  if (manifest.release === deps.signed.manifest.release) return deps.signed;
+  return { manifest, signature: signManifest((await deps.ctx.consoleKey()).privateKey, manifest) };
+}
+
 /** Upload, verify and activate on trial, unless the device already runs the model. */
 export async function deployStep(deps: StepDeps, deviceId: string): Promise<RolloutEvent> {
   const target = deps.signed.manifest.sha256;
@@ -86,7 +98,7 @@ export async function deployStep(deps: StepDeps, deviceId: string): Promise<Roll
       let lastError: string | null = null;
       const outcome = await deployToDevice(
         link,
-        { artifactPath: artifactPath(deps.ctx.home, target), signed: deps.signed, activate: true, confirm: false, healthyWindowSec: 0, signal: deps.signal },
+        { artifactPath: artifactPath(deps.ctx.home, target), signed: await signedForDevice(deps, deviceId, status), activate: true, confirm: false, healthyWindowSec: 0, signal: deps.signal },
         (patch) => {
           if (patch.error) lastError = `${patch.error.title}: ${patch.error.detail}`;
           deps.onProgress(deviceId, patch);
@@ -150,10 +162,11 @@ export async function rollbackStep(deps: StepDeps, deviceId: string): Promise<Ro
         return { type: 'device-rollback-failed', deviceId, error: `its previous model (${prev.name ?? prev.sha256.slice(0, 12)}) is not in the registry; it keeps ${status.active?.manifest.name ?? 'nothing'}` };
       }
       const key = await deps.ctx.consoleKey();
-      const manifest = { name: model.name, version: String(model.version), sha256: model.sha256, size: model.sizeBytes, created: deps.signed.manifest.created };
+      // Older content on purpose: a downgrade for this device under a new release (the counter never goes back).
+      const manifest = { name: model.name, version: String(model.version), sha256: model.sha256, size: model.sizeBytes, created: deps.signed.manifest.created, release: nextRelease(deps.ctx.registry.db) };
       const outcome = await deployToDevice(
         link,
-        { artifactPath: artifactPath(deps.ctx.home, model.sha256), signed: { manifest, signature: signManifest(key.privateKey, manifest) }, activate: true, confirm: true, signal: deps.signal },
+        { artifactPath: artifactPath(deps.ctx.home, model.sha256), signed: signFor(key.privateKey, manifest, { deviceId, status, downgrade: true }), activate: true, confirm: true, signal: deps.signal },
         () => undefined,
       );
       status = outcome.status ?? status;

@@ -12,6 +12,7 @@ import type { RolloutDetail, RolloutPreview, RolloutStatus, RolloutSummary } fro
 import type { AuditLog, AuditOutcome } from '../audit/audit-store.js';
 import { consoleKeyPath, readConsoleKey } from '../devices/console-key.js';
 import type { DeviceContext } from '../devices/device-context.js';
+import { nextRelease } from '../devices/release-counter.js';
 import { signManifest, type Manifest, type SignedManifest } from '../device-protocol/messages.js';
 import { artifactPath } from '../registry/artifact-store.js';
 import { refreshTelemetry } from './gate-collector.js';
@@ -147,6 +148,7 @@ export class RolloutEngine {
       modelName: model.name,
       modelVersion: String(model.version),
       createdAt: new Date().toISOString(),
+      release: nextRelease(ctx.registry.db),
     };
     const all = spec.stages.flatMap((s) => s.deviceIds);
     const unpaired = all.filter((d) => !ctx.store.get(d)?.paired);
@@ -263,6 +265,8 @@ export class RolloutEngine {
       sha256: spec.modelSha256 ?? model!.sha256,
       size: spec.modelSize ?? model!.sizeBytes,
       created: spec.createdAt ?? new Date(0).toISOString(),
+      // Rollouts created before release counters take a new one each time they are driven.
+      release: spec.release ?? nextRelease(this.o.ctx.registry.db),
     };
     // The key file exists once any device was paired, and rollouts only target paired devices.
     return { manifest, signature: signManifest(readConsoleKey(consoleKeyPath(this.o.ctx.home)).privateKey, manifest) };

@@ -28,6 +28,8 @@ export interface RolloutSpec {
   modelVersion?: string;
   /** Creation time; also the `created` of the signed manifest, so a resumed upload continues the same one. */
   createdAt?: string;
+  /** The release counter of the rollout's manifest, taken from the console's counter at creation. */
+  release?: number;
 }
 
 export interface DeviceRecord {

@@ -1,12 +1,14 @@
 // Browser mode: the same handlers as the Electron IPC binding, over HTTP + WebSocket on 127.0.0.1.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, toErrorData } from '../api/errors.js';
+import { toErrorData } from '../api/errors.js';
+import { closeIfUnread, decodePath, guardServer, readJson, refuseUpgrade, requestUrl, safeUpgrade, tooLarge } from '../util/http-guard.js';
+import { byteLimit } from '../util/byte-limit.js';
 import type { Envelope } from '../api/contract.js';
 import type { Core } from '../core.js';
 import { cookieName, newToken, originAllowed, tokenMatches } from './auth.js';
@@ -49,25 +51,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function refuse(res: ServerResponse, status: 401 | 403 | 404 | 405 | 413, title: string, detail: string): void {
+function refuse(res: ServerResponse, status: 400 | 401 | 403 | 404 | 405 | 413, title: string, detail: string): void {
+  closeIfUnread(res.req, res);
   const error = { code: `HTTP_${status}`, title, detail };
   send(res, status, { ok: false, error } satisfies Envelope<never>);
-}
-
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new AppError('TOO_LARGE', 'Request too large', `Requests are limited to ${limit} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new AppError('INVALID_JSON', 'Invalid request', 'The request body is not valid JSON.');
-  }
 }
 
 export async function startBrowserServer(opts: ServeOptions): Promise<BrowserServer> {
@@ -77,7 +64,7 @@ export async function startBrowserServer(opts: ServeOptions): Promise<BrowserSer
   const maxUpload = opts.maxUploadBytes ?? 4 * 1024 * 1024 * 1024;
   const uploads = join(core.home, 'uploads');
   rmSync(uploads, { recursive: true, force: true });
-  mkdirSync(uploads, { recursive: true });
+  mkdirSync(uploads, { recursive: true, mode: 0o700 });
   let port = 0;
 
   const server: Server = createServer((req, res) => {
@@ -88,11 +75,12 @@ export async function startBrowserServer(opts: ServeOptions): Promise<BrowserSer
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = requestUrl(req, `http://127.0.0.1:${port}`);
     res.setHeader('Content-Security-Policy', csp(port));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
+    if (!url) return refuse(res, 400, 'Malformed request', 'The request URL does not parse.');
     if (!originAllowed(req, port)) {
       return refuse(res, 403, 'Forbidden origin', 'Only pages served by this EdgeFleet console may call it.');
     }
@@ -104,21 +92,34 @@ export async function startBrowserServer(opts: ServeOptions): Promise<BrowserSer
     }
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return refuse(res, 405, 'Use POST', 'API requests are POST with a JSON body.');
-      const channel = decodeURIComponent(url.pathname.slice(5));
+      const channel = decodePath(url.pathname.slice(5));
+      if (channel === null) return refuse(res, 400, 'Malformed request', 'The channel name in the path is not valid percent-encoding.');
       let input: unknown;
       try {
-        input = await readJson(req, maxJson);
+        input = await readJson(req, { maxBytes: maxJson, deadlineMs: 60_000 });
       } catch (err) {
-        return send(res, 200, { ok: false, error: toErrorData(err) });
+        const error = toErrorData(err);
+        if (error.code === 'BODY_TOO_LARGE') return refuse(res, 413, error.title, error.detail);
+        closeIfUnread(req, res);
+        return send(res, 200, { ok: false, error });
       }
       return send(res, 200, await core.call(channel, input));
     }
     if (url.pathname === '/upload') {
       if (req.method !== 'POST') return refuse(res, 405, 'Use POST', 'Upload the file as the body of a POST.');
-      return send(res, 200, await receiveUpload(req, url));
+      try {
+        return send(res, 200, await receiveUpload(req, url));
+      } catch (err) {
+        const error = toErrorData(err);
+        if (error.code === 'BODY_TOO_LARGE') return refuse(res, 413, 'File too large', error.detail);
+        closeIfUnread(req, res);
+        return send(res, 200, { ok: false, error });
+      }
     }
     if (req.method !== 'GET') return refuse(res, 405, 'Method not allowed', 'Only GET serves files.');
-    if (serveStatic(opts.rendererDir, url.pathname, res)) return;
+    const served = serveStatic(opts.rendererDir, url.pathname, res);
+    if (served === 'bad-path') return refuse(res, 400, 'Malformed path', 'The path is not valid percent-encoding.');
+    if (served) return;
     if (!existsSync(join(opts.rendererDir, 'index.html'))) {
       return refuse(res, 404, 'The console UI is not built', 'Run `npm run build` and start again.');
     }
@@ -128,42 +129,42 @@ export async function startBrowserServer(opts: ServeOptions): Promise<BrowserSer
   async function receiveUpload(req: IncomingMessage, url: URL): Promise<Envelope<{ path: string }>> {
     const name = basename(url.searchParams.get('name') ?? 'upload').replace(/[^\w.-]+/g, '_') || 'upload';
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxUpload) {
-      req.resume();
-      return { ok: false, error: { code: 'TOO_LARGE', title: 'File too large', detail: `Uploads are limited to ${maxUpload} bytes.` } };
-    }
+    if (declared > maxUpload) throw tooLarge(maxUpload);
     const dir = join(uploads, randomUUID());
-    mkdirSync(dir);
+    mkdirSync(dir, { mode: 0o700 });
     const path = join(dir, name);
     try {
-      await pipeline(req, createWriteStream(path, { flags: 'wx' }));
+      // A chunked body declares no length: count what arrives.
+      await pipeline(req, byteLimit(maxUpload), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
       return { ok: true, result: { path } };
     } catch (err) {
-      if (existsSync(path)) unlinkSync(path);
-      return { ok: false, error: toErrorData(err) };
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
     }
   }
 
-  const wss = new WebSocketServer({ noServer: true });
+  // The UI never sends on the event socket; nothing it could send needs more than this.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.pathname !== '/ws' || !originAllowed(req, port) || !tokenMatches(req, url, token)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => sockets.delete(ws));
-    });
-  });
+  server.on(
+    'upgrade',
+    safeUpgrade((req, socket, head) => {
+      const url = requestUrl(req, `http://127.0.0.1:${port}`);
+      if (!url || url.pathname !== '/ws' || !originAllowed(req, port) || !tokenMatches(req, url, token)) return refuseUpgrade(socket, '401 Unauthorized');
+      (socket as Socket).setTimeout(0);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('close', () => sockets.delete(ws));
+        ws.on('error', () => sockets.delete(ws));
+      });
+    }),
+  );
   const unsubscribe = core.bus.on((event, payload) => {
     const text = JSON.stringify({ event, payload });
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   });
 
+  guardServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -10,6 +10,9 @@ export interface AgentArgs {
   newPairingCode: boolean;
   servePort: number;
   serveSocket: string | null;
+  /** Limits of the inference endpoint; null: derived from the device's memory (serve-limits.ts). */
+  serveMaxConcurrent: number | null;
+  serveMaxBodyMb: number | null;
   telemetrySec: number;
   historyLimit: number;
   /** Serve the serial link protocol on this port too (the device end of a USB serial cable). */
@@ -26,6 +29,8 @@ export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
   --new-pairing-code      make a new one-time pairing code (re-pairing)
   --serve-port N          loopback port of the local inference endpoint (default 8080; 0 picks one)
   --serve-socket PATH     serve inference on a unix socket instead of a port
+  --serve-max-concurrent N  inference requests served at once (default: from memory and cores)
+  --serve-max-body MB     largest inference request body (default: 1/32 of memory, 1 to 64 MB)
   --telemetry-interval S  seconds between telemetry summaries (default 5)
   --history N             telemetry summaries kept in memory (default 720)
   --serial PATH           also serve the console over this serial port (e.g. /dev/ttyGS0)
@@ -44,6 +49,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       'new-pairing-code': { type: 'boolean', default: false },
       'serve-port': { type: 'string', default: '8080' },
       'serve-socket': { type: 'string' },
+      'serve-max-concurrent': { type: 'string' },
+      'serve-max-body': { type: 'string' },
       'telemetry-interval': { type: 'string', default: '5' },
       history: { type: 'string', default: '720' },
       serial: { type: 'string' },
@@ -66,6 +73,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     newPairingCode: values['new-pairing-code'],
     servePort: int(values['serve-port'], '--serve-port', 0, 65535),
     serveSocket: values['serve-socket'] ?? null,
+    serveMaxConcurrent: values['serve-max-concurrent'] ? int(values['serve-max-concurrent'], '--serve-max-concurrent', 1, 1024) : null,
+    serveMaxBodyMb: values['serve-max-body'] ? int(values['serve-max-body'], '--serve-max-body', 1, 1024) : null,
     telemetrySec: Math.max(0.1, Number(values['telemetry-interval']) || 5),
     historyLimit: int(values.history, '--history', 1, 1_000_000),
     serial: values.serial ? { path: values.serial, baudRate: int(values.baud, '--baud', 300, 12_000_000) } : null,

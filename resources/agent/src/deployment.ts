@@ -3,8 +3,10 @@
 // Each step is one atomic state.json commit, so the device survives being killed between any two.
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../../electron/core/api/errors.js';
+import { releaseOf } from '../../../electron/core/device-protocol/manifest.js';
 import type { DeviceRequestParsed, HealthReport, SlotId } from '../../../electron/core/device-protocol/messages.js';
 import { crashPoint } from './crash-points.js';
+import { checkRelease } from './release-guard.js';
 import { checkModel, selfTest, sessionOptions } from './health-check.js';
 import type { ModelRunner } from './model-runner.js';
 import { SerialQueue } from './serial-queue.js';
@@ -61,12 +63,20 @@ export class Deployment {
     }
   }
 
-  activate(req: ActivateRequest): Promise<{ outcome: 'trial' | 'reverted'; health: HealthReport }> {
+  /** Puts the staged artifact on trial; `deviceId` is this device's, which a signed downgrade must name. */
+  activate(req: ActivateRequest, deviceId: string): Promise<{ outcome: 'trial' | 'reverted'; health: HealthReport }> {
     return this.queue.run(async () => {
       const { signed } = this.uploads.ready();
       let s = this.store.state;
       if (s.trial) {
         throw new AppError('TRIAL_IN_PROGRESS', 'A trial is running', `${describe(s, s.trial.slot)} is still on trial. Confirm it or roll it back first.`);
+      }
+      try {
+        // Again here: a staged artifact may predate the release that now runs (upload-begin checked an older counter).
+        checkRelease(signed.manifest, { deviceId, release: s.release });
+      } catch (err) {
+        await this.uploads.clear(); // it can never be activated
+        throw err instanceof AppError ? new AppError(err.code, err.title, `${err.detail} The staged artifact was discarded.`) : err;
       }
       const target = otherSlot(s.active);
       if (s.slots[target] || s.previous === target) {
@@ -88,7 +98,9 @@ export class Deployment {
           deadline: new Date(since.getTime() + req.healthyWindowSec * 1000).toISOString(),
         },
         slots: { ...s.slots, [target]: signed.manifest },
-        lastEvent: event('trial-started', `${signed.manifest.name} ${signed.manifest.version} is on trial in slot ${target}.`),
+        // Accepted from here on, whatever the trial's outcome: this release cannot be sent again.
+        release: Math.max(s.release, releaseOf(signed.manifest)),
+        lastEvent: event('trial-started', `${signed.manifest.name} ${signed.manifest.version} is on trial in slot ${target}${signed.manifest.downgrade ? ' (a downgrade the console signed for this device)' : ''}.`),
       };
       await this.store.commit(s);
       crashPoint('activate:committed');

@@ -42,7 +42,12 @@ export interface AgentParts {
   servePort: number | null;
 }
 
-type Handlers = { [Op in DeviceOp]: (req: DeviceRequestParsed<Op>) => Promise<DeviceResponse<Op>> };
+/** Who sent a request, as its transport knows it: the remote address, or "serial". */
+export interface RequestContext {
+  source?: string;
+}
+
+type Handlers = { [Op in DeviceOp]: (req: DeviceRequestParsed<Op>, ctx: RequestContext) => Promise<DeviceResponse<Op>> };
 
 export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
   private readonly handlers: Handlers;
@@ -50,8 +55,8 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
   constructor(private readonly p: AgentParts) {
     super();
     this.handlers = {
-      pair: async (req) => {
-        const { token } = await p.pairing.pair(req.code, req.consolePublicKey, req.consoleName);
+      pair: async (req, ctx) => {
+        const { token } = await p.pairing.pair(req.code, req.consolePublicKey, req.consoleName, ctx.source);
         return { deviceId: p.identity.deviceId, token, certFingerprint: p.identity.certFingerprint };
       },
       info: async () => this.info(),
@@ -60,11 +65,11 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
         const current = await p.telemetry.summarize(this.telemetryContext());
         return { current, history: p.telemetry.recent(req.limit ?? 120) };
       },
-      'upload-begin': (req) => p.queue.run(() => p.uploads.begin(req, p.pairing.consolePublicKey)).finally(() => this.changed()),
+      'upload-begin': (req) => p.queue.run(() => p.uploads.begin(req, p.pairing.consolePublicKey, { deviceId: p.identity.deviceId, release: p.store.state.release })).finally(() => this.changed()),
       'upload-chunk': (req) => this.appendUpload(() => p.uploads.chunk(req.offset, req.data)),
       'upload-status': async () => ({ upload: p.uploads.status() }),
       activate: async (req) => {
-        const { outcome, health } = await p.deployment.activate(req);
+        const { outcome, health } = await p.deployment.activate(req, p.identity.deviceId);
         return { outcome, health, status: this.status() };
       },
       confirm: async () => {
@@ -92,14 +97,14 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
   }
 
   /** Validates a request, runs its operation and validates the response. */
-  async handle<Op extends DeviceOp>(op: Op, request: unknown): Promise<DeviceResponse<Op>> {
+  async handle<Op extends DeviceOp>(op: Op, request: unknown, ctx: RequestContext = {}): Promise<DeviceResponse<Op>> {
     const parsed = deviceOps[op].request.safeParse(request);
     if (!parsed.success) {
       const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
       throw new AppError('REQUEST_INVALID', `Invalid ${op} request`, detail);
     }
-    const handler = this.handlers[op] as (req: unknown) => Promise<DeviceResponse<Op>>;
-    return handler(parsed.data);
+    const handler = this.handlers[op] as (req: unknown, ctx: RequestContext) => Promise<DeviceResponse<Op>>;
+    return handler(parsed.data, ctx);
   }
 
   /**
@@ -149,6 +154,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
       upload: this.p.uploads.status(),
       lastHealth: this.p.deployment.lastHealth,
       lastEvent: s.lastEvent,
+      release: s.release,
     };
   }
 

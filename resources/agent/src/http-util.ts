@@ -1,34 +1,7 @@
 // Small helpers shared by the agent's two HTTP servers.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, toErrorData } from '../../../electron/core/api/errors.js';
-
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new AppError('BODY_TOO_LARGE', 'Request too large', `The body is over ${limit} bytes.`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const body = await readBody(req, limit);
-  if (body.length === 0) return {};
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new AppError('REQUEST_INVALID', 'Malformed JSON', 'The request body is not valid JSON.');
-  }
-}
+import type { ServerResponse } from 'node:http';
+import { toErrorData } from '../../../electron/core/api/errors.js';
+import { closeIfUnread } from '../../../electron/core/util/http-guard.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -43,9 +16,18 @@ const statusOf: Record<string, number> = {
   METHOD_NOT_ALLOWED: 405,
   BODY_TOO_LARGE: 413,
   REQUEST_INVALID: 400,
+  REQUEST_TIMEOUT: 408,
+  HOST_REFUSED: 421,
+  ORIGIN_REFUSED: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SERVER_BUSY: 503,
+  INFER_FAILED: 500,
   PAIRING_CODE_INVALID: 403,
+  PAIRING_RATE_LIMITED: 429,
   PAIRING_KEY_INVALID: 400,
   MANIFEST_SIGNATURE_INVALID: 403,
+  RELEASE_COUNTER_REPLAY: 409,
+  DOWNGRADE_WRONG_DEVICE: 403,
   ARTIFACT_HASH_MISMATCH: 422,
   UPLOAD_TOO_LONG: 422,
   UPLOAD_OFFSET_MISMATCH: 409,
@@ -59,8 +41,17 @@ const statusOf: Record<string, number> = {
   INFER_INPUT_INVALID: 400,
 };
 
-export function sendError(res: ServerResponse, err: unknown): void {
+/**
+ * Answers with ErrorData. When the request's body was left unread, the connection closes after the
+ * answer, unless `drain` (a paired console's refused upload: take its bytes so it reads the answer).
+ */
+export function sendError(res: ServerResponse, err: unknown, opts: { drain?: boolean } = {}): void {
   const data = toErrorData(err);
-  if (!res.headersSent) sendJson(res, statusOf[data.code] ?? 500, data);
-  else res.destroy();
+  if (res.headersSent) return void res.destroy();
+  if (opts.drain && !res.req.complete && !res.req.destroyed) res.req.resume();
+  else closeIfUnread(res.req, res);
+  if (data.code === 'SERVER_BUSY') res.setHeader('Retry-After', '1');
+  const retryAfterMs = (data as { retryAfterMs?: unknown }).retryAfterMs;
+  if (typeof retryAfterMs === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  sendJson(res, statusOf[data.code] ?? 500, data);
 }

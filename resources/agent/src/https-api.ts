@@ -2,13 +2,15 @@
 // authenticated WebSocket that pushes device events.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../../electron/core/api/errors.js';
 import { apiPrefix, eventsPath, maxJsonBody, offsetHeader, publicOps, readOnlyOps } from '../../../electron/core/device-protocol/http-binding.js';
 import { isDeviceOp, type DeviceEvent } from '../../../electron/core/device-protocol/messages.js';
 import type { DeviceAgent } from './device-agent.js';
-import { readJson, sendError, sendJson } from './http-util.js';
+import { sendError, sendJson } from './http-util.js';
+import { badUrl, guardServer, readJson, refuseUpgrade, requestUrl, safeUpgrade } from '../../../electron/core/util/http-guard.js';
 import type { Identity } from './identity.js';
 import type { Pairing } from './pairing.js';
 
@@ -19,20 +21,22 @@ export interface HttpsApi {
 }
 
 export async function startHttpsApi(agent: DeviceAgent, identity: Identity, pairing: Pairing, opts: { host: string; port: number }): Promise<HttpsApi> {
-  const wss = new WebSocketServer({ noServer: true });
+  // The events socket only pushes: a client's own frames are never larger than a ping.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const server = createServer({ key: identity.keyPem, cert: identity.certPem, minVersion: 'TLSv1.2' }, (req, res) => {
     void route(agent, pairing, req, res);
   });
-  // An upload body may take long on a slow link: no limit on the whole request, only on silence.
-  server.requestTimeout = 0;
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'https://device');
-    if (url.pathname !== eventsPath || !pairing.tokenValid(bearer(req))) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => subscribe(agent, ws));
-  });
+  guardServer(server);
+  server.on(
+    'upgrade',
+    safeUpgrade((req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = requestUrl(req, 'https://device');
+      if (!url || url.pathname !== eventsPath || !pairing.tokenValid(bearer(req))) return refuseUpgrade(socket, '401 Unauthorized');
+      // The idle limit is for HTTP requests; an events socket may be quiet for long.
+      (socket as Socket).setTimeout(0);
+      wss.handleUpgrade(req, socket, head, (ws) => subscribe(agent, ws));
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -64,11 +68,14 @@ function subscribe(agent: DeviceAgent, ws: WebSocket): void {
 }
 
 async function route(agent: DeviceAgent, pairing: Pairing, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let authed = false;
   try {
-    const url = new URL(req.url ?? '/', 'https://device');
+    const url = requestUrl(req, 'https://device');
+    if (!url) throw badUrl();
+    authed = pairing.tokenValid(bearer(req));
     const op = url.pathname.startsWith(apiPrefix) ? url.pathname.slice(apiPrefix.length) : '';
     // Authentication comes before anything that would tell a stranger which paths exist.
-    if (!(isDeviceOp(op) && publicOps.includes(op)) && !pairing.tokenValid(bearer(req))) {
+    if (!(isDeviceOp(op) && publicOps.includes(op)) && !authed) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new AppError('UNAUTHORIZED', 'Not paired', 'This request needs the bearer token the device gave at pairing.');
     }
@@ -81,22 +88,24 @@ async function route(agent: DeviceAgent, pairing: Pairing, req: IncomingMessage,
       sendJson(res, 200, await agent.uploadStream(Number(req.headers[offsetHeader] ?? -1), req));
       return;
     }
-    sendJson(res, 200, await agent.handle(op, await requestOf(req, url)));
+    sendJson(res, 200, await agent.handle(op, await requestOf(req, url), { source: req.socket.remoteAddress }));
   } catch (err) {
-    // A refused upload may leave body bytes unread: take them, so the client gets the answer.
-    if (!req.readableEnded && !req.destroyed) req.resume();
-    sendError(res, err);
+    // A paired console's refused upload may leave body bytes unread: take them, so it reads the answer.
+    // A stranger's unread body is not read: the connection closes after the answer.
+    sendError(res, err, { drain: authed });
   }
 }
 
 const idleUploadMs = 60_000;
+/** A JSON request body (at most maxJsonBody) must arrive within this time. */
+const bodyDeadlineMs = 20_000;
 
 async function requestOf(req: IncomingMessage, url: URL): Promise<unknown> {
   if (req.method === 'GET') {
     const limit = url.searchParams.get('limit');
     return limit ? { limit: Number(limit) } : {};
   }
-  return readJson(req, maxJsonBody);
+  return readJson(req, { maxBytes: maxJsonBody, deadlineMs: bodyDeadlineMs });
 }
 
 function bearer(req: IncomingMessage): string | null {

@@ -4,6 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { toErrorData } from '../../../electron/core/api/errors.js';
+import { shortFingerprint } from '../../../electron/core/device-protocol/fingerprint.js';
 import { parseAgentArgs } from './args.js';
 import { Deployment } from './deployment.js';
 import { DeviceAgent } from './device-agent.js';
@@ -27,7 +28,10 @@ async function main(): Promise<void> {
   const identity = await loadOrCreateIdentity(dataDir);
   const pairing = await Pairing.open(dataDir, {
     newCode: args.newPairingCode,
-    onNewCode: (code) => console.log(`Pairing code: ${code}`),
+    onNewCode: (code) => {
+      console.log(`Pairing code: ${code}`);
+      console.log(`Certificate fingerprint: ${shortFingerprint(identity.certFingerprint)} (the console shows it at pairing: they must match)`);
+    },
   });
   const store = await SlotStore.open(dataDir);
   const uploads = await UploadStore.open(dataDir);
@@ -38,7 +42,8 @@ async function main(): Promise<void> {
   const deployment = new Deployment(store, uploads, runner, telemetry, queue, () => agent?.changed());
   await deployment.start();
 
-  const serve = await startServeServer(runner, telemetry, args.serveSocket ? { socketPath: args.serveSocket } : { port: args.servePort });
+  const serveLimits = { ...(args.serveMaxConcurrent ? { maxConcurrent: args.serveMaxConcurrent } : {}), ...(args.serveMaxBodyMb ? { maxBodyBytes: args.serveMaxBodyMb * 1024 * 1024 } : {}) };
+  const serve = await startServeServer(runner, telemetry, { ...(args.serveSocket ? { socketPath: args.serveSocket } : { port: args.servePort }), limits: serveLimits });
   agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port });
   const api = await startHttpsApi(agent, identity, pairing, { host: args.host, port: args.port });
 

@@ -1,16 +1,18 @@
 // One console per device. A one-time code (printed on stdout, kept in <data-dir>/pairing-code) trades
 // for a long-lived bearer token; the device keeps only the token's hash and the console's ed25519 key.
+// Wrong codes never change the code (a stranger could void the one the owner just read): the guard
+// slows guessing down instead. The code changes only when the owner asks (--new-pairing-code).
 import { createHash, createPublicKey, randomBytes, randomInt, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../electron/core/api/errors.js';
 import { writeFileAtomic } from '../../../electron/core/util/atomic-write.js';
+import { PairingGuard } from './pairing-guard.js';
 
 // No 0/O, 1/I/L: people read these aloud or type them from a small screen.
 const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const codeLength = 8;
-const maxFailures = 10;
 
 const pairingFile = z.object({
   consoleName: z.string(),
@@ -28,15 +30,15 @@ export class Pairing {
   private record: PairingRecord | null = null;
   private consoleKey: KeyObject | null = null;
   private code: string | null = null;
-  private failures = 0;
 
   private constructor(
     private readonly dataDir: string,
     private readonly onNewCode: (code: string) => void,
+    private readonly guard: PairingGuard,
   ) {}
 
-  static async open(dataDir: string, opts: { newCode: boolean; onNewCode: (code: string) => void }): Promise<Pairing> {
-    const p = new Pairing(dataDir, opts.onNewCode);
+  static async open(dataDir: string, opts: { newCode: boolean; onNewCode: (code: string) => void; guard?: PairingGuard }): Promise<Pairing> {
+    const p = new Pairing(dataDir, opts.onNewCode, opts.guard ?? new PairingGuard());
     const recordPath = path.join(dataDir, 'pairing.json');
     if (existsSync(recordPath)) {
       p.record = pairingFile.parse(JSON.parse(await fsp.readFile(recordPath, 'utf8')));
@@ -70,17 +72,21 @@ export class Pairing {
     return this.code;
   }
 
-  async pair(code: string, consolePublicKey: string, consoleName: string): Promise<PairResult> {
+  /** `source` names who asks (a remote address, "serial"): wrong codes slow down that source. */
+  async pair(code: string, consolePublicKey: string, consoleName: string, source?: string): Promise<PairResult> {
+    this.guard.admit(source);
     const key = parseConsoleKey(consolePublicKey);
     const expected = this.code;
     if (!expected || !sameText(code.trim().toUpperCase(), expected)) {
-      if (expected && ++this.failures >= maxFailures) await this.newCode();
+      this.guard.failed(source);
       throw new AppError('PAIRING_CODE_INVALID', 'Wrong pairing code', 'The code is wrong or was already used. Read the current code on the device, or start the agent with --new-pairing-code.');
     }
     // Taken before any await, so that two requests with the same code cannot both pair.
     this.code = null;
     try {
-      return await this.store(key, consoleName);
+      const result = await this.store(key, consoleName);
+      this.guard.succeeded(source);
+      return result;
     } catch (err) {
       this.code = expected;
       throw err;
@@ -100,7 +106,6 @@ export class Pairing {
     await fsp.rm(path.join(this.dataDir, 'pairing-code'), { force: true });
     this.record = record;
     this.consoleKey = key;
-    this.failures = 0;
     return { token };
   }
 
@@ -114,7 +119,6 @@ export class Pairing {
     for (let i = 0; i < codeLength; i++) code += alphabet[randomInt(alphabet.length)];
     await writeFileAtomic(path.join(this.dataDir, 'pairing-code'), `${code}\n`);
     this.code = code;
-    this.failures = 0;
     this.onNewCode(code);
   }
 }

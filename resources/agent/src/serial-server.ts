@@ -42,7 +42,7 @@ export function startSerialServer(agent: DeviceAgent, pairing: Pairing, opts: { 
         throw new AppError('UNAUTHORIZED', 'Not paired', 'This request needs the token the device gave at pairing.');
       }
       const request = op === 'upload-chunk' ? { ...(req as object), data: new Uint8Array(m.binary) } : req;
-      reply(forSession, MessageKind.response, m.id, await agent.handle(op, request));
+      reply(forSession, MessageKind.response, m.id, await agent.handle(op, request, { source: 'serial' }));
     } catch (err) {
       reply(forSession, MessageKind.error, m.id, toErrorData(err));
     }

@@ -1,73 +1,101 @@
 // The local inference endpoint for applications on the device: loopback TCP or a unix socket, no
 // token (only local processes reach it). POST /infer {inputs: {name: {dims, data: base64 float32}}}.
-import { createServer, type Server } from 'node:http';
+// Only local programs may use it, and a browser on the device is not one: a foreign Host (DNS
+// rebinding) or any Origin (a web page) is refused, and the body must be application/json, which a
+// form post cannot send. Only requests the model actually ran count in telemetry, so no stranger's
+// malformed request can make a good model fail its trial.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promises as fsp } from 'node:fs';
-import * as ort from 'onnxruntime-node';
-import { z } from 'zod';
 import { AppError } from '../../../electron/core/api/errors.js';
-import { readJson, sendError, sendJson } from './http-util.js';
+import { badUrl, guardServer, mediaType, readJson, requestUrl } from '../../../electron/core/util/http-guard.js';
+import { sendError, sendJson } from './http-util.js';
 import type { ModelRunner } from './model-runner.js';
+import { feedsFor } from './serve-feeds.js';
+import { serveLimits, type ServeLimits } from './serve-limits.js';
 import { maxSoftmaxConfidence, type Telemetry } from './telemetry.js';
-
-const tensorSchema = z.object({
-  dims: z.array(z.number().int().nonnegative()).max(8),
-  type: z.literal('float32').default('float32'),
-  /** base64 of little-endian float32 values. */
-  data: z.string(),
-});
-const inferSchema = z.object({ inputs: z.record(z.string(), tensorSchema) });
 
 export interface ServeOptions {
   port?: number;
   socketPath?: string;
+  limits?: Partial<ServeLimits>;
 }
 
-export async function startServeServer(runner: ModelRunner, telemetry: Telemetry, opts: ServeOptions): Promise<{ server: Server; port: number | null }> {
+/** A request body must arrive within this time. */
+const bodyDeadlineMs = 30_000;
+
+export async function startServeServer(runner: ModelRunner, telemetry: Telemetry, opts: ServeOptions): Promise<{ server: Server; port: number | null; limits: ServeLimits }> {
+  const limits = { ...serveLimits(), ...opts.limits };
+  let port = 0;
+  let inFlight = 0;
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    if (req.method === 'GET' && url.pathname === '/health') {
-      const m = runner.current?.manifest;
-      sendJson(res, m ? 200 : 503, { ok: !!m, model: m ? { name: m.name, version: m.version, sha256: m.sha256 } : null });
-      return;
+    try {
+      const url = requestUrl(req, 'http://local');
+      if (!url) throw badUrl();
+      checkLocal(req, opts.socketPath ? null : port);
+      if (req.method === 'GET' && url.pathname === '/health') {
+        const m = runner.current?.manifest;
+        return sendJson(res, m ? 200 : 503, { ok: !!m, model: m ? { name: m.name, version: m.version, sha256: m.sha256 } : null, inFlight, maxConcurrent: limits.maxConcurrent });
+      }
+      if (req.method !== 'POST' || url.pathname !== '/infer') throw new AppError('NOT_FOUND', 'Not found', 'POST /infer or GET /health.');
+      if (mediaType(req) !== 'application/json') {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON', 'POST /infer takes a body with Content-Type: application/json.');
+      }
+      if (inFlight >= limits.maxConcurrent) {
+        throw new AppError('SERVER_BUSY', 'Too many requests at once', `This device serves ${limits.maxConcurrent} inference requests at a time. Retry after a moment.`);
+      }
+      inFlight++;
+      void infer(runner, telemetry, req, res, limits).finally(() => inFlight--);
+    } catch (err) {
+      sendError(res, err);
     }
-    if (req.method !== 'POST' || url.pathname !== '/infer') {
-      sendError(res, new AppError('NOT_FOUND', 'Not found', 'POST /infer or GET /health.'));
-      return;
-    }
-    void infer(runner, telemetry, req, res);
+  });
+  guardServer(server, { headersTimeoutMs: 10_000, idleTimeoutMs: 60_000 });
+  // Nothing upgrades here; an upgrade request is answered and closed.
+  server.on('upgrade', (_req, socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   if (opts.socketPath) {
     await fsp.rm(opts.socketPath, { force: true });
     await listen(server, { path: opts.socketPath });
-    return { server, port: null };
+    return { server, port: null, limits };
   }
   await listen(server, { host: '127.0.0.1', port: opts.port ?? 0 });
   const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : null };
+  port = typeof address === 'object' && address ? address.port : 0;
+  return { server, port, limits };
 }
 
-async function infer(runner: ModelRunner, telemetry: Telemetry, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
-  const t0 = performance.now();
-  try {
-    const parsed = inferSchema.safeParse(await readJson(req, 64 * 1024 * 1024));
-    if (!parsed.success) throw new AppError('INFER_INPUT_INVALID', 'Invalid inference request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(parsed.data.inputs)) {
-      const bytes = Buffer.from(t.data, 'base64');
-      const count = t.dims.reduce((a, b) => a * b, 1);
-      if (bytes.length !== count * 4) {
-        throw new AppError('INFER_INPUT_INVALID', 'Input size does not match its dims', `Input "${name}" has ${bytes.length} bytes; dims [${t.dims.join(', ')}] need ${count * 4}.`);
-      }
-      // Copy into an aligned buffer: a base64-decoded Buffer may start at any byte offset.
-      const data = new Float32Array(count);
-      new Uint8Array(data.buffer).set(bytes);
-      feeds[name] = new ort.Tensor('float32', data, t.dims);
+/** Host must name this endpoint on loopback (port null: a unix socket, no Host to check); no Origin at all. */
+function checkLocal(req: IncomingMessage, port: number | null): void {
+  if (port !== null) {
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (![`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host)) {
+      throw new AppError('HOST_REFUSED', 'Wrong host name', `This endpoint answers only to http://127.0.0.1:${port}; the request named "${host || 'no host'}".`);
     }
-    const { outputs, model } = await runner.run(feeds).catch((err: unknown) => {
+  }
+  if (req.headers.origin !== undefined) {
+    throw new AppError('ORIGIN_REFUSED', 'Web pages may not call this endpoint', 'Requests from a browser page are refused. Call the endpoint from a program on the device.');
+  }
+}
+
+async function infer(runner: ModelRunner, telemetry: Telemetry, req: IncomingMessage, res: ServerResponse, limits: ServeLimits): Promise<void> {
+  try {
+    const body = await readJson(req, { maxBytes: limits.maxBodyBytes, deadlineMs: bodyDeadlineMs });
+    const loaded = runner.current;
+    if (!loaded) throw new AppError('NO_MODEL', 'No model deployed', 'This device has no active model yet. Deploy one from the console.');
+    const feeds = feedsFor(loaded.session, body);
+    const t0 = performance.now();
+    let ran;
+    try {
+      ran = await runner.run(feeds);
+    } catch (err) {
       if (err instanceof AppError) throw err;
-      // onnxruntime's own message names the input and the shape it wanted.
-      throw new AppError('INFER_INPUT_INVALID', 'The model refused the input', String(err instanceof Error ? err.message : err).split('\n')[0]);
-    });
+      // The inputs matched the model's own description, so this is the model failing: it counts.
+      telemetry.record(performance.now() - t0, false, null);
+      throw new AppError('INFER_FAILED', 'The model failed to run', String(err instanceof Error ? err.message : err).split('\n')[0]!);
+    }
+    const { outputs, model } = ran;
     const out: Record<string, { dims: readonly number[]; type: string; data: string }> = {};
     let confidence: number | null = null;
     for (const [name, tensor] of Object.entries(outputs)) {
@@ -82,7 +110,6 @@ async function infer(runner: ModelRunner, telemetry: Telemetry, req: import('nod
     telemetry.record(latencyMs, true, confidence);
     sendJson(res, 200, { outputs: out, latencyMs, confidence, model: { name: model.name, version: model.version, sha256: model.sha256 } });
   } catch (err) {
-    telemetry.record(performance.now() - t0, false, null);
     sendError(res, err);
   }
 }

@@ -16,10 +16,15 @@ const slotStateSchema = z.object({
     .nullable(),
   slots: z.object({ a: manifestSchema.nullable(), b: manifestSchema.nullable() }),
   lastEvent: z.object({ at: z.string(), kind: z.string(), detail: z.string() }).nullable(),
+  /**
+   * The highest release counter this device has accepted, raised in the same commit that starts its
+   * trial; reverts and rollbacks keep it. 0 in state files from before release counters.
+   */
+  release: z.number().int().nonnegative().default(0),
 });
 export type SlotState = z.infer<typeof slotStateSchema>;
 
-const emptyState: SlotState = { active: null, previous: null, trial: null, slots: { a: null, b: null }, lastEvent: null };
+const emptyState: SlotState = { active: null, previous: null, trial: null, slots: { a: null, b: null }, lastEvent: null, release: 0 };
 
 export function otherSlot(slot: SlotId | null): SlotId {
   return slot === 'a' ? 'b' : 'a';

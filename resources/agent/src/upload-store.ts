@@ -13,6 +13,7 @@ import { canonicalJson } from '../../../electron/core/device-protocol/canonical-
 import { signedManifestSchema, verifyManifest, type SignedManifest, type UploadStatus } from '../../../electron/core/device-protocol/messages.js';
 import { fsyncDir, writeFileAtomic } from '../../../electron/core/util/atomic-write.js';
 import { crashPoint } from './crash-points.js';
+import { checkRelease, type ReleaseFloor } from './release-guard.js';
 
 /** A stream makes its bytes durable at least this often. */
 const checkpointBytes = 4 * 1024 * 1024;
@@ -67,11 +68,14 @@ export class UploadStore {
     return { signed: this.upload, path: this.readyPath };
   }
 
-  async begin(signed: SignedManifest, consoleKey: KeyObject | null): Promise<UploadStatus> {
+  /** Starts (or resumes) an upload; `floor` is the device's release counter, which the manifest must be above. */
+  async begin(signed: SignedManifest, consoleKey: KeyObject | null, floor: ReleaseFloor): Promise<UploadStatus> {
     if (!consoleKey || !verifyManifest(consoleKey, signed.manifest, signed.signature)) {
       await this.clear();
       throw new AppError('MANIFEST_SIGNATURE_INVALID', 'Manifest signature does not verify', 'The manifest is unsigned, was changed after signing, or was signed by a console this device is not paired with. Nothing was stored.');
     }
+    // Before anything is stored; a staged upload of a newer release stays as it is.
+    checkRelease(signed.manifest, floor);
     // The same signed manifest again is a resume: keep what is already here.
     if (this.upload && canonicalJson(this.upload) === canonicalJson(signed)) return this.status()!;
     await this.clear();
