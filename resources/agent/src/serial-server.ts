@@ -27,6 +27,7 @@ export function startSerialServer(agent: DeviceAgent, pairing: Pairing, opts: { 
   let stopped = false;
   let retry: NodeJS.Timeout | null = null;
   let warned = false;
+  let lastLostLog = 0;
   /** Answers belong to the session that asked: a new HELLO voids the ones still running. */
   let session = 0;
 
@@ -56,26 +57,39 @@ export function startSerialServer(agent: DeviceAgent, pairing: Pairing, opts: { 
       if (stopped) return void p.close();
       port = p;
       warned = false;
-      const l = new ReliableLink({ role: 'responder', write: (b) => p.write(b), params: deviceParams, bytesPerSec: opts.baudRate / 10 });
-      link = l;
-      l.on('reset', () => session++);
-      l.on('message', (raw) => {
-        const m = decodeMessage(raw);
-        if (m?.kind === MessageKind.request) void serve(m, session);
-      });
-      p.on('data', (b: Buffer) => l.receive(b));
+      // A responder never gives up on its port: a session the peer broke (a fragment that does not
+      // inflate, say) ends, and a fresh link waits for the next HELLO on the same port.
+      const startLink = () => {
+        const l = new ReliableLink({ role: 'responder', write: (b) => p.write(b), params: deviceParams, bytesPerSec: opts.baudRate / 10 });
+        link = l;
+        l.on('reset', () => session++);
+        l.on('message', (raw) => {
+          const m = decodeMessage(raw);
+          if (m?.kind === MessageKind.request) void serve(m, session);
+        });
+        l.on('lost', (reason: string) => {
+          if (link !== l || port !== p) return;
+          session++;
+          // One line per ten seconds at most: a noisy line must not flood the log.
+          if (Date.now() - lastLostLog > 10_000) log(`Serial session on ${opts.path} ended: ${reason}; waiting for a new HELLO`);
+          lastLostLog = Date.now();
+          startLink();
+        });
+        l.start();
+      };
+      p.on('data', (b: Buffer) => link?.receive(b));
       const gone = () => {
         if (port !== p) return;
         port = null;
+        link?.stop();
         link = null;
         session++;
-        l.stop();
         void p.close();
         log(`Serial port ${opts.path} closed; waiting for it to come back`);
         schedule();
       };
       p.on('close', gone);
-      l.start();
+      startLink();
       log(`Serving the EdgeFleet link protocol on ${opts.path} at ${opts.baudRate} baud`);
     } catch (err) {
       if (!warned) log(`Serial port ${opts.path}: ${toErrorData(err).detail} (retrying)`);
