@@ -3,67 +3,37 @@ import { parseArgs } from 'node:util';
 import { isErrorData, toErrorData } from '../core/api/errors.js';
 import { AppError } from '../core/api/errors.js';
 import { appVersion } from '../core/util/app-root.js';
-import type { Command } from './commands/command.js';
-import { inspectCommand } from './commands/inspect.js';
-import { modelsCommand } from './commands/models.js';
-import { profileCommand } from './commands/profile.js';
-import { profilesCommand } from './commands/profiles.js';
-import { serveCommand } from './commands/serve.js';
-import { auditCommand } from './commands/audit.js';
-import { quantizeCommand } from './commands/quantize.js';
-import { convertCommand } from './commands/convert.js';
-import { tuneCommand } from './commands/tune.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { sensitivityCommand } from './commands/sensitivity.js';
-import { agentCommand } from './commands/agent.js';
-import { demoCommand } from './commands/demo.js';
-import { deployCommand } from './commands/deploy.js';
-import { devicesCommand } from './commands/devices.js';
-import { pairCommand } from './commands/pair.js';
-import { rollbackCommand } from './commands/rollback.js';
-import { serialCommand } from './commands/serial.js';
-import { sshCommand } from './commands/ssh.js';
-import { abCommand } from './commands/ab.js';
-import { rolloutCommand } from './commands/rollout.js';
+import { commands } from './command-list.js';
+import type { Command, Subcommand } from './commands/command.js';
 import { ExitStatus } from './exit-status.js';
+import { commandHelp, findSubcommand, globalHelp, loosePositionals, wantsHelp } from './help.js';
 import { exitCode, printError, UsageError } from './output.js';
 
-const commands: Command[] = [
-  serveCommand,
-  inspectCommand,
-  profileCommand,
-  modelsCommand,
-  profilesCommand,
-  quantizeCommand,
-  convertCommand,
-  evaluateCommand,
-  sensitivityCommand,
-  tuneCommand,
-  auditCommand,
-  devicesCommand,
-  pairCommand,
-  deployCommand,
-  rollbackCommand,
-  serialCommand,
-  sshCommand,
-  rolloutCommand,
-  abCommand,
-  demoCommand,
-  agentCommand,
-];
+function usageError(detail: string): number {
+  printError({ code: 'USAGE', title: 'Usage', detail });
+  return exitCode.user;
+}
 
-function help(): string {
-  const lines = [
-    `EdgeFleet ${appVersion()}: fleet operations for machine learning on edge devices`,
-    '',
-    'Usage: edgefleet COMMAND [options]',
-    '',
-    ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
-    '',
-    'State lives under --home DIR, or $EDGEFLEET_HOME, or the platform app-data folder.',
-    'Exit codes: 0 success, 2 bad input or refused operation, 1 internal error.',
-  ];
-  return lines.join('\n') + '\n';
+function usageHint(command: Command, sub: Subcommand | null): string {
+  if (sub) return `Try: edgefleet ${sub.usage}   (edgefleet ${command.name} ${sub.name} --help explains each option)`;
+  if (command.subcommands) return `Run edgefleet ${command.name} --help for its subcommands and options`;
+  return `Try: edgefleet ${command.usage}   (edgefleet ${command.name} --help explains each option)`;
+}
+
+/** `edgefleet help [COMMAND [SUB]]`, `edgefleet COMMAND [SUB] --help`: the help on stdout, exit 0. */
+function printHelp(command: Command | undefined, name: string | undefined, positionals: string[]): number {
+  if (name === undefined) {
+    process.stdout.write(globalHelp(commands, appVersion()));
+    return exitCode.ok;
+  }
+  if (!command) return usageError(`unknown command "${name}"; run edgefleet --help for the list of commands`);
+  // `rollout --help` lists the subcommands; `rollout start --help` gives one of them.
+  if (command.subcommands && positionals.length > 0) {
+    const { sub, error } = findSubcommand(command, positionals);
+    if (error) return usageError(error);
+    process.stdout.write(commandHelp(command, sub));
+  } else process.stdout.write(commandHelp(command));
+  return exitCode.ok;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -72,26 +42,32 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${appVersion()}\n`);
     return exitCode.ok;
   }
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help());
-    return name ? exitCode.ok : exitCode.user;
+  if (!name) {
+    process.stdout.write(globalHelp(commands, appVersion()));
+    return exitCode.user;
   }
+  if (name === '--help' || name === '-h') return printHelp(undefined, undefined, []);
+  if (name === 'help') return printHelp(commands.find((c) => c.name === rest[0]), rest[0], rest.slice(1));
   const command = commands.find((c) => c.name === name);
+  if (!command) return usageError(`unknown command "${name}"; run edgefleet --help for the list of commands`);
+  if (wantsHelp(rest)) return printHelp(command, name, loosePositionals(command, rest));
+  // Named from a lenient parse so that a bad option still gets the usage of the right subcommand.
+  const sub = findSubcommand(command, loosePositionals(command, rest)).sub;
   try {
-    if (!command) throw new UsageError(`unknown command "${name}"`);
     let parsed;
     try {
       parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const { error } = findSubcommand(command, parsed.positionals);
+    if (error) return usageError(error);
     await command.run(parsed);
     return exitCode.ok;
   } catch (err) {
     if (err instanceof ExitStatus) return err.code;
     if (err instanceof UsageError) {
-      printError({ code: 'USAGE', title: 'Usage', detail: `${err.message}. Try: edgefleet ${command?.usage ?? 'help'}` });
-      return exitCode.user;
+      return usageError(`${err.message}. ${usageHint(command, sub)}`);
     }
     const data = isErrorData(err) ? err : toErrorData(err);
     printError(data);

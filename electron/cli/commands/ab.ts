@@ -102,7 +102,7 @@ async function promote(core: Core, id: string, variant: string | undefined, json
 export const abCommand: Command = {
   name: 'ab',
   usage:
-    'ab start --target SELECTOR --variant MODEL:PERCENT --variant MODEL:PERCENT [--control] [--seed S] [--json] | ab status ID [--json] | ab promote ID [--variant NAME] | ab stop ID | ab list [--json]   [--home DIR]',
+    'ab start --target SELECTOR --variant MODEL:PERCENT --variant MODEL:PERCENT [--control] [--seed S] [--concurrency N] [--json] | ab status ID [--json] | ab promote ID [--variant NAME] | ab stop ID | ab list [--json]   [--home DIR]',
   summary: 'A/B assignments: model versions on cohorts of a selection, per-variant statistics with significance, promote the winner',
   options: {
     target: { type: 'string' },
@@ -113,6 +113,20 @@ export const abCommand: Command = {
     json: { type: 'boolean' },
     home: { type: 'string' },
   },
+  optionDocs: {
+    target: ['SELECTOR', 'Which devices: device:ID, tag:T, group:G or all, comma-separated (start)'],
+    variant: ['MODEL:PERCENT', 'A cohort for start (at least two); with promote, the NAME of the variant to promote'],
+    control: 'The first variant is the control: its cohort is made as large as the largest other one (start)',
+    seed: ['S', 'Seed of the cohort assignment (start)'],
+    concurrency: ['N', 'Devices deployed to at once (start; default 8)'],
+  },
+  subcommands: [
+    { name: 'start', usage: 'ab start --target SELECTOR --variant MODEL:PERCENT --variant MODEL:PERCENT [--control] [--seed S] [--concurrency N] [--json] [--home DIR]', summary: 'Deploy model versions to cohorts of the selected devices', options: ['target', 'variant', 'control', 'seed', 'concurrency', 'json', 'home'] },
+    { name: 'status', usage: 'ab status ID [--json] [--home DIR]', summary: 'Per-variant statistics with confidence intervals and a verdict', options: ['json', 'home'] },
+    { name: 'promote', usage: 'ab promote ID [--variant NAME] [--json] [--home DIR]', summary: 'Give the winner (or the named variant) to every device of the assignment', options: ['variant', 'json', 'home'] },
+    { name: 'stop', usage: 'ab stop ID [--json] [--home DIR]', summary: 'End the assignment; devices keep the model they run', options: ['json', 'home'] },
+    { name: 'list', usage: 'ab list [--json] [--home DIR]', summary: 'List the A/B assignments', options: ['json', 'home'] },
+  ],
   async run({ values, positionals }) {
     const [sub, ...rest] = positionals;
     if (!subcommands.includes(sub as Sub)) throw new UsageError(`ab needs a subcommand: ${subcommands.join(', ')}`);

@@ -9,7 +9,7 @@ import type { Command } from './command.js';
 // the compiled CLI runs that bundle as a child and passes signals and the exit code through.
 export const agentCommand: Command = {
   name: 'agent',
-  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N] [--serial PATH [--baud N]]',
+  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]]',
   summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port',
   options: {
     'data-dir': { type: 'string' },
@@ -21,6 +21,27 @@ export const agentCommand: Command = {
     'serve-port': { type: 'string' },
     serial: { type: 'string' },
     baud: { type: 'string' },
+    'serve-socket': { type: 'string' },
+    'serve-max-concurrent': { type: 'string' },
+    'serve-max-body': { type: 'string' },
+    'telemetry-interval': { type: 'string' },
+    history: { type: 'string' },
+  },
+  optionDocs: {
+    'data-dir': ['DIR', 'Where identity, pairing, slots and state live (required)'],
+    port: ['N', 'HTTPS port for the console (default 8443; 0 picks a free one)'],
+    name: ['NAME', 'Device name shown in the console (default: host name)'],
+    'no-mdns': 'Do not advertise _edgefleet._tcp',
+    'new-pairing-code': 'Make a new one-time pairing code (re-pairing)',
+    host: ['ADDR', 'Address to listen on (default 0.0.0.0)'],
+    'serve-port': ['N', 'Loopback port of the local inference endpoint (default 8080; 0 picks one)'],
+    serial: ['PATH', 'Also serve the console over this serial port (e.g. /dev/ttyGS0)'],
+    baud: ['N', 'Baud rate of --serial (default 921600)'],
+    'serve-socket': ['PATH', 'Serve inference on a unix socket instead of a port'],
+    'serve-max-concurrent': ['N', 'Inference requests served at once (default: from memory and cores)'],
+    'serve-max-body': ['MB', 'Largest inference request body (default: 1/32 of memory, 1 to 64 MB)'],
+    'telemetry-interval': ['S', 'Seconds between telemetry summaries (default 5)'],
+    history: ['N', 'Telemetry summaries kept in memory (default 720)'],
   },
   async run({ values, positionals }) {
     if (positionals.length) throw new UsageError('agent takes no arguments');

@@ -19,6 +19,14 @@ export const auditCommand: Command = {
     csv: { type: 'boolean' },
     home: { type: 'string' },
   },
+  optionDocs: {
+    action: ['A', 'Only entries of this action (e.g. devices.deploy)'],
+    target: ['T', 'Only entries about this target'],
+    outcome: ['O', 'Only entries with this outcome'],
+    since: ['ISO', 'Only entries at or after this time (ISO 8601)'],
+    limit: ['N', 'At most N entries (default 500)'],
+    csv: 'Print CSV instead of a table',
+  },
   async run({ values, positionals }) {
     if (positionals.length > 0) throw new UsageError('audit takes no arguments');
     if (values.json && values.csv) throw new UsageError('choose one of --json and --csv');

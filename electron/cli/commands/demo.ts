@@ -12,6 +12,7 @@ export const demoCommand: Command = {
   usage: 'demo [--devices N] [--home DIR]',
   summary: 'Start N real device agents on this machine, pair them, deploy the sample and load them (Ctrl-C stops)',
   options: { devices: { type: 'string' }, home: { type: 'string' } },
+  optionDocs: { devices: ['N', 'Agents to start (default 4, at most 50)'] },
   async run({ values, positionals }) {
     if (positionals.length) throw new UsageError('demo takes no arguments');
     const count = intOption(values.devices as string | undefined, 'devices', 4, 1);

@@ -57,6 +57,14 @@ export const deployCommand: Command = {
     json: { type: 'boolean' },
     home: { type: 'string' },
   },
+  optionDocs: {
+    device: ['ID', 'A device to deploy to'],
+    activate: 'Start the model on trial once uploaded',
+    confirm: 'Activate, and keep the model once it is healthy',
+    'allow-downgrade': 'Allow going back to an older version of the model on purpose',
+    'max-latency': ['MS', "Activation self-test: the device reverts when the model's median run takes longer (default 1000)"],
+    concurrency: ['N', 'Devices deployed to at once (default 8)'],
+  },
   async run({ values, positionals }) {
     const [target] = positionals;
     if (!target || positionals.length > 1) throw new UsageError('deploy takes one MODEL file or registry id');

@@ -25,6 +25,10 @@ export const devicesCommand: Command = {
   usage: 'devices [--discover SECONDS] [--refresh] [--json] [--home DIR]',
   summary: 'List the devices in the inventory: address, state, model, health, last seen. --discover browses mDNS for agents first; --refresh asks each paired device for its status and telemetry',
   options: { json: { type: 'boolean' }, home: { type: 'string' }, discover: { type: 'string' }, refresh: { type: 'boolean' } },
+  optionDocs: {
+    discover: ['SECONDS', 'Browse mDNS for agents this long first (0.5 to 120)'],
+    refresh: 'Ask each paired device for its status and telemetry first',
+  },
   async run({ values, positionals }) {
     if (positionals.length) throw new UsageError('devices takes no arguments');
     const seconds = values.discover === undefined ? null : Number(values.discover);

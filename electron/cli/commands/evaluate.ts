@@ -1,13 +1,19 @@
 import { evaluateModel } from '../../core/quantize/evaluate.js';
 import { printJson, UsageError } from '../output.js';
 import type { Command } from './command.js';
-import { IMAGE_USAGE, imageOptions, imagePreprocess } from './quantize.js';
+import { IMAGE_USAGE, imageOptionDocs, imageOptions, imagePreprocess } from './quantize.js';
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
   usage: `evaluate MODEL --inputs NPY|DIR [--labels NPY] ${IMAGE_USAGE} [--reference MODEL] [--json]`,
   summary: 'Top-1/top-5 accuracy, agreement and SQNR against a reference, batch-1 latency, size',
   options: { ...imageOptions, inputs: { type: 'string' }, labels: { type: 'string' }, reference: { type: 'string' }, json: { type: 'boolean' } },
+  optionDocs: {
+    ...imageOptionDocs,
+    inputs: ['NPY|DIR', 'Inputs: a .npy file, or a folder of class subfolders of images (which gives the labels)'],
+    labels: ['NPY', 'Labels of --inputs as a .npy file'],
+    reference: ['MODEL', 'A model to compare against: agreement, SQNR and its latency'],
+  },
   async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError('evaluate takes one MODEL file');
     const inputs = values.inputs;

@@ -18,6 +18,11 @@ export const modelsCommand: Command = {
   usage: 'models import FILE [--name N] [--json] | models list [--json]   [--home DIR]',
   summary: 'The model registry: import model files (content-addressed, idempotent) and list them',
   options: { name: { type: 'string' }, json: { type: 'boolean' }, home: { type: 'string' } },
+  optionDocs: { name: ['N', 'Name the model gets in the registry (import)'] },
+  subcommands: [
+    { name: 'import', usage: 'models import FILE [--name N] [--json] [--home DIR]', summary: 'Import a model file (content-addressed: importing the same file again changes nothing)', options: ['name', 'json', 'home'] },
+    { name: 'list', usage: 'models list [--json] [--home DIR]', summary: 'List the models in the registry', options: ['json', 'home'] },
+  ],
   async run({ values, positionals }) {
     const [sub, ...rest] = positionals;
     const json = Boolean(values.json);

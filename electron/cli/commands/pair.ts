@@ -10,6 +10,10 @@ export const pairCommand: Command = {
   usage: 'pair HOST:PORT --code CODE [--fingerprint "3F2A 9C1B 77E0 4D18"] [--json] [--home DIR]',
   summary: 'Pair with a device agent using the one-time code it shows; pins its certificate (checked first against --fingerprint)',
   options: { code: { type: 'string' }, fingerprint: { type: 'string' }, json: { type: 'boolean' }, home: { type: 'string' } },
+  optionDocs: {
+    code: ['CODE', 'The one-time pairing code the agent shows'],
+    fingerprint: ['HEX', "The agent's certificate fingerprint as it shows it; pairing stops when it does not match"],
+  },
   async run({ values, positionals }) {
     const [address] = positionals;
     if (!address || positionals.length > 1) throw new UsageError('pair takes one HOST:PORT');

@@ -21,6 +21,13 @@ export const profileCommand: Command = {
     home: { type: 'string' },
     device: { type: 'string' },
   },
+  optionDocs: {
+    runs: ['N', 'Timed runs (default 100)'],
+    warmup: ['N', 'Untimed runs before timing (default 10)'],
+    threads: ['N', 'onnxruntime intra-op threads (default 0: onnxruntime decides)'],
+    input: ['NPY', 'Input tensor as a .npy file (default: random data of the input shape)'],
+    device: ['ID', 'Profile on this paired device instead of this machine'],
+  },
   async run({ values, positionals }) {
     const [target] = positionals;
     if (!target || positionals.length > 1) throw new UsageError('profile takes one MODEL file or registry id');

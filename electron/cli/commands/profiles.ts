@@ -25,6 +25,11 @@ export const profilesCommand: Command = {
   usage: 'profiles list [--model ID] [--json] | profiles compare A B [--json]   [--home DIR]',
   summary: 'Stored profiles: list them, or compare two layer by layer',
   options: { model: { type: 'string' }, json: { type: 'boolean' }, home: { type: 'string' } },
+  optionDocs: { model: ['ID', 'Only the profiles of this model (list)'] },
+  subcommands: [
+    { name: 'list', usage: 'profiles list [--model ID] [--json] [--home DIR]', summary: 'List the stored profiles', options: ['model', 'json', 'home'] },
+    { name: 'compare', usage: 'profiles compare A B [--json] [--home DIR]', summary: 'Compare two stored profiles layer by layer (speed-up of B over A)', options: ['json', 'home'] },
+  ],
   async run({ values, positionals }) {
     const [sub, ...rest] = positionals;
     if (sub === 'list' ? rest.length !== 0 : sub !== 'compare' || rest.length !== 2) {

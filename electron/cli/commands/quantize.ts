@@ -4,7 +4,7 @@ import { parsePreprocess } from '../../core/quantize/data/preprocess.js';
 import { openCore } from '../context.js';
 import { optimizeToFile } from '../optimize-flow.js';
 import { UsageError } from '../output.js';
-import type { Command, ParsedArgs } from './command.js';
+import type { Command, OptionDoc, ParsedArgs } from './command.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -24,6 +24,13 @@ export const imageOptions = {
 } as const;
 
 export const IMAGE_USAGE = '[--size H,W] [--mean a,b,c] [--std a,b,c] [--layout NCHW|NHWC]';
+
+export const imageOptionDocs: Record<keyof typeof imageOptions, OptionDoc> = {
+  size: ['H,W', 'Resize images of an image folder to H×W'],
+  mean: ['a,b,c', 'Per-channel mean subtracted from image pixels'],
+  std: ['a,b,c', 'Per-channel standard deviation image pixels are divided by'],
+  layout: ['NCHW|NHWC', 'Layout of the image tensors the model takes'],
+};
 
 export function imagePreprocess(values: ParsedArgs['values']): ImagePreprocess | undefined {
   try {
@@ -46,6 +53,17 @@ export const safetyOptions = {
   json: { type: 'boolean' },
   home: { type: 'string' },
 } as const;
+
+/** --json and --home are described by help.ts for every command. */
+export const safetyOptionDocs: Omit<Record<keyof typeof safetyOptions, OptionDoc>, 'json' | 'home'> = {
+  ...imageOptionDocs,
+  'eval-inputs': ['NPY|DIR', 'Evaluation inputs: a .npy file, or a folder of class subfolders of images'],
+  'eval-labels': ['NPY', 'Labels of --eval-inputs as a .npy file'],
+  'min-agreement': ['P', 'Least top-1 agreement with the float parent, a fraction or a percentage'],
+  'min-sqnr': ['DB', 'Least output SQNR against the float parent, in dB'],
+  strict: 'Fail (exit 2) instead of warning when a safety check does not pass',
+  output: ['OUT', 'The model file to write'],
+};
 
 export function safetyRecipe(values: ParsedArgs['values']): Partial<OptimizeRecipe> {
   const minAgreement = number(values['min-agreement'], 'min-agreement');
@@ -74,7 +92,7 @@ export async function runRecipe(args: ParsedArgs, recipe: OptimizeRecipe, verb: 
 export const quantizeCommand: Command = {
   name: 'quantize',
   usage:
-    `quantize MODEL -o OUT --mode static|dynamic [--calibration NPY|DIR] [--method minmax|percentile|entropy] [--per-tensor] [--activation uint8|int8] [--exclude A,B] [--eval-inputs NPY|DIR [--eval-labels NPY]] ${IMAGE_USAGE} [--min-agreement P] [--min-sqnr DB] [--strict] [--json]`,
+    `quantize MODEL -o OUT --mode static|dynamic [--calibration NPY|DIR] [--method minmax|percentile|entropy] [--per-tensor] [--activation uint8|int8] [--exclude A,B] [--eval-inputs NPY|DIR [--eval-labels NPY]] ${IMAGE_USAGE} [--min-agreement P] [--min-sqnr DB] [--strict] [--json] [--home DIR]`,
   summary: 'INT8 quantization (static QDQ with calibration, or dynamic); the result is checked against its parent',
   options: {
     ...safetyOptions,
@@ -84,6 +102,15 @@ export const quantizeCommand: Command = {
     'per-tensor': { type: 'boolean' },
     activation: { type: 'string' },
     exclude: { type: 'string' },
+  },
+  optionDocs: {
+    ...safetyOptionDocs,
+    mode: ['static|dynamic', 'Static QDQ quantization with calibration data, or dynamic (weights only)'],
+    calibration: ['NPY|DIR', 'Calibration inputs: a .npy file or a folder of images (needed for static)'],
+    method: ['minmax|percentile|entropy', 'How activation ranges are chosen from calibration (static)'],
+    'per-tensor': 'One scale per weight tensor instead of per channel',
+    activation: ['uint8|int8', 'Type of quantized activations'],
+    exclude: ['A,B', 'Node names to keep float'],
   },
   async run(args) {
     const { values } = args;

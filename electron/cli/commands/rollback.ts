@@ -9,6 +9,7 @@ export const rollbackCommand: Command = {
   usage: 'rollback --device ID [--json] [--home DIR]',
   summary: "Switch a device back to its previous model (or end its trial)",
   options: { device: { type: 'string' }, json: { type: 'boolean' }, home: { type: 'string' } },
+  optionDocs: { device: ['ID', 'The device to switch back'] },
   async run({ values, positionals }) {
     if (positionals.length) throw new UsageError('rollback takes no arguments');
     if (typeof values.device !== 'string') throw new UsageError('rollback needs --device ID');

@@ -111,6 +111,26 @@ export const rolloutCommand: Command = {
     json: { type: 'boolean' },
     home: { type: 'string' },
   },
+  optionDocs: {
+    target: ['SELECTOR', 'Which devices: device:ID, tag:T, group:G or all, comma-separated (start; rollback: only these)'],
+    stages: ['5,25,100', 'Cumulative percentages of the devices per stage'],
+    rate: ['BASE,FACTOR,CEILING', 'Stage k starts min(CEILING, BASE·FACTOR^k) devices, spread over a minute'],
+    gate: ['KIND<=MAX[@MIN]', 'A health gate checked after each stage'],
+    soak: ['DURATION', 'How long each stage runs before its gates are read (30s, 5m, 1h, 500ms)'],
+    policy: ['rollback|halt', 'What a failed gate does'],
+    concurrency: ['N', 'Devices deployed to at once'],
+    seed: ['S', 'Seed of the order devices are picked in'],
+    wait: 'Wait until the rollout settles (driving it if no console does); the exit code says how it ended',
+  },
+  subcommands: [
+    { name: 'start', usage: 'rollout start MODEL|ID --target SELECTOR [--stages 5,25,100 | --rate BASE,FACTOR,CEILING] [--gate KIND<=MAX[@MIN] …] [--soak 30s] [--policy rollback|halt] [--concurrency N] [--seed S] [--wait] [--json] [--home DIR]', summary: 'Start a staged rollout of a model to the selected devices', options: ['target', 'stages', 'rate', 'gate', 'soak', 'policy', 'concurrency', 'seed', 'wait', 'json', 'home'] },
+    { name: 'status', usage: 'rollout status ID [--wait] [--json] [--home DIR]', summary: 'Show a rollout: stage, device counts, gate results', options: ['wait', 'json', 'home'] },
+    { name: 'pause', usage: 'rollout pause ID [--json] [--home DIR]', summary: 'Pause a rollout', options: ['json', 'home'] },
+    { name: 'resume', usage: 'rollout resume ID [--wait] [--json] [--home DIR]', summary: 'Resume a paused rollout (or take over one whose console went away)', options: ['wait', 'json', 'home'] },
+    { name: 'abort', usage: 'rollout abort ID [--json] [--home DIR]', summary: 'Stop a rollout; devices keep what they run', options: ['json', 'home'] },
+    { name: 'rollback', usage: 'rollout rollback ID [--target SELECTOR] [--wait] [--json] [--home DIR]', summary: "Roll the rollout's devices back to their previous model", options: ['target', 'wait', 'json', 'home'] },
+    { name: 'list', usage: 'rollout list [--json] [--home DIR]', summary: 'List the rollouts', options: ['json', 'home'] },
+  ],
   async run({ values, positionals }) {
     const [sub, ...rest] = positionals;
     if (!subcommands.includes(sub as Sub)) throw new UsageError(`rollout needs one of ${subcommands.join(', ')}`);

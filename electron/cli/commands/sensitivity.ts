@@ -3,7 +3,7 @@ import { openCore } from '../context.js';
 import { printJson, UsageError } from '../output.js';
 import { callWithProgress } from '../run-job.js';
 import type { Command } from './command.js';
-import { IMAGE_USAGE, imageOptions, imagePreprocess } from './quantize.js';
+import { IMAGE_USAGE, imageOptionDocs, imageOptions, imagePreprocess } from './quantize.js';
 import { resolve } from 'node:path';
 
 export const sensitivityCommand: Command = {
@@ -11,6 +11,7 @@ export const sensitivityCommand: Command = {
   usage: `sensitivity MODEL --calibration NPY|DIR ${IMAGE_USAGE} [--json] [--home DIR]`,
   summary: 'Per-layer INT8 sensitivity: output SQNR when only that layer is quantized, worst first',
   options: { ...imageOptions, calibration: { type: 'string' }, json: { type: 'boolean' }, home: { type: 'string' } },
+  optionDocs: { ...imageOptionDocs, calibration: ['NPY|DIR', 'Calibration inputs: a .npy file or a folder of images'] },
   async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError('sensitivity takes one MODEL file');
     if (typeof values.calibration !== 'string') throw new UsageError('sensitivity needs --calibration NPY|DIR');

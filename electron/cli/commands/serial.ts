@@ -26,6 +26,15 @@ export const serialCommand: Command = {
   usage: 'serial list [--probe] [--baud N] [--json] | serial add PATH --baud N --code CODE [--json] [--home DIR]',
   summary: 'USB serial devices: list ports with their USB identity (--probe asks each for the link protocol; busy ports are left alone), or pair the agent on a port',
   options: { json: { type: 'boolean' }, home: { type: 'string' }, baud: { type: 'string' }, code: { type: 'string' }, probe: { type: 'boolean' } },
+  optionDocs: {
+    probe: 'Ask each free port for the link protocol (busy ports are left alone)',
+    baud: ['N', 'Baud rate (default 921600)'],
+    code: ['CODE', 'The one-time pairing code the agent shows (add)'],
+  },
+  subcommands: [
+    { name: 'list', usage: 'serial list [--probe] [--baud N] [--json] [--home DIR]', summary: 'List serial ports with their USB identity and whether a paired device is on them', options: ['probe', 'baud', 'json', 'home'] },
+    { name: 'add', usage: 'serial add PATH --code CODE [--baud N] [--json] [--home DIR]', summary: 'Pair the device agent on a serial port', options: ['code', 'baud', 'json', 'home'] },
+  ],
   async run({ values, positionals }) {
     const [sub, ...rest] = positionals;
     const baud = baudOf(values.baud);

@@ -12,6 +12,7 @@ export const serveCommand: Command = {
   usage: 'serve [--port N] [--home DIR] [--open]',
   summary: 'Run the console in the browser mode on 127.0.0.1 (prints the URL with its access token)',
   options: { port: { type: 'string' }, home: { type: 'string' }, open: { type: 'boolean' } },
+  optionDocs: { port: ['N', 'Port on 127.0.0.1 (default 0: a free one)'], open: 'Open the console URL in the default browser' },
   async run({ values }) {
     const port = intOption(values.port as string | undefined, 'port', 0, 0);
     const core = createCore({ home: resolveHome(values.home as string | undefined), mode: 'browser' });

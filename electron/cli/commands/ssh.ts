@@ -85,6 +85,29 @@ export const sshCommand: Command = {
     json: { type: 'boolean' },
     home: { type: 'string' },
   },
+  optionDocs: {
+    user: ['U', 'User to log in as (add)'],
+    port: ['N', 'SSH port (add; default 22)'],
+    key: ['PATH', 'Private key file (add)'],
+    'password-env': ['VAR', 'Read the password from this environment variable (never stored)'],
+    'ask-password': 'Prompt for the password on the terminal (never stored)',
+    name: ['NAME', 'Name for the host (add)'],
+    'agent-port': ['N', 'HTTPS port of the provisioned agent (default 8443)'],
+    'serve-port': ['N', 'Inference port of the provisioned agent (default 8080)'],
+    'no-mdns': 'The provisioned agent does not advertise itself over mDNS',
+    host: ['ID', 'The SSH host to deploy to (deploy)'],
+    path: ['REMOTE_PATH', 'Where the model goes on the host; the previous file is kept as REMOTE_PATH.prev (deploy)'],
+    restart: ['CMD', 'Command run on the host after the upload, e.g. to restart the service (deploy)'],
+  },
+  subcommands: [
+    { name: 'add', usage: 'ssh add ADDRESS --user U [--port N] [--key PATH | --password-env VAR | --ask-password] [--name NAME] [--json] [--home DIR]', summary: "Add a host to the inventory and pin its host key", options: ['user', 'port', 'key', 'password-env', 'ask-password', 'name', 'json', 'home'] },
+    { name: 'list', usage: 'ssh list [--json] [--home DIR]', summary: 'List the SSH hosts with their agent and last deploy', options: ['json', 'home'] },
+    { name: 'remove', usage: 'ssh remove ID [--json] [--home DIR]', summary: 'Remove a host from the inventory (nothing changes on the host)', options: ['json', 'home'] },
+    { name: 'provision', usage: 'ssh provision ID [--agent-port N] [--serve-port N] [--no-mdns] [--password-env VAR | --ask-password] [--json] [--home DIR]', summary: 'Install the device agent on the host as a service and pair it', options: ['agent-port', 'serve-port', 'no-mdns', 'password-env', 'ask-password', 'json', 'home'] },
+    { name: 'deploy', usage: 'ssh deploy MODEL --host ID --path REMOTE_PATH [--restart CMD] [--password-env VAR | --ask-password] [--json] [--home DIR]', summary: 'Agentless deploy: upload the model file, check its sha256 on the host, keep the previous file', options: ['host', 'path', 'restart', 'password-env', 'ask-password', 'json', 'home'] },
+    { name: 'rollback', usage: 'ssh rollback ID [--password-env VAR | --ask-password] [--json] [--home DIR]', summary: 'Swap the last deployed file back with its previous one', options: ['password-env', 'ask-password', 'json', 'home'] },
+    { name: 'uninstall', usage: 'ssh uninstall ID [--password-env VAR | --ask-password] [--json] [--home DIR]', summary: "Remove the agent from the host (service, files and data); the host stays in the inventory", options: ['password-env', 'ask-password', 'json', 'home'] },
+  ],
   async run({ values, positionals }) {
     const [sub, ...rest] = positionals;
     const json = Boolean(values.json);

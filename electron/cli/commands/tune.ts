@@ -1,12 +1,17 @@
 import { UsageError } from '../output.js';
 import type { Command } from './command.js';
-import { IMAGE_USAGE, runRecipe, safetyOptions, safetyRecipe } from './quantize.js';
+import { IMAGE_USAGE, runRecipe, safetyOptionDocs, safetyOptions, safetyRecipe } from './quantize.js';
 
 export const tuneCommand: Command = {
   name: 'tune',
-  usage: `tune MODEL -o OUT --calibration NPY|DIR --eval-inputs NPY|DIR [--eval-labels NPY] ${IMAGE_USAGE} [--max-drop 0.005] [--strict] [--json]`,
+  usage: `tune MODEL -o OUT --calibration NPY|DIR --eval-inputs NPY|DIR [--eval-labels NPY] ${IMAGE_USAGE} [--max-drop 0.005] [--min-agreement P] [--min-sqnr DB] [--strict] [--json] [--home DIR]`,
   summary: 'Accuracy-driven mixed precision: INT8, keeping the most sensitive layers float until top-1 drop ≤ budget',
   options: { ...safetyOptions, calibration: { type: 'string' }, 'max-drop': { type: 'string' } },
+  optionDocs: {
+    ...safetyOptionDocs,
+    calibration: ['NPY|DIR', 'Calibration inputs: a .npy file or a folder of images'],
+    'max-drop': ['FRACTION', 'Largest top-1 drop allowed against float (default 0.005, half a point)'],
+  },
   async run(args) {
     const { values } = args;
     const calibration = typeof values.calibration === 'string' ? values.calibration : undefined;

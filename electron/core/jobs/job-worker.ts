@@ -13,6 +13,22 @@ export interface RunMessage {
   tmpDir: string;
 }
 
+/**
+ * Fail point for crash tests, like the agent's crash points: EDGEFLEET_JOB_CRASH_AT=exit or =uncaught
+ * ends this worker thread at a job's first progress report, by process.exit (a library that exits) or
+ * by an exception outside the job's promise chain (a stream failing with no error listener).
+ */
+const crashAt = process.env.EDGEFLEET_JOB_CRASH_AT ?? '';
+
+function crashPoint(): void {
+  if (crashAt === 'exit') process.exit(70);
+  if (crashAt === 'uncaught') {
+    setImmediate(() => {
+      throw new Error('Crash point: an exception nothing caught ended the worker');
+    });
+  }
+}
+
 const port = parentPort;
 if (!port) throw new Error('job-worker must run as a worker thread');
 let current: { jobId: string; abort: AbortController } | null = null;
@@ -34,7 +50,10 @@ async function run(m: RunMessage): Promise<void> {
     const task = (tasks as Record<string, (i: unknown, c: unknown) => Promise<unknown>>)[m.kind];
     if (!task) throw new Error(`Unknown task kind ${m.kind}`);
     const result = await task(m.input, {
-      progress: (progress: JobProgress) => send({ type: 'progress', progress }),
+      progress: (progress: JobProgress) => {
+        crashPoint();
+        send({ type: 'progress', progress });
+      },
       signal: abort.signal,
       home: m.home,
       tmpDir: m.tmpDir,

@@ -1,6 +1,7 @@
 // Schema migrations, applied in order; PRAGMA user_version holds how many ran.
 // Append new migrations at the end (devices, deployments, ...); never edit one that shipped.
 import type Database from 'better-sqlite3';
+import { AppError } from '../api/errors.js';
 import { auditMigrationSql } from '../audit/audit-store.js';
 import { rolloutMigrationSql } from '../rollouts/rollout-store.js';
 import { rolloutEngineMigrationSql } from '../rollouts/rollout-facts.js';
@@ -84,11 +85,24 @@ export const migrations: readonly string[] = [
   releaseCounterMigrationSql,
 ];
 
-export function migrate(db: Database.Database): void {
+/**
+ * Refuses a registry written by a newer EdgeFleet: its tables hold what this version cannot read. Call it
+ * before anything writes (journal mode included), so the refused file stays as it was.
+ */
+export function checkSchemaVersion(db: Database.Database, file: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
-    throw new Error(`registry schema version ${current} is newer than this EdgeFleet knows (${migrations.length})`);
+    throw new AppError(
+      'REGISTRY_TOO_NEW',
+      'Registry is from a newer EdgeFleet',
+      `${file} has schema version ${current}, but this EdgeFleet knows versions up to ${migrations.length}. It was left unchanged. Update EdgeFleet to the version that wrote it, or choose another home with --home.`,
+    );
   }
+}
+
+export function migrate(db: Database.Database): void {
+  checkSchemaVersion(db, db.name);
+  const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {
       db.exec(migrations[v]);

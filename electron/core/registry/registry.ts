@@ -6,7 +6,7 @@ import type { InspectReport, ModelDetail, ModelSummary, ProfileResult, ProfileSu
 import { AppError } from '../api/errors.js';
 import { artifactPath } from './artifact-store.js';
 import { makeHomePrivate, privateFileMode } from './home-modes.js';
-import { migrate } from './migrations.js';
+import { checkSchemaVersion, migrate } from './migrations.js';
 import { summaryLine } from './model-summary.js';
 import { sealLegacyTokens, type TokenSealer } from './token-seal.js';
 
@@ -58,6 +58,12 @@ export class Registry {
     // Made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
     closeSync(openSync(file, 'a', privateFileMode));
     const db = new Database(file);
+    try {
+      checkSchemaVersion(db, file);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');

@@ -194,7 +194,9 @@ const lingerMs = 2000;
 export function closeIfUnread(req: IncomingMessage, res: ServerResponse): void {
   if (req.complete) return;
   if (!res.headersSent) res.setHeader('Connection', 'close');
-  const socket = req.socket;
+  // A request destroyed by a failed pipeline (an upload over its limit) has let go of its socket; the response still holds it.
+  const socket = req.socket ?? res.socket;
+  if (!socket) return;
   socket.destroySoon = () => {
     socket.pause();
     socket.end();
