@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     pool: 'forks',
+    // No mDNS from tests on this machine's network; tests that check discovery unset it inside a namespace.
+    env: { EDGEFLEET_DISCOVERY: 'off' },
   },
 });

@@ -3,8 +3,9 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentCommand, newDataDir, repoRoot } from '../helpers/agent-process.js';
+import { requireRoot } from '../helpers/require-root.js';
 
 const dirs = [newDataDir('ef-mdns-a-'), newDataDir('ef-mdns-b-'), newDataDir('ef-mdns-c-')];
 
@@ -60,8 +61,9 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-// unshare -n needs root (the test machines run tests as root).
-describe.skipIf(process.getuid?.() !== 0)('agent mDNS advertisement', () => {
+describe('agent mDNS advertisement', () => {
+  beforeAll(() => requireRoot('unshare -n'));
+
   it('is discovered as _edgefleet._tcp with TXT records, two agents at once', { timeout: 60_000 }, async () => {
     const agents = dirs.slice(0, 2).map((d, i) => agentCommand(d, ['--port', '0', '--serve-port', '0', '--host', '127.0.0.1', '--name', ['alpha', 'beta'][i]]));
     const script = [

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { startBrowserServer, type BrowserServer } from '../../electron/core/server/http-server.js';
@@ -130,7 +130,14 @@ describe('browser mode server', () => {
     expect(started.ok).toBe(true);
     const job = await core.jobs.wait(started.result.id);
     expect(job.state).toBe('succeeded');
-    await new Promise((r) => setTimeout(r, 200));
+    // The job is done here, but its last pushes may still be on the socket: wait for them.
+    await vi.waitFor(
+      () => {
+        expect(events.filter((e) => e.event === 'jobs.updated').at(-1)?.payload.state).toBe('succeeded');
+        expect(events.some((e) => e.event === 'models.changed')).toBe(true);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     ws.close();
     const jobEvents = events.filter((e) => e.event === 'jobs.updated');
     expect(jobEvents.map((e) => e.payload.state)).toContain('running');

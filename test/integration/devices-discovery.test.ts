@@ -4,8 +4,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/agent-process.js';
+import { requireRoot } from '../helpers/require-root.js';
 
 const home = mkdtempSync(path.join(tmpdir(), 'ef-discovery-'));
 
@@ -59,8 +60,9 @@ interface Row {
   telemetry: { requests: number } | null;
 }
 
-// unshare -n needs root (the test machines run tests as root).
-describe.skipIf(process.getuid?.() !== 0)('device discovery and telemetry feed', () => {
+describe('device discovery and telemetry feed', () => {
+  beforeAll(() => requireRoot('unshare -n'));
+
   it('discovers two agents, pairs one through the handlers, follows its telemetry and notices it leave', { timeout: 80_000 }, async () => {
     const { code, out } = await inNamespace(script);
     const line = /^EF_DISCOVERY (.*)$/m.exec(out);

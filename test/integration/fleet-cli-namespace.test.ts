@@ -5,9 +5,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult, DeviceSummary } from '../../electron/core/api/types.js';
 import { repoRoot } from '../helpers/agent-process.js';
+import { requireRoot } from '../helpers/require-root.js';
 
 const home = mkdtempSync(path.join(tmpdir(), 'ef-fleet-ns-'));
 
@@ -38,8 +39,12 @@ for (const [i, a] of agents.entries()) {
 out.deploy = json(await step('deploy', sampleModelPath, '--device', agents[0].deviceId, '--device', agents[1].deviceId, '--confirm', '--max-latency', '5000', '--json'));
 out.served = [];
 for (const a of agents) for (let i = 0; i < 5; i++) out.served.push((await infer(a.servePort, i)).body.model?.version ?? null);
-await new Promise((r) => setTimeout(r, 1200));
-out.refreshed = json(await step('devices', '--refresh', '--json'));
+// Telemetry goes out every 0.5 s: refresh until both devices have reported the requests just served.
+const counted = (list) => agents.every((a) => ((list ?? []).find((d) => d.id === a.deviceId)?.telemetry?.requests ?? 0) >= 5);
+for (const end = Date.now() + 20000; ; await new Promise((r) => setTimeout(r, 250))) {
+  out.refreshed = json(await step('devices', '--refresh', '--json'));
+  if (counted(out.refreshed) || Date.now() > end) break;
+}
 const broken = registerBrokenModel(home);
 const bad = await step('deploy', broken, '--device', agents[1].deviceId, '--confirm', '--json');
 out.badCode = bad.code;
@@ -78,7 +83,9 @@ interface Result {
   final: DeviceSummary[];
 }
 
-describe.skipIf(process.getuid?.() !== 0)('a fleet driven from the CLI, inside a network namespace', () => {
+describe('a fleet driven from the CLI, inside a network namespace', () => {
+  beforeAll(() => requireRoot('unshare -n'));
+
   it('discovers, pairs, deploys, serves, reports telemetry, and reverts a bad model', { timeout: 150_000 }, async () => {
     const { code, out } = await inNamespace(script);
     const line = /^EF_FLEET (.*)$/m.exec(out);

@@ -60,13 +60,14 @@ describe('JobManager with real worker threads', () => {
     const second = jobs.start('models.inspect', { path: sample }, { title: 'waits' });
     expect(jobs.get(second.id).state).toBe('queued');
     expect(jobs.cancel(second.id).state).toBe('cancelled');
+    // Time passing, on purpose: the long job keeps running, untouched by the cancel of the queued one.
     await new Promise((r) => setTimeout(r, 300));
     expect(jobs.get(first.id).state).toBe('running');
     jobs.cancel(first.id);
     const done = await jobs.wait(first.id);
     expect(done.state).toBe('cancelled');
     expect(done.result).toBeNull();
-    // A cancelled job's worker is thrown away, never reused.
+    // A cancelled job's worker is thrown away, never reused (a short wait: nor parked a moment later).
     await new Promise((r) => setTimeout(r, 100));
     expect(jobs.idleWorkers).toBe(0);
     // The job's scratch folder (ORT trace files) is gone.

@@ -122,6 +122,7 @@ describe('rollout engine over 20 agents', () => {
     // Work already sent finishes; nothing new starts while paused.
     await until('in-flight deploys answered', () => core.rollouts.detail(created.id).counts.deploying === 0);
     const during = core.rollouts.detail(created.id);
+    // Time passing, on purpose: nothing may start while paused, however long it stays paused.
     await new Promise((r) => setTimeout(r, 800));
     expect(core.rollouts.detail(created.id).counts).toEqual(during.counts);
     expect(during.counts.pending).toBeGreaterThan(0);
@@ -232,6 +233,7 @@ describe('rollout engine over 20 agents', () => {
   it('a rollout that no console drives is resumed by the next long-running console at its start', async () => {
     // This core is a CLI one: it records the start but does not drive.
     const created = unwrap<RolloutDetail>(await core.call('rollouts.create', { modelId: models.v1.id, selector: 'group:north', stages: [100], soakMs: 0, concurrency: 5 }));
+    // Time passing, on purpose: left alone, the rollout does not move.
     await new Promise((r) => setTimeout(r, 300));
     expect(core.rollouts.detail(created.id)).toMatchObject({ status: 'running', driver: null, counts: { confirmed: 0 } });
     const served = createCore({ home, mode: 'browser', discovery: false });

@@ -179,6 +179,7 @@ describe('serial link to a real agent', () => {
         onProgress: (st) => {
           if (!unplugged && st.offset > 150_000) {
             unplugged = true;
+            // The cable stays out for a while (time passing, on purpose), then goes back in.
             void relay.unplug().then(() => new Promise((r) => setTimeout(r, 1500)).then(() => relay.plug()));
           }
         },

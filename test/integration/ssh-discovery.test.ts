@@ -4,9 +4,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSummary } from '../../electron/core/api/types.js';
 import { repoRoot } from '../helpers/agent-process.js';
+import { requireRoot } from '../helpers/require-root.js';
 
 const home = mkdtempSync(path.join(tmpdir(), 'ef-ssh-discovery-'));
 
@@ -31,6 +32,8 @@ process.exit(0);
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('mDNS SSH candidates', () => {
+  beforeAll(() => requireRoot('unshare -n'));
+
   it('lists _ssh._tcp and _workstation._tcp hosts as discovered ssh devices, not paired', async () => {
     const setup = 'set -e; ip link set lo up; ip link set lo multicast on; ip route add 224.0.0.0/4 dev lo; set +e';
     const cmd = `exec '${process.execPath}' --input-type=module --import tsx -e "$EF_SCRIPT"`;

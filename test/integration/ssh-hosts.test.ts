@@ -22,7 +22,8 @@ let core: Core;
 let home: string;
 let host: SshHost;
 let agentPort: number;
-let servePort: number;
+// The inference port is left to the agent (0): the test reads the one it bound from its ready line.
+const servePort = 0;
 let deviceId: string;
 
 function ok<R>(env: Envelope<unknown>): R {
@@ -56,13 +57,21 @@ function listening(port: number): Promise<boolean> {
 const installDir = () => path.join(sshd.home, '.local/share/edgefleet-agent');
 const dataDir = () => path.join(sshd.home, '.local/state/edgefleet-agent');
 
+/** The inference port the provisioned agent bound, from the last ready line in its log. */
+function boundServePort(): number {
+  const log = readFileSync(path.join(installDir(), 'agent.log'), 'utf8');
+  const ready = [...log.matchAll(/^EDGEFLEET_AGENT_READY (.*)$/gm)].at(-1);
+  if (!ready) throw new Error(`no ready line in the agent's log:\n${log}`);
+  return Number((JSON.parse(ready[1]) as { servePort: number }).servePort);
+}
+
 beforeAll(async () => {
   if (!existsSync(path.join(agentDistDir(), 'agent.js'))) execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build-agent.js')]);
   sshd = await startSshd();
   home = mkdtempSync(path.join(tmpdir(), 'ef-ssh-home-'));
   core = createCore({ home, mode: 'cli' });
+  // The console pins the agent's API port, so that one is chosen here.
   agentPort = await freePort();
-  servePort = await freePort();
 }, 120_000);
 
 afterAll(async () => {
@@ -179,7 +188,7 @@ describe('SSH hosts', () => {
   it('the agent serves inference on the host after provisioning', async () => {
     // The SSH host is this machine, so its loopback inference endpoint is reachable directly.
     const device = ok<DeviceSummary>(await core.call('devices.get', { id: deviceId }));
-    const res = await infer(servePort);
+    const res = await infer(boundServePort());
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.model?.version).toBe(device.activeModel?.version);
     expect(res.body.outputs?.logits.dims).toEqual([1, 10]);

@@ -1,6 +1,6 @@
 // Console-side serial pieces that need no port: addresses, USB ids, hot-plug diffing, frame sizing,
 // and the agent's --serial/--baud arguments.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FrameSizer } from '../../electron/core/device-protocol/serial/frame-size.js';
 import { usbId } from '../../electron/core/devices/serial/port-list.js';
 import { watchPorts, type PortChange } from '../../electron/core/devices/serial/port-watch.js';
@@ -33,7 +33,8 @@ describe('hot-plug', () => {
     let i = 0;
     const changes: PortChange[] = [];
     const w = watchPorts((c) => changes.push(c), 10, async () => (lists[Math.min(i++, lists.length - 1)] ?? []).map((path) => ({ path })));
-    await new Promise((r) => setTimeout(r, 80));
+    // Until the fourth poll has begun, i.e. the three listings were all compared.
+    await vi.waitFor(() => expect(i).toBeGreaterThan(lists.length), { timeout: 10_000, interval: 5 });
     w.close();
     expect(changes).toEqual([
       { added: ['/dev/ttyACM0'], removed: [] },
