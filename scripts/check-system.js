@@ -42,6 +42,16 @@ const needs = [
     fix: 'apt-get install -y python3-zeroconf',
   },
   {
+    what: 'qemu-aarch64 registered with binfmt_misc (the arm64 agent build runs under emulation)',
+    ok: () => existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64') && existsSync('/usr/lib/aarch64-linux-gnu/libstdc++.so.6'),
+    fix: 'bash .ci/prepare-arm64.sh (qemu-user-static, binfmt-support, libc6:arm64, libstdc++6:arm64)',
+  },
+  {
+    what: 'the pinned Node runtimes the agent builds carry (resources/agent/runtimes/linux-{arm64,x64}/node)',
+    ok: () => ['arm64', 'x64'].every((a) => existsSync(join(import.meta.dirname, '..', 'resources', 'agent', 'runtimes', `linux-${a}`, 'node'))),
+    fix: 'npm run fetch:agent-runtimes (needs the npm registry once)',
+  },
+  {
     // Only where the runtime is installed: the Electron window test then runs and needs an X display.
     what: 'a display for the Electron window test (the Electron runtime is installed, DISPLAY is not set)',
     ok: () => !!process.env.DISPLAY || !electronRuntime(),

@@ -23,6 +23,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Runs the agent under this command, e.g. `ip netns exec NS` (which execs it: the pid stays the agent's). */
   prefix?: string[];
+  /** Runs this instead of node with tsx and the agent's sources (e.g. a build's own node and agent.js); the agent's options follow it. */
+  command?: string[];
 }
 
 export interface AgentProcess {
@@ -62,7 +64,9 @@ export async function startAgent(opts: StartOptions = {}): Promise<AgentProcess>
   if (!dataDir) ownDataDirs.add((dataDir = newDataDir()));
   const args = ['--port', '0', '--serve-port', '0', '--host', '127.0.0.1', '--name', opts.name ?? 'test-device'];
   if (!opts.mdns) args.push('--no-mdns');
-  const [cmd, ...cmdArgs] = [...(opts.prefix ?? []), ...agentCommand(dataDir, [...args, ...(opts.args ?? [])])];
+  const agentArgs = [...args, ...(opts.args ?? [])];
+  const argv = opts.command ? [...opts.command, '--data-dir', dataDir, ...agentArgs] : agentCommand(dataDir, agentArgs);
+  const [cmd, ...cmdArgs] = [...(opts.prefix ?? []), ...argv];
   const proc = spawn(cmd, cmdArgs, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));

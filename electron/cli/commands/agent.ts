@@ -4,13 +4,14 @@ import { AppError } from '../../core/api/errors.js';
 import { agentBundlePath, nodeEnv } from '../../core/devices/agent-launcher.js';
 import { UsageError } from '../output.js';
 import type { Command } from './command.js';
+import { runAgentBuild } from './agent-build.js';
 
 // The agent's own sources import across the repository and are bundled by `npm run build:agent`;
 // the compiled CLI runs that bundle as a child and passes signals and the exit code through.
 export const agentCommand: Command = {
   name: 'agent',
-  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]]',
-  summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port',
+  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]]  |  agent build --arch arm64|x64 -o FILE [--json] [--home DIR]',
+  summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port. `agent build` writes a self-contained .tar.gz to install on a linux board with no network (own Node, install.sh, MANIFEST.json signed by the console key)',
   options: {
     'data-dir': { type: 'string' },
     port: { type: 'string' },
@@ -26,6 +27,10 @@ export const agentCommand: Command = {
     'serve-max-body': { type: 'string' },
     'telemetry-interval': { type: 'string' },
     history: { type: 'string' },
+    arch: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+    home: { type: 'string' },
   },
   optionDocs: {
     'data-dir': ['DIR', 'Where identity, pairing, slots and state live (required)'],
@@ -42,9 +47,15 @@ export const agentCommand: Command = {
     'serve-max-body': ['MB', 'Largest inference request body (default: 1/32 of memory, 1 to 64 MB)'],
     'telemetry-interval': ['S', 'Seconds between telemetry summaries (default 5)'],
     history: ['N', 'Telemetry summaries kept in memory (default 720)'],
+    arch: ['arm64|x64', 'agent build: the linux architecture of the board'],
+    output: ['FILE', 'agent build: the .tar.gz to write'],
+    json: 'agent build: print the result as JSON',
+    home: ['DIR', 'agent build: the console home whose key signs MANIFEST.json'],
   },
   async run({ values, positionals }) {
-    if (positionals.length) throw new UsageError('agent takes no arguments');
+    if (positionals[0] === 'build') return runAgentBuild({ values, positionals });
+    if (positionals.length) throw new UsageError('agent takes no arguments (or: agent build --arch arm64|x64 -o FILE)');
+    for (const only of ['arch', 'output', 'json', 'home']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent build`);
     if (typeof values['data-dir'] !== 'string') throw new UsageError('agent needs --data-dir DIR');
     const bundle = agentBundlePath();
     if (!existsSync(bundle)) {

@@ -69,6 +69,19 @@ export const deviceStatusSchema = z.object({
 });
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 
+/** What a board is (agents before this report leave it out of info). */
+export const boardInfoSchema = z.object({
+  /** The CPU by name; on arm64 derived from the implementer and part numbers, e.g. "ARM Cortex-A72". */
+  cpu: z.string(),
+  /** The board, from /proc/cpuinfo or the device tree ("Raspberry Pi 4 Model B Rev 1.1"); null when unknown. */
+  model: z.string().nullable(),
+  /** Instruction-set features inference kernels use: asimd (NEON), asimddp, i8mm, sve on arm64; avx2, avx512_vnni, amx_int8 on x86. */
+  cpuFeatures: z.array(z.string()),
+  os: z.object({ type: z.string(), release: z.string(), distro: z.string().nullable() }),
+  onnxruntime: z.object({ version: z.string(), executionProviders: z.array(z.string()) }),
+});
+export type BoardInfo = z.infer<typeof boardInfoSchema>;
+
 export const deviceInfoSchema = z.object({
   deviceId: z.string(),
   name: z.string(),
@@ -82,6 +95,7 @@ export const deviceInfoSchema = z.object({
   consoleName: z.string().nullable(),
   /** Loopback port of the local inference endpoint, null when serving over a unix socket. */
   servePort: z.number().int().nullable(),
+  board: boardInfoSchema.optional(),
 });
 export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 

@@ -8,6 +8,8 @@ export interface AgentArgs {
   name: string;
   mdns: boolean;
   newPairingCode: boolean;
+  /** Make the identity and pairing code, print them and exit (install.sh runs this before the service). */
+  init: boolean;
   servePort: number;
   serveSocket: string | null;
   /** Limits of the inference endpoint; null: derived from the device's memory (serve-limits.ts). */
@@ -27,6 +29,7 @@ export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
   --name NAME             device name shown in the console (default: host name)
   --no-mdns               do not advertise _edgefleet._tcp
   --new-pairing-code      make a new one-time pairing code (re-pairing)
+  --init                  make the identity and pairing code, print them and exit
   --serve-port N          loopback port of the local inference endpoint (default 8080; 0 picks one)
   --serve-socket PATH     serve inference on a unix socket instead of a port
   --serve-max-concurrent N  inference requests served at once (default: from memory and cores)
@@ -47,6 +50,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       name: { type: 'string' },
       'no-mdns': { type: 'boolean', default: false },
       'new-pairing-code': { type: 'boolean', default: false },
+      init: { type: 'boolean', default: false },
       'serve-port': { type: 'string', default: '8080' },
       'serve-socket': { type: 'string' },
       'serve-max-concurrent': { type: 'string' },
@@ -71,6 +75,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     name: values.name ?? os.hostname(),
     mdns: !values['no-mdns'],
     newPairingCode: values['new-pairing-code'],
+    init: values.init,
     servePort: int(values['serve-port'], '--serve-port', 0, 65535),
     serveSocket: values['serve-socket'] ?? null,
     serveMaxConcurrent: values['serve-max-concurrent'] ? int(values['serve-max-concurrent'], '--serve-max-concurrent', 1, 1024) : null,

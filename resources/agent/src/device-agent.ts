@@ -18,6 +18,7 @@ import {
   type UploadStatus,
 } from '../../../electron/core/device-protocol/messages.js';
 import { localContext } from '../../../electron/core/jobs/task-types.js';
+import { boardInfo } from './board-info.js';
 import type { Deployment } from './deployment.js';
 import type { Identity } from './identity.js';
 import type { ModelRunner } from './model-runner.js';
@@ -140,6 +141,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
       runtime: { name: 'onnxruntime-node', version: ort.env.versions.node ?? ort.env.versions.common },
       consoleName: this.p.pairing.consoleName,
       servePort: this.p.servePort,
+      board: boardInfo(),
     };
   }
 

@@ -33,6 +33,10 @@ async function main(): Promise<void> {
       console.log(`Certificate fingerprint: ${shortFingerprint(identity.certFingerprint)} (the console shows it at pairing: they must match)`);
     },
   });
+  if (args.init) {
+    if (!pairing.pendingCode) console.log(`Already paired with ${pairing.consoleName ?? 'a console'}; start with --new-pairing-code to pair again.`);
+    return;
+  }
   const store = await SlotStore.open(dataDir);
   const uploads = await UploadStore.open(dataDir);
   const runner = new ModelRunner();

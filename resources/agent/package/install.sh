@@ -1,0 +1,151 @@
+#!/bin/sh
+# Installs this self-contained EdgeFleet agent build; needs no network and no Node.js on the machine.
+#   sudo ./install.sh [--prefix DIR] [--data-dir DIR] [--user NAME] [--port N] [--serve-port N] [--no-systemd]
+#   ./install.sh --verify-only
+# Steps: check every file against MANIFEST.json (sha256); create the system user (default edgefleet);
+# copy the build to --prefix (default /opt/edgefleet-agent); make the data folder (default
+# /var/lib/edgefleet-agent, 0700, owned by the user); make the device identity and print the pairing
+# code; install and start the systemd unit, or print how to run the agent supervised without systemd.
+set -eu
+export LC_ALL=C
+
+prefix=/opt/edgefleet-agent
+data_dir=/var/lib/edgefleet-agent
+user=edgefleet
+port=8443
+serve_port=8080
+systemd=auto
+verify_only=
+
+die() {
+  printf 'install.sh: %s\n' "$*" >&2
+  exit 1
+}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --prefix | --data-dir | --user | --port | --serve-port)
+      [ $# -ge 2 ] || die "$1 needs a value (see --help)"
+      case $1 in
+        --prefix) prefix=$2 ;;
+        --data-dir) data_dir=$2 ;;
+        --user) user=$2 ;;
+        --port) port=$2 ;;
+        --serve-port) serve_port=$2 ;;
+      esac
+      shift 2
+      ;;
+    --no-systemd) systemd=no; shift ;;
+    --verify-only) verify_only=1; shift ;;
+    -h | --help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+
+here=$(cd "$(dirname "$0")" && pwd)
+manifest=$here/MANIFEST.json
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+verify() {
+  [ -f "$manifest" ] || die "MANIFEST.json is missing from $here: this is not a whole agent build. Copy the .tar.gz again and unpack all of it."
+  # MANIFEST.json has one {"path":…,"sha256":…} line per file (the console writes it so).
+  sed -n 's/^ *{"path":"\([^"]*\)","sha256":"\([0-9a-f]\{64\}\)".*/\2  \1/p' "$manifest" >"$tmp/sums"
+  [ -s "$tmp/sums" ] || die "MANIFEST.json lists no files: it is damaged. Make the build again (edgefleet agent build) and copy it anew."
+  if ! report=$(cd "$here" && sha256sum --check --strict --quiet "$tmp/sums" 2>&1); then
+    die "verify failed: files do not match MANIFEST.json (changed or damaged since the console built them):
+$report
+Do not install this copy: make the build again (edgefleet agent build) and copy the whole .tar.gz."
+  fi
+  sed 's/^[0-9a-f]*  //' "$tmp/sums" | sort >"$tmp/listed"
+  (cd "$here" && find . -type f ! -path ./MANIFEST.json | sed 's|^\./||' | sort) >"$tmp/present"
+  extra=$(comm -13 "$tmp/listed" "$tmp/present")
+  [ -z "$extra" ] || die "verify failed: files that MANIFEST.json does not list: $(echo "$extra" | tr '\n' ' ')
+Do not install this copy: make the build again (edgefleet agent build) and copy the whole .tar.gz."
+  echo "Verified $(wc -l <"$tmp/sums") files against MANIFEST.json (sha256)."
+}
+
+verify
+[ -z "$verify_only" ] || exit 0
+
+for p in "$prefix" "$data_dir"; do
+  case $p in
+    /*) ;;
+    *) die "$p is not an absolute path" ;;
+  esac
+  case $p in
+    *[!A-Za-z0-9/._-]*) die "$p: use only letters, digits and / . _ - in paths" ;;
+  esac
+done
+case $user in
+  '' | *[!a-z0-9_-]*) die "--user $user: a user name is lowercase letters, digits, _ and -" ;;
+esac
+[ "$(id -u)" -eq 0 ] || die "run it as root (sudo $0): it creates the user $user, $prefix and $data_dir"
+
+arch=$(sed -n 's/^ *"arch": "\([a-z0-9]*\)",$/\1/p' "$manifest")
+version=$(sed -n 's/^ *"agentVersion": "\([^"]*\)",$/\1/p' "$manifest")
+case $(uname -m) in
+  aarch64 | arm64) machine=arm64 ;;
+  x86_64 | amd64) machine=x64 ;;
+  *) machine=$(uname -m) ;;
+esac
+[ "$machine" = "$arch" ] || die "this build is for linux-$arch, but this machine is $(uname -m): make one with edgefleet agent build --arch $machine"
+
+if ! id -u "$user" >/dev/null 2>&1; then
+  command -v useradd >/dev/null || die "useradd is missing (Debian package passwd): create the system user $user yourself, then run install.sh again"
+  useradd --system --user-group --no-create-home --home-dir "$data_dir" --shell /usr/sbin/nologin "$user"
+  echo "Created the system user $user."
+fi
+group=$(id -gn "$user")
+
+# Copied beside the old install and swapped in, so a failed copy leaves the old one whole.
+mkdir -p "$(dirname "$prefix")"
+stage=$prefix.new.$$
+rm -rf "$stage"
+cp -R "$here" "$stage"
+chown -R 0:0 "$stage"
+chmod -R u+rwX,go+rX,go-w "$stage"
+if [ -e "$prefix" ]; then
+  rm -rf "$prefix.old"
+  mv "$prefix" "$prefix.old"
+fi
+mv "$stage" "$prefix"
+rm -rf "$prefix.old"
+
+mkdir -p "$data_dir"
+chown "$user:$group" "$data_dir"
+chmod 0700 "$data_dir"
+
+run_as_user() {
+  if [ "$user" = "$(id -un)" ]; then "$@"; else runuser -u "$user" -- "$@"; fi
+}
+if ! init=$(run_as_user "$prefix/run.sh" --data-dir "$data_dir" --init 2>&1); then
+  die "the agent does not start on this machine:
+$init"
+fi
+echo "EdgeFleet agent $version (linux-$arch) installed in $prefix; data in $data_dir (owner $user, mode 0700)."
+printf '%s\n' "$init"
+if [ -f "$data_dir/pairing-code" ]; then
+  echo "The pairing code is kept in $data_dir/pairing-code until a console pairs (the agent's log shows it too)."
+fi
+
+command_line="$prefix/run.sh --data-dir $data_dir --port $port --serve-port $serve_port"
+if [ "$systemd" = auto ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+  unit=/etc/systemd/system/edgefleet-agent.service
+  sed -e "s|/opt/edgefleet-agent|$prefix|g" -e "s|^User=edgefleet\$|User=$user|" -e "s|^Group=edgefleet\$|Group=$group|" \
+    -e "s|--port 8443 --serve-port 8080|--port $port --serve-port $serve_port|" "$prefix/edgefleet-agent.service" >"$tmp/unit"
+  if [ "$data_dir" != /var/lib/edgefleet-agent ]; then
+    sed -i -e "s|\${STATE_DIRECTORY}|$data_dir|" -e '/^StateDirectory/d' -e "s|^ProtectSystem=strict\$|ProtectSystem=strict\nReadWritePaths=$data_dir|" "$tmp/unit"
+  fi
+  cp "$tmp/unit" "$unit.tmp"
+  mv "$unit.tmp" "$unit"
+  systemctl daemon-reload
+  systemctl enable edgefleet-agent >/dev/null
+  systemctl restart edgefleet-agent
+  echo "Started the systemd unit edgefleet-agent (journalctl -u edgefleet-agent shows its log)."
+else
+  echo "systemd is not running here (or --no-systemd was given): run the agent as $user under a supervisor, e.g."
+  echo "  runuser -u $user -- $command_line"
+  echo "and have it restarted when it stops, e.g. from /etc/rc.local:"
+  echo "  (while :; do runuser -u $user -- $command_line; sleep 2; done) >>/var/log/edgefleet-agent.log 2>&1 &"
+fi
