@@ -12,6 +12,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // No mDNS from tests on this machine's network; tests that check discovery unset it inside a namespace.
+    env: { EDGEFLEET_DISCOVERY: 'off' },
     reporters: ['default'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

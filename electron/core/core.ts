@@ -39,8 +39,8 @@ export interface CoreOptions {
   tokenSealer?: TokenSealer;
   maxConcurrentJobs?: number;
   /**
-   * mDNS discovery of device agents (not in the CLI). Defaults to on, except with
-   * EDGEFLEET_DISCOVERY=off or under the test runner, where multicast must not leave the machine.
+   * mDNS discovery of device agents (not in the CLI). Defaults to on, except with EDGEFLEET_DISCOVERY=off
+   * (the test runner sets it, so that multicast never leaves the machine; see test/vitest.config.ts).
    */
   discovery?: boolean;
 }
@@ -207,7 +207,7 @@ export function createCore(opts: CoreOptions): Core {
     ...opts.overrides,
   };
 
-  const discovery = opts.discovery ?? (process.env.EDGEFLEET_DISCOVERY !== 'off' && !process.env.VITEST);
+  const discovery = opts.discovery ?? (process.env.EDGEFLEET_DISCOVERY !== 'off');
   const deviceServices = opts.mode === 'cli' ? null : startDeviceServices(devices, { discovery });
 
   return {

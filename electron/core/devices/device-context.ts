@@ -36,6 +36,10 @@ export class DeviceContext {
     const device = this.store.get(id);
     if (!device) throw new AppError('DEVICE_NOT_FOUND', 'Device not found', `No device with id ${id} is in the inventory. List them with \`edgefleet devices\`.`);
     const creds = this.store.credentials(id, { strict: true });
+    // A pinned certificate without a token: the device refused the token it gave (telemetry-feed.ts).
+    if (!creds && device.transport === 'lan' && device.fingerprint) {
+      throw new AppError('DEVICE_PAIRING_REVOKED', 'Device needs pairing again', `${device.name} (${device.address}) no longer accepts this console's token: it was paired with another console or given a new pairing code. Read the code on the device and pair it again.`);
+    }
     if (!creds) throw new AppError('DEVICE_NOT_PAIRED', 'Device not paired', `${device.name} (${device.address}) is not paired yet: pair it with the code shown on the device.`);
     return creds;
   }

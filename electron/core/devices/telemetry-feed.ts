@@ -1,10 +1,12 @@
 // While the console runs (not the CLI): one event stream per paired device. Telemetry summaries go
 // into the inventory and its history with a judged health; a device that cannot be reached is
-// marked offline and retried with backoff.
+// marked offline and retried with backoff; one that refuses the console's token is not retried.
+import { AppError, toErrorData } from '../api/errors.js';
 import type { DeviceStatus } from '../device-protocol/messages.js';
 import type { DeviceCredentials } from '../registry/device-store.js';
 import { backoffMs } from './backoff.js';
 import type { DeviceContext } from './device-context.js';
+import { deviceError } from './device-errors.js';
 import { openEventSocket } from './event-socket.js';
 import { judgeHealth, toDeviceTelemetry } from './health.js';
 import { statusPatch } from './status-fields.js';
@@ -23,7 +25,10 @@ export class TelemetryFeed {
   private readonly off: () => void;
   private readonly resync: NodeJS.Timeout;
 
-  constructor(private readonly ctx: DeviceContext) {
+  constructor(
+    private readonly ctx: DeviceContext,
+    private readonly log: (line: string) => void = (line) => console.error(line),
+  ) {
     // Pairing, removal and address changes all announce themselves as devices.changed.
     this.off = ctx.bus.on((name) => {
       if (name === 'devices.changed') queueMicrotask(() => this.sync());
@@ -54,6 +59,20 @@ export class TelemetryFeed {
     this.off();
     clearInterval(this.resync);
     for (const id of [...this.feeds.keys()]) this.drop(id);
+  }
+
+  /**
+   * The device refused the token (re-paired with another console, or given a new pairing code): no retry
+   * can succeed, so the token is dropped and the device shows as waiting to be paired again.
+   */
+  private revoked(c: DeviceCredentials): void {
+    this.feeds.delete(c.id);
+    if (this.ctx.store.get(c.id)) {
+      this.ctx.store.upsert(c.id, { token: null, state: 'discovered', health: 'error' });
+      this.ctx.changed.mark(c.id);
+    }
+    const e = toErrorData(deviceError(new AppError('UNAUTHORIZED', 'Unauthorized', 'HTTP 401'), c.address));
+    this.log(`edgefleet: ${c.name}: ${e.title}: ${e.detail}`);
   }
 
   private drop(id: string): void {
@@ -88,9 +107,10 @@ export class TelemetryFeed {
         }
         changed.mark(c.id);
       },
-      onClose: () => {
+      onClose: (err) => {
         feed.socket = null;
         if (!current() || this.closed) return;
+        if ((err as { code?: unknown } | null)?.code === 'UNAUTHORIZED') return this.revoked(c);
         const device = store.get(c.id);
         if (device && device.state !== 'offline') {
           store.upsert(c.id, { state: 'offline' });

@@ -34,7 +34,8 @@ export async function startHttpsApi(agent: DeviceAgent, identity: Identity, pair
       if (!url || url.pathname !== eventsPath || !pairing.tokenValid(bearer(req))) return refuseUpgrade(socket, '401 Unauthorized');
       // The idle limit is for HTTP requests; an events socket may be quiet for long.
       (socket as Socket).setTimeout(0);
-      wss.handleUpgrade(req, socket, head, (ws) => subscribe(agent, ws));
+      const token = bearer(req);
+      wss.handleUpgrade(req, socket, head, (ws) => subscribe(agent, ws, () => pairing.tokenValid(token)));
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -57,9 +58,12 @@ export async function startHttpsApi(agent: DeviceAgent, identity: Identity, pair
   };
 }
 
-function subscribe(agent: DeviceAgent, ws: WebSocket): void {
+/** `authorized` is asked before each event: a stream opened before a re-pairing ends with its token. */
+function subscribe(agent: DeviceAgent, ws: WebSocket, authorized: () => boolean): void {
   const send = (e: DeviceEvent) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
+    if (ws.readyState !== ws.OPEN) return;
+    if (!authorized()) return ws.close(1008, 'token no longer valid');
+    ws.send(JSON.stringify(e));
   };
   agent.on('event', send);
   ws.on('close', () => agent.off('event', send));

@@ -107,7 +107,7 @@ async function infer(runner: ModelRunner, telemetry: Telemetry, req: IncomingMes
       out[name] = { dims: tensor.dims, type: tensor.type, data: raw.toString('base64') };
     }
     const latencyMs = performance.now() - t0;
-    telemetry.record(latencyMs, true, confidence);
+    telemetry.record(latencyMs, true, confidence, model.sha256);
     sendJson(res, 200, { outputs: out, latencyMs, confidence, model: { name: model.name, version: model.version, sha256: model.sha256 } });
   } catch (err) {
     sendError(res, err);

@@ -1,6 +1,6 @@
-// Counters of the inference endpoint and periodic summaries of them. Percentiles come from the most
-// recent requests (a bounded ring), the histogram counts every request since start, and summaries
-// are kept in a bounded history for consoles that connect later.
+// Counters of the inference endpoint and periodic summaries of them. Percentiles and confidence come
+// from the most recent requests of the model serving now (a bounded ring), the histogram counts every
+// request since start, and summaries are kept in a bounded history for consoles that connect later.
 import type { DeviceState, TelemetrySummary } from '../../../electron/core/device-protocol/messages.js';
 import { percentile, summarize } from '../../../electron/core/util/stats.js';
 import { SystemSampler } from './system-stats.js';
@@ -43,10 +43,22 @@ export class Telemetry {
   private lastRequests = 0;
   private lastErrors = 0;
   private sampler = new SystemSampler();
+  private model: string | null = null;
 
   constructor(private readonly historyLimit: number) {}
 
-  record(latencyMs: number, ok: boolean, confidence: number | null): void {
+  /**
+   * `model` names the model that answered (its sha256): percentiles and confidence describe the model
+   * serving now, so a new one starts them afresh (the console's gates compare it against the one before).
+   */
+  record(latencyMs: number, ok: boolean, confidence: number | null, model?: string): void {
+    if (model !== undefined && model !== this.model) {
+      if (this.model !== null) {
+        this.latencies = new Ring(recentCapacity);
+        this.confidences = new Ring(recentCapacity);
+      }
+      this.model = model;
+    }
     this.requests++;
     if (!ok) {
       this.errors++;
