@@ -12,15 +12,7 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   dpkg --add-architecture arm64
   apt-get update -qq
 fi
-missing=()
-for p in qemu-user-static binfmt-support libc6:arm64 libstdc++6:arm64; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash "$(dirname "$0")/apt-ensure.sh" qemu-user-static binfmt-support libc6:arm64 libstdc++6:arm64
 
 # Containers often start with binfmt_misc unmounted; the qemu entry carries the F flag (works in chroots too).
 if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then

@@ -20,6 +20,8 @@ function electronRuntime() {
   }
 }
 
+const systemdRoot = process.env.EDGEFLEET_SYSTEMD_ROOT_CACHE ?? '/var/cache/edgefleet-ci/systemd-root';
+
 const needs = [
   {
     what: 'root (network namespaces for the mDNS and fleet tests, sshd test users)',
@@ -45,6 +47,12 @@ const needs = [
     what: 'qemu-aarch64 registered with binfmt_misc (the arm64 agent build runs under emulation)',
     ok: () => existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64') && existsSync('/usr/lib/aarch64-linux-gnu/libstdc++.so.6'),
     fix: 'bash .ci/prepare-arm64.sh (qemu-user-static, binfmt-support, libc6:arm64, libstdc++6:arm64)',
+  },
+  tool('systemd-nspawn', 'boots a Debian root with systemd as PID 1 for the SSH systemd-unit test', 'systemd-container'),
+  {
+    what: `a Debian 12 root with systemd and sshd for systemd-nspawn (${systemdRoot}/complete)`,
+    ok: () => existsSync(join(systemdRoot, 'complete')),
+    fix: 'bash .ci/prepare-systemd-root.sh (debootstrap, once)',
   },
   {
     what: 'the pinned Node runtimes the agent builds carry (resources/agent/runtimes/linux-{arm64,x64}/node)',
