@@ -52,10 +52,28 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The renderer runs in a sandboxed page: no Node modules.' },
             {
-              regex: '^(\\.\\./)+electron/(?!core/api/|core/jobs/progress|core/device-protocol/fingerprint-text)',
+              regex: '^(\\.\\./)+electron/(?!core/api/|core/jobs/progress)',
               message: 'The renderer may import only the API contract and pure formatters from electron/core.',
             },
+            {
+              regex: '^(\\.\\./)+resources/(?!device-protocol/fingerprint-text)',
+              message: 'The renderer may import only pure formatters from resources/.',
+            },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The device protocol belongs to neither side: the console (electron/) and the agent (resources/agent/)
+    // both depend on it, it depends on neither.
+    files: ['resources/device-protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronOnlyInShell,
+          patterns: [{ regex: '^(\\.\\./)+(electron|agent|renderer)/', message: 'resources/device-protocol/ may not import the console or the agent: both import it.' }],
         },
       ],
     },

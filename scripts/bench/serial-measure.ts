@@ -4,7 +4,7 @@
 // Prints one JSON line. Usage: tsx scripts/bench/serial-measure.ts [BYTES_AT_115200] [BYTES_AT_921600]
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { describeArtifact, signManifest } from '../../electron/core/device-protocol/messages.js';
+import { describeArtifact, signManifest } from '../../resources/device-protocol/messages.js';
 import { SerialLink } from '../../electron/core/devices/serial/serial-link.js';
 import { startAgent } from '../../test/helpers/agent-process.js';
 import { SerialRelay } from '../../test/helpers/serial-relay.js';

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
-import { describeArtifact, signManifest, type Manifest, type SignedManifest } from '../../electron/core/device-protocol/messages.js';
+import { AgentClient } from '../../electron/core/devices/https/agent-client.js';
+import { describeArtifact, signManifest, type Manifest, type SignedManifest } from '../../resources/device-protocol/messages.js';
 
 export const repoRoot = path.resolve(new URL('../..', import.meta.url).pathname);
 export const agentMain = path.join(repoRoot, 'resources/agent/src/main.ts');

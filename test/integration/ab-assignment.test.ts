@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AbAssignment, AbStatus } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { LoadGenerator } from '../../electron/core/devices/load-generator.js';
-import { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
+import { AgentClient } from '../../electron/core/devices/https/agent-client.js';
 import { artifactPath } from '../../electron/core/registry/artifact-store.js';
 import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { assignCohorts } from '../../electron/core/rollouts/bucketing.js';

@@ -6,8 +6,8 @@ import { rmSync } from 'node:fs';
 import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/api/errors.js';
-import type { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
-import type { SignedManifest } from '../../electron/core/device-protocol/messages.js';
+import type { AgentClient } from '../../electron/core/devices/https/agent-client.js';
+import type { SignedManifest } from '../../resources/device-protocol/messages.js';
 import {
   clientFor,
   decodeFloats,

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
-import { signManifest } from '../../electron/core/device-protocol/messages.js';
+import type { AgentClient } from '../../electron/core/devices/https/agent-client.js';
+import { signManifest } from '../../resources/device-protocol/messages.js';
 import {
   clientFor,
   decodeFloats,

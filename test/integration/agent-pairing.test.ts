@@ -3,8 +3,8 @@ import { request } from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
-import { deviceOpNames, type DeviceEvent } from '../../electron/core/device-protocol/messages.js';
+import { AgentClient } from '../../electron/core/devices/https/agent-client.js';
+import { deviceOpNames, type DeviceEvent } from '../../resources/device-protocol/messages.js';
 import { clientFor, newConsole, pairWith, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 
 let agent: AgentProcess;

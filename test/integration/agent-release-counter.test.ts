@@ -11,8 +11,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult } from '../../electron/core/api/types.js';
-import type { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
-import type { SignedManifest } from '../../electron/core/device-protocol/messages.js';
+import type { AgentClient } from '../../electron/core/devices/https/agent-client.js';
+import type { SignedManifest } from '../../resources/device-protocol/messages.js';
 import { clientFor, infer, pairWith, repoRoot, sampleModel, sampleModelPath, signed, startAgent, type AgentProcess, type Console } from '../helpers/agent-process.js';
 
 const bounds = { maxLatencyMs: 5000 };

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
+import type { AgentClient } from '../../electron/core/devices/https/agent-client.js';
 import { clientFor, infer, pairWith, sampleModel, signed, startAgent, type AgentProcess, type Console } from '../helpers/agent-process.js';
 
 const agents: AgentProcess[] = [];

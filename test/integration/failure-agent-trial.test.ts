@@ -2,8 +2,8 @@
 // self-test that closes the window fails. Either way the agent goes back to the previous slot by
 // itself and serves the previous model again. Each test starts its own agent.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
-import type { DeviceStatus } from '../../electron/core/device-protocol/messages.js';
+import type { AgentClient } from '../../electron/core/devices/https/agent-client.js';
+import type { DeviceStatus } from '../../resources/device-protocol/messages.js';
 import { infer, inferRaw, pairWith, sampleModel, signed, startAgent, type AgentProcess, type Console } from '../helpers/agent-process.js';
 import { batchInput, batchOfOneModel, passesThenFailsModel } from '../helpers/failing-models.js';
 

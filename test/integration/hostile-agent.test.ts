@@ -4,7 +4,7 @@
 // under hostile local requests is still confirmed.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
+import type { AgentClient } from '../../electron/core/devices/https/agent-client.js';
 import { fire, floodBody, fuzzServer, slowClients, stillOpen, type FuzzTarget } from '../helpers/request-fuzz.js';
 import { infer, pairWith, sampleModel, signed, startAgent, type AgentProcess, type Console } from '../helpers/agent-process.js';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult, DeviceSummary, Job, SshHost, SshProvisionResult } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
-import { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
+import { AgentClient } from '../../electron/core/devices/https/agent-client.js';
 import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { agentDistDir } from '../../electron/core/ssh/agent-bundle.js';
 import { infer, repoRoot, sampleModelPath, type InferResult } from '../helpers/agent-process.js';

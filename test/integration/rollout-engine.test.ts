@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RolloutDetail } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
-import { AgentClient } from '../../electron/core/device-protocol/agent-client.js';
+import { AgentClient } from '../../electron/core/devices/https/agent-client.js';
 import { artifactPath } from '../../electron/core/registry/artifact-store.js';
 import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { planStages } from '../../electron/core/rollouts/stages.js';

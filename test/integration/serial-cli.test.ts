@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSummary, SerialPortInfo } from '../../electron/core/api/types.js';
-import { closePort, openPort } from '../../electron/core/device-protocol/serial/open-port.js';
+import { closePort, openPort } from '../../resources/device-protocol/serial/open-port.js';
 import { matmulModelFile } from '../fixtures/onnx-models.js';
 import { repoRoot, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 import { SerialRelay } from '../helpers/serial-relay.js';

@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/api/errors.js';
 import { SerialLink } from '../../electron/core/devices/serial/serial-link.js';
-import { openPort, closePort } from '../../electron/core/device-protocol/serial/open-port.js';
+import { openPort, closePort } from '../../resources/device-protocol/serial/open-port.js';
 import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { encode, model, valueInfo } from '../fixtures/onnx-models.js';
 import { signed, startAgent, type AgentProcess } from '../helpers/agent-process.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TelemetrySummary } from '../../electron/core/device-protocol/messages.js';
+import type { TelemetrySummary } from '../../resources/device-protocol/messages.js';
 import { confidenceRing, deviceAbSample, latenciesFromHistogram } from '../../electron/core/rollouts/ab-telemetry.js';
 import { percentile } from '../../electron/core/util/stats.js';
 

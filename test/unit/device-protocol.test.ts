@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { normalizeFingerprint } from '../../electron/core/device-protocol/fingerprint.js';
+import { normalizeFingerprint } from '../../resources/device-protocol/fingerprint.js';
 import {
   canonicalJson,
   describeArtifact,
@@ -10,7 +10,7 @@ import {
   signManifest,
   verifyManifest,
   type Manifest,
-} from '../../electron/core/device-protocol/messages.js';
+} from '../../resources/device-protocol/messages.js';
 import { maxSoftmaxConfidence } from '../../resources/agent/src/telemetry.js';
 
 const keys = generateKeyPairSync('ed25519');

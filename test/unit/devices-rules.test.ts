@@ -8,7 +8,7 @@ import { judgeHealth } from '../../electron/core/devices/health.js';
 import { runPool } from '../../electron/core/devices/pool.js';
 import { etaSeconds, RateMeter } from '../../electron/core/devices/rate-meter.js';
 import { slotsOf } from '../../electron/core/devices/status-fields.js';
-import type { DeviceStatus } from '../../electron/core/device-protocol/messages.js';
+import type { DeviceStatus } from '../../resources/device-protocol/messages.js';
 
 const t = (over: Partial<DeviceTelemetry> = {}): DeviceTelemetry => ({
   at: '2026-01-01T00:00:00.000Z',

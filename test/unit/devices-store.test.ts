@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { consoleKeyPath, loadOrCreateConsoleKey } from '../../electron/core/devices/console-key.js';
-import { signManifest, verifyManifest } from '../../electron/core/device-protocol/manifest.js';
+import { signManifest, verifyManifest } from '../../resources/device-protocol/manifest.js';
 import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { Registry } from '../../electron/core/registry/registry.js';
 

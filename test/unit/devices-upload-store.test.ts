@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeArtifact, signManifest, type SignedManifest } from '../../electron/core/device-protocol/messages.js';
+import { describeArtifact, signManifest, type SignedManifest } from '../../resources/device-protocol/messages.js';
 import { UploadStore } from '../../resources/agent/src/upload-store.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'ef-upload-store-'));

@@ -31,4 +31,16 @@ describe('architecture lint rules', () => {
   it('bans the CLI from importing electron', async () => {
     expect(await restrictedImports("import { app } from 'electron';\nexport const x = app;\n", 'electron/cli/main.ts')).not.toEqual([]);
   });
+
+  it('keeps the device protocol free of the console and the agent, which both import it', async () => {
+    expect((await restrictedImports("import { AppError } from '../../electron/core/api/errors.js';\nexport const x = AppError;\n", 'resources/device-protocol/x.ts')).join()).toContain('may not import the console or the agent');
+    expect((await restrictedImports("import { x } from '../../agent/src/version.js';\nexport const y = x;\n", 'resources/device-protocol/serial/x.ts')).join()).toContain('may not import the console or the agent');
+    expect(await restrictedImports("import { AppError } from '../error-data.js';\nexport const x = AppError;\n", 'resources/device-protocol/serial/x.ts')).toEqual([]);
+    expect(await restrictedImports("import { deviceOps } from '../../device-protocol/messages.js';\nexport const x = deviceOps;\n", 'resources/agent/src/x.ts')).toEqual([]);
+  });
+
+  it('lets the renderer import only pure formatters from resources/', async () => {
+    expect(await restrictedImports("import { shortFingerprint } from '../../../../resources/device-protocol/fingerprint-text.js';\nexport const x = shortFingerprint;\n", 'renderer/src/pages/fleet/x.tsx')).toEqual([]);
+    expect(await restrictedImports("import { deviceOps } from '../../../../resources/device-protocol/messages.js';\nexport const x = deviceOps;\n", 'renderer/src/pages/fleet/x.tsx')).not.toEqual([]);
+  });
 });

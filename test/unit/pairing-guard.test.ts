@@ -2,7 +2,7 @@
 // table, the global budget, and how addresses map to sources.
 import { describe, expect, it } from 'vitest';
 import { defaultGuardLimits, PairingGuard, sourceKey, type GuardLimits } from '../../resources/agent/src/pairing-guard.js';
-import { fingerprintMatches, isFingerprintInput, shortFingerprint } from '../../electron/core/device-protocol/fingerprint.js';
+import { fingerprintMatches, isFingerprintInput, shortFingerprint } from '../../resources/device-protocol/fingerprint.js';
 
 function guard(limits: Partial<GuardLimits> = {}) {
   const clock = { t: 1_000_000 };

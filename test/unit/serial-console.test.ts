@@ -1,7 +1,7 @@
 // Console-side serial pieces that need no port: addresses, USB ids, hot-plug diffing, frame sizing,
 // and the agent's --serial/--baud arguments.
 import { describe, expect, it, vi } from 'vitest';
-import { FrameSizer } from '../../electron/core/device-protocol/serial/frame-size.js';
+import { FrameSizer } from '../../resources/device-protocol/serial/frame-size.js';
 import { usbId } from '../../electron/core/devices/serial/port-list.js';
 import { watchPorts, type PortChange } from '../../electron/core/devices/serial/port-watch.js';
 import { parseSerialAddress, serialAddress } from '../../electron/core/devices/serial/serial-address.js';

@@ -2,12 +2,12 @@
 // ReliableLink peers over an in-memory line that flips bits and drops bytes.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cobsDecode, cobsEncode } from '../../electron/core/device-protocol/serial/cobs.js';
-import { decodeFrame, encodeFrame, FrameSplitter, FrameType } from '../../electron/core/device-protocol/serial/frame.js';
-import { bestPayload } from '../../electron/core/device-protocol/serial/frame-size.js';
-import { negotiate } from '../../electron/core/device-protocol/serial/hello.js';
-import { decodeMessage, encodeMessage, MessageKind } from '../../electron/core/device-protocol/serial/message-codec.js';
-import { ReliableLink } from '../../electron/core/device-protocol/serial/reliable-link.js';
+import { cobsDecode, cobsEncode } from '../../resources/device-protocol/serial/cobs.js';
+import { decodeFrame, encodeFrame, FrameSplitter, FrameType } from '../../resources/device-protocol/serial/frame.js';
+import { bestPayload } from '../../resources/device-protocol/serial/frame-size.js';
+import { negotiate } from '../../resources/device-protocol/serial/hello.js';
+import { decodeMessage, encodeMessage, MessageKind } from '../../resources/device-protocol/serial/message-codec.js';
+import { ReliableLink } from '../../resources/device-protocol/serial/reliable-link.js';
 import { seededRandom } from '../../electron/core/util/seeded-random.js';
 
 describe('COBS', () => {

@@ -1,5 +1,5 @@
 import type { DeviceSummary } from '../../core/api/types.js';
-import { shortFingerprint } from '../../core/device-protocol/fingerprint.js';
+import { shortFingerprint } from '../../../resources/device-protocol/fingerprint.js';
 import { openCore } from '../context.js';
 import { printJson, UsageError } from '../output.js';
 import { unwrap } from '../run-job.js';

@@ -3,7 +3,7 @@
 // use. install.sh reads the file list with sed (one file per line, fixed key order: see formatSignedBuild).
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from '../device-protocol/canonical-json.js';
+import { canonicalJson } from '../../../resources/device-protocol/canonical-json.js';
 
 /** Paths a shell script can carry unquoted through sed and sha256sum: no spaces, quotes or `..`. */
 const safePath = z

@@ -2,7 +2,7 @@
 // Each request channel maps a zod input schema to a result type; each event maps to its payload.
 // Pure: imported by the renderer bundle too.
 import { z } from 'zod';
-import { isFingerprintInput } from '../device-protocol/fingerprint-text.js';
+import { isFingerprintInput } from '../../../resources/device-protocol/fingerprint-text.js';
 import type { SshHost } from './types.js';
 import type { SerialPortInfo } from './types.js';
 import type {

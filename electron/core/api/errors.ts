@@ -1,20 +1,6 @@
-import type { ErrorData } from './types.js';
+import { AppError, type ErrorData } from '../../../resources/device-protocol/error-data.js';
 
-/** An error meant for a person: a short title, what happened and what to do. */
-export class AppError extends Error {
-  constructor(
-    readonly code: string,
-    readonly title: string,
-    readonly detail: string,
-  ) {
-    super(`${title}: ${detail}`);
-    this.name = 'AppError';
-  }
-
-  toData(): ErrorData {
-    return { code: this.code, title: this.title, detail: this.detail };
-  }
-}
+export { AppError, isErrorData } from '../../../resources/device-protocol/error-data.js';
 
 const systemErrors: Record<string, [string, string]> = {
   ENOENT: ['File not found', 'The file or folder does not exist. Check the path and try again.'],
@@ -44,9 +30,4 @@ export function toErrorData(err: unknown): ErrorData {
 function firstLine(text: string): string {
   const line = text.split('\n')[0].trim();
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
-}
-
-export function isErrorData(value: unknown): value is ErrorData {
-  const v = value as ErrorData | null;
-  return !!v && typeof v.code === 'string' && typeof v.title === 'string' && typeof v.detail === 'string';
 }

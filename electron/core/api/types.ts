@@ -1,11 +1,11 @@
 // Result and event payload types shared by the core, the CLI and the renderer.
 // Pure types only: this file is imported by the renderer bundle.
 
-export interface ErrorData {
-  code: string;
-  title: string;
-  detail: string;
-}
+import type { ErrorData } from '../../../resources/device-protocol/error-data.js';
+import type { ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
+
+export type { ErrorData } from '../../../resources/device-protocol/error-data.js';
+export type { LatencyStats, ProfileDevice, ProfileOptions, ProfileResult, ProfileRow, ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -128,66 +128,6 @@ export interface ModelSummary {
 export interface ModelDetail extends ModelSummary {
   inspect: InspectReport | null;
   profiles: ProfileSummary[];
-}
-
-export interface LatencyStats {
-  mean: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  min: number;
-  max: number;
-}
-
-export interface ProfileRow {
-  /** Name of the node as ORT ran it (a fused node may have a new name). */
-  name: string;
-  opType: string;
-  /** Names of the original graph's nodes this row covers (more than one when ORT fused them). */
-  nodes: string[];
-  fused: boolean;
-  calls: number;
-  meanUs: number;
-  p50Us: number;
-  share: number;
-  outputShape: string | null;
-  provider: string;
-}
-
-export interface ProfileDevice {
-  id: string;
-  name: string;
-  arch: string;
-  platform: string;
-  cpu: string;
-}
-
-export interface ProfileOptions {
-  runs: number;
-  warmup: number;
-  threads: number;
-  input: string;
-}
-
-export interface ProfileSummary {
-  id: string;
-  modelId: string | null;
-  modelName: string;
-  modelSha256: string;
-  device: ProfileDevice;
-  runtime: { name: string; version: string };
-  options: ProfileOptions;
-  createdAt: string;
-  latencyMs: LatencyStats;
-}
-
-export interface ProfileResult extends ProfileSummary {
-  peakMemoryBytes: number;
-  /** Sum of node times per run (µs) against the measured run time, to show coverage. */
-  nodeTimeUs: number;
-  runTimeUs: number;
-  rows: ProfileRow[];
-  opBreakdown: { opType: string; us: number; share: number; count: number }[];
 }
 
 export interface ProfileComparisonRow {

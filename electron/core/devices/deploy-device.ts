@@ -2,8 +2,8 @@
 // asked. The deploy job and the rollout engine both run it; each reports phases its own way.
 import { AppError, toErrorData } from '../api/errors.js';
 import type { DeployDeviceProgress } from '../api/types.js';
-import type { DeviceLink } from '../device-protocol/device-link.js';
-import type { DeviceStatus, SignedManifest } from '../device-protocol/messages.js';
+import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
+import type { DeviceStatus, SignedManifest } from '../../../resources/device-protocol/messages.js';
 import { deviceError, isUnreachable } from './device-errors.js';
 import { etaSeconds, RateMeter } from './rate-meter.js';
 

@@ -4,7 +4,7 @@
 // One device failing never stops the others; each ends in its own phase.
 import { AppError, toErrorData } from '../api/errors.js';
 import type { DeployDeviceProgress } from '../api/types.js';
-import type { DeviceStatus, Manifest } from '../device-protocol/messages.js';
+import type { DeviceStatus, Manifest } from '../../../resources/device-protocol/messages.js';
 import { throwIfCancelled, type TaskContext } from '../jobs/task-types.js';
 import type { DeviceCredentials } from '../registry/device-store.js';
 import { readConsoleKey } from './console-key.js';

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { AppError } from '../api/errors.js';
 import type { EventBus } from '../api/event-bus.js';
-import type { DeviceLink } from '../device-protocol/device-link.js';
+import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
 import { DeviceStore, type DeviceCredentials } from '../registry/device-store.js';
 import type { Registry } from '../registry/registry.js';
 import { ChangedEmitter } from './changed-emitter.js';

@@ -3,7 +3,7 @@ import { AppError } from '../api/errors.js';
 import type { Handlers } from '../api/dispatch.js';
 import type { DeviceDetail, DeviceSummary, ProfileResult } from '../api/types.js';
 import type { JobManager } from '../jobs/job-manager.js';
-import type { DeviceLink } from '../device-protocol/device-link.js';
+import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
 import type { DeviceContext } from './device-context.js';
 import { deviceError, isUnreachable } from './device-errors.js';
 import type { DemoFleet } from './demo-fleet.js';

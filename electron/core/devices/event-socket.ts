@@ -1,9 +1,9 @@
 // The device's event stream (telemetry summaries, status changes) with an explicit close callback,
 // which the feed needs to notice a device that went away.
 import WebSocket from 'ws';
-import { eventsPath } from '../device-protocol/http-binding.js';
-import { deviceEventSchema, type DeviceEvent } from '../device-protocol/messages.js';
-import { pinnedConnection } from '../device-protocol/pinned-tls.js';
+import { eventsPath } from '../../../resources/device-protocol/http/binding.js';
+import { deviceEventSchema, type DeviceEvent } from '../../../resources/device-protocol/messages.js';
+import { pinnedConnection } from './https/pinned-tls.js';
 import type { DeviceCredentials } from '../registry/device-store.js';
 import { parseAddress } from './address.js';
 

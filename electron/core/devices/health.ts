@@ -1,6 +1,6 @@
 // How a device's health is judged from what it reports. Pure, unit-tested.
 import type { DeviceSummary, DeviceTelemetry } from '../api/types.js';
-import type { DeviceStatus, TelemetrySummary } from '../device-protocol/messages.js';
+import type { DeviceStatus, TelemetrySummary } from '../../../resources/device-protocol/messages.js';
 
 export interface HealthRules {
   /** p95 latency above this is a warning. */

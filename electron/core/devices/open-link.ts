@@ -1,7 +1,7 @@
 // The one place that turns a paired device's credentials into a link over its transport.
 import { AppError } from '../api/errors.js';
-import { AgentClient } from '../device-protocol/agent-client.js';
-import type { DeviceLink } from '../device-protocol/device-link.js';
+import { AgentClient } from './https/agent-client.js';
+import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
 import type { DeviceCredentials } from '../registry/device-store.js';
 import { parseAddress } from './address.js';
 import { parseSerialAddress } from './serial/serial-address.js';

@@ -3,8 +3,8 @@
 // use); with one, the certificate must match it before the code leaves the console.
 import { AppError, toErrorData } from '../api/errors.js';
 import type { DeviceSummary } from '../api/types.js';
-import { AgentClient } from '../device-protocol/agent-client.js';
-import { fingerprintMatches, isFingerprintInput, normalizeFingerprint, shortFingerprint } from '../device-protocol/fingerprint.js';
+import { AgentClient } from './https/agent-client.js';
+import { fingerprintMatches, isFingerprintInput, normalizeFingerprint, shortFingerprint } from '../../../resources/device-protocol/fingerprint.js';
 import { parseAddress } from './address.js';
 import type { DeviceContext } from './device-context.js';
 import { deviceError } from './device-errors.js';

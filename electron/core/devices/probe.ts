@@ -2,8 +2,8 @@
 // and which device id does that certificate name. Needs no token.
 import tls from 'node:tls';
 import { AppError } from '../api/errors.js';
-import { certFingerprint } from '../device-protocol/fingerprint.js';
-import { opPath } from '../device-protocol/http-binding.js';
+import { certFingerprint } from '../../../resources/device-protocol/fingerprint.js';
+import { opPath } from '../../../resources/device-protocol/http/binding.js';
 import type { HostPort } from './address.js';
 
 export interface ProbeResult {

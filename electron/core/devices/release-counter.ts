@@ -4,8 +4,8 @@
 // (the console's home restored from a backup) gets a release above its own, and the console's counter
 // catches up from the statuses it reads (observeRelease).
 import type Database from 'better-sqlite3';
-import { releaseOf, signManifest, type KeyInput, type Manifest, type SignedManifest } from '../device-protocol/manifest.js';
-import type { DeviceStatus } from '../device-protocol/messages.js';
+import { releaseOf, signManifest, type KeyInput, type Manifest, type SignedManifest } from '../../../resources/device-protocol/manifest.js';
+import type { DeviceStatus } from '../../../resources/device-protocol/messages.js';
 
 export const releaseCounterMigrationSql = `
   CREATE TABLE release_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);

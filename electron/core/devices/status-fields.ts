@@ -1,6 +1,6 @@
 // Inventory fields and slot rows from an agent's status.
 import type { DeviceSlot, DeviceSummary } from '../api/types.js';
-import type { DeviceStatus } from '../device-protocol/messages.js';
+import type { DeviceStatus } from '../../../resources/device-protocol/messages.js';
 import type { DevicePatch } from '../registry/device-store.js';
 
 export function statusPatch(s: DeviceStatus): DevicePatch {

@@ -2,7 +2,7 @@
 // into the inventory and its history with a judged health; a device that cannot be reached is
 // marked offline and retried with backoff; one that refuses the console's token is not retried.
 import { AppError, toErrorData } from '../api/errors.js';
-import type { DeviceStatus } from '../device-protocol/messages.js';
+import type { DeviceStatus } from '../../../resources/device-protocol/messages.js';
 import type { DeviceCredentials } from '../registry/device-store.js';
 import { backoffMs } from './backoff.js';
 import type { DeviceContext } from './device-context.js';

@@ -2,7 +2,7 @@
 // The agent's histogram counts every request since it started, so the difference between two
 // consecutive summaries is exactly the requests of that window: the windows wholly inside the
 // assignment (and served by the assigned model) are the ones that count.
-import type { TelemetrySummary } from '../device-protocol/messages.js';
+import type { TelemetrySummary } from '../../../resources/device-protocol/messages.js';
 
 export interface DeviceAbSample {
   /** Windows counted. */

@@ -13,7 +13,7 @@ import type { AuditLog, AuditOutcome } from '../audit/audit-store.js';
 import { consoleKeyPath, readConsoleKey } from '../devices/console-key.js';
 import type { DeviceContext } from '../devices/device-context.js';
 import { nextRelease } from '../devices/release-counter.js';
-import { signManifest, type Manifest, type SignedManifest } from '../device-protocol/messages.js';
+import { signManifest, type Manifest, type SignedManifest } from '../../../resources/device-protocol/messages.js';
 import { artifactPath } from '../registry/artifact-store.js';
 import { refreshTelemetry } from './gate-collector.js';
 import { defaultGates } from './gates.js';

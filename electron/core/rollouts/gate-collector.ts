@@ -1,7 +1,7 @@
 // Turns what the devices report into gate observations: each device's telemetry since the new model
 // went on trial (pulled fresh into the inventory's history), against its baseline before the rollout.
 import type { DeviceTelemetry } from '../api/types.js';
-import type { DeviceLink } from '../device-protocol/device-link.js';
+import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
 import type { DeviceContext } from '../devices/device-context.js';
 import { toDeviceTelemetry } from '../devices/health.js';
 import { runPool } from '../devices/pool.js';

@@ -4,8 +4,8 @@
 import type { DeployDeviceProgress } from '../api/types.js';
 import type { DeviceContext } from '../devices/device-context.js';
 import type { DeployPatch } from '../devices/deploy-device.js';
-import type { DeviceLink } from '../device-protocol/device-link.js';
-import type { SignedManifest } from '../device-protocol/messages.js';
+import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
+import type { SignedManifest } from '../../../resources/device-protocol/messages.js';
 import { collectObservations } from './gate-collector.js';
 import { evaluateGates } from './gates.js';
 import type { RolloutFacts } from './rollout-facts.js';

@@ -3,8 +3,8 @@
 // over HTTPS. Repeating it changes nothing that is already right.
 import { AppError } from '../api/errors.js';
 import type { SshHostCheck, SshInstall } from '../api/types.js';
-import { AgentClient } from '../device-protocol/agent-client.js';
-import type { DeviceResponse } from '../device-protocol/messages.js';
+import { AgentClient } from '../devices/https/agent-client.js';
+import type { DeviceResponse } from '../../../resources/device-protocol/messages.js';
 import { readConsoleKey } from '../devices/console-key.js';
 import { deviceError, isUnreachable } from '../devices/device-errors.js';
 import { runPool } from '../devices/pool.js';

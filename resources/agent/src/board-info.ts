@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
-import type { BoardInfo } from '../../../electron/core/device-protocol/messages.js';
+import type { BoardInfo } from '../../device-protocol/messages.js';
 
 /** NEON, fp16, dot product, i8mm, SVE on arm64; AVX2, AVX-512, VNNI, AMX on x86. */
 const inferenceFeatures = ['asimd', 'asimdhp', 'asimddp', 'i8mm', 'bf16', 'sve', 'sve2', 'avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx_vnni', 'avx512_bf16', 'amx_int8'];

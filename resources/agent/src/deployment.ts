@@ -3,8 +3,8 @@
 // Each step is one atomic state.json commit, so the device survives being killed between any two.
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../../electron/core/api/errors.js';
-import { releaseOf } from '../../../electron/core/device-protocol/manifest.js';
-import type { DeviceRequestParsed, HealthReport, SlotId } from '../../../electron/core/device-protocol/messages.js';
+import { releaseOf } from '../../device-protocol/manifest.js';
+import type { DeviceRequestParsed, HealthReport, SlotId } from '../../device-protocol/messages.js';
 import { crashPoint } from './crash-points.js';
 import { checkRelease } from './release-guard.js';
 import { checkModel, selfTest, sessionOptions } from './health-check.js';

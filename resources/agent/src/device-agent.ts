@@ -1,5 +1,5 @@
-// The device's side of the message model: one handler per operation, whatever transport carried the
-// request. Transports validate nothing themselves: handle() parses requests and responses here.
+// The agent's implementation of the device-side contract (device-protocol/device-handler.ts): one handler
+// per operation, whatever binding carried the request.
 import { EventEmitter } from 'node:events';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
@@ -11,12 +11,12 @@ import {
   type DeviceEvent,
   type DeviceInfo,
   type DeviceOp,
-  type DeviceRequestParsed,
   type DeviceResponse,
   type DeviceState,
   type DeviceStatus,
   type UploadStatus,
-} from '../../../electron/core/device-protocol/messages.js';
+} from '../../device-protocol/messages.js';
+import { dispatchRequest, type DeviceHandler, type DeviceHandlers, type RequestContext } from '../../device-protocol/device-handler.js';
 import { localContext } from '../../../electron/core/jobs/task-types.js';
 import { boardInfo } from './board-info.js';
 import type { Deployment } from './deployment.js';
@@ -43,15 +43,8 @@ export interface AgentParts {
   servePort: number | null;
 }
 
-/** Who sent a request, as its transport knows it: the remote address, or "serial". */
-export interface RequestContext {
-  source?: string;
-}
-
-type Handlers = { [Op in DeviceOp]: (req: DeviceRequestParsed<Op>, ctx: RequestContext) => Promise<DeviceResponse<Op>> };
-
-export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
-  private readonly handlers: Handlers;
+export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implements DeviceHandler {
+  private readonly handlers: DeviceHandlers;
 
   constructor(private readonly p: AgentParts) {
     super();
@@ -99,13 +92,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> {
 
   /** Validates a request, runs its operation and validates the response. */
   async handle<Op extends DeviceOp>(op: Op, request: unknown, ctx: RequestContext = {}): Promise<DeviceResponse<Op>> {
-    const parsed = deviceOps[op].request.safeParse(request);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
-      throw new AppError('REQUEST_INVALID', `Invalid ${op} request`, detail);
-    }
-    const handler = this.handlers[op] as (req: unknown, ctx: RequestContext) => Promise<DeviceResponse<Op>>;
-    return handler(parsed.data, ctx);
+    return dispatchRequest(this.handlers, op, request, ctx);
   }
 
   /**

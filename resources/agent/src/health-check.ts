@@ -1,7 +1,7 @@
 // The health check of a trial model: it loads, runs a self-test input of the model's own input shapes,
 // gives finite outputs, and its median self-test run stays under the bound the console set.
 import * as ort from 'onnxruntime-node';
-import type { HealthReport } from '../../../electron/core/device-protocol/messages.js';
+import type { HealthReport } from '../../device-protocol/messages.js';
 import { buildFeeds, inputSpecs } from '../../../electron/core/profiling/inputs.js';
 import { percentile } from '../../../electron/core/util/stats.js';
 

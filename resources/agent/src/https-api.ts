@@ -1,4 +1,4 @@
-// The HTTPS binding of the device message model (see device-protocol/http-binding.ts), plus the
+// The HTTPS binding of the device message model (see device-protocol/http/binding.ts), plus the
 // authenticated WebSocket that pushes device events.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -6,8 +6,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../../electron/core/api/errors.js';
-import { apiPrefix, eventsPath, maxJsonBody, offsetHeader, publicOps, readOnlyOps } from '../../../electron/core/device-protocol/http-binding.js';
-import { isDeviceOp, type DeviceEvent } from '../../../electron/core/device-protocol/messages.js';
+import { apiPrefix, eventsPath, maxJsonBody, offsetHeader, publicOps, readOnlyOps } from '../../device-protocol/http/binding.js';
+import { isDeviceOp, type DeviceEvent } from '../../device-protocol/messages.js';
 import type { DeviceAgent } from './device-agent.js';
 import { sendError, sendJson } from './http-util.js';
 import { badUrl, guardServer, readJson, refuseUpgrade, requestUrl, safeUpgrade } from '../../../electron/core/util/http-guard.js';

@@ -5,7 +5,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { pemFingerprint } from '../../../electron/core/device-protocol/fingerprint.js';
+import { pemFingerprint } from '../../device-protocol/fingerprint.js';
 import { writeFileAtomic } from '../../../electron/core/util/atomic-write.js';
 
 export interface Identity {

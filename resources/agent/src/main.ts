@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { toErrorData } from '../../../electron/core/api/errors.js';
-import { shortFingerprint } from '../../../electron/core/device-protocol/fingerprint.js';
+import { shortFingerprint } from '../../device-protocol/fingerprint.js';
 import { parseAgentArgs } from './args.js';
 import { Deployment } from './deployment.js';
 import { DeviceAgent } from './device-agent.js';

@@ -2,7 +2,7 @@
 // started on it have finished.
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../../electron/core/api/errors.js';
-import type { Manifest, SlotId } from '../../../electron/core/device-protocol/messages.js';
+import type { Manifest, SlotId } from '../../device-protocol/messages.js';
 
 export interface Loaded {
   slot: SlotId;

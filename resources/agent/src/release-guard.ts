@@ -2,7 +2,7 @@
 // counter must be above the highest one the device has accepted (kept in state.json), and a signed
 // downgrade must be signed for this device. Checked at upload-begin and again at activate.
 import { AppError } from '../../../electron/core/api/errors.js';
-import { releaseOf, type Manifest } from '../../../electron/core/device-protocol/manifest.js';
+import { releaseOf, type Manifest } from '../../device-protocol/manifest.js';
 
 export interface ReleaseFloor {
   deviceId: string;

@@ -4,12 +4,12 @@
 // when it goes away (cable unplugged, USB gadget re-enumerated).
 import { toErrorData } from '../../../electron/core/api/errors.js';
 import { AppError } from '../../../electron/core/api/errors.js';
-import { publicOps } from '../../../electron/core/device-protocol/http-binding.js';
-import { isDeviceOp } from '../../../electron/core/device-protocol/messages.js';
-import type { LinkParams } from '../../../electron/core/device-protocol/serial/hello.js';
-import { decodeMessage, encodeMessage, MessageKind, type Message } from '../../../electron/core/device-protocol/serial/message-codec.js';
-import { openPort, type PortConnection } from '../../../electron/core/device-protocol/serial/open-port.js';
-import { ReliableLink } from '../../../electron/core/device-protocol/serial/reliable-link.js';
+import { publicOps } from '../../device-protocol/http/binding.js';
+import { isDeviceOp } from '../../device-protocol/messages.js';
+import type { LinkParams } from '../../device-protocol/serial/hello.js';
+import { decodeMessage, encodeMessage, MessageKind, type Message } from '../../device-protocol/serial/message-codec.js';
+import { openPort, type PortConnection } from '../../device-protocol/serial/open-port.js';
+import { ReliableLink } from '../../device-protocol/serial/reliable-link.js';
 import type { DeviceAgent } from './device-agent.js';
 import type { Pairing } from './pairing.js';
 

@@ -5,7 +5,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../../electron/core/util/atomic-write.js';
-import { manifestSchema, slotIdSchema, type Manifest, type SlotId, type SlotInfo } from '../../../electron/core/device-protocol/messages.js';
+import { manifestSchema, slotIdSchema, type Manifest, type SlotId, type SlotInfo } from '../../device-protocol/messages.js';
 
 const slotStateSchema = z.object({
   active: slotIdSchema.nullable(),

@@ -1,7 +1,7 @@
 // Counters of the inference endpoint and periodic summaries of them. Percentiles and confidence come
 // from the most recent requests of the model serving now (a bounded ring), the histogram counts every
 // request since start, and summaries are kept in a bounded history for consoles that connect later.
-import type { DeviceState, TelemetrySummary } from '../../../electron/core/device-protocol/messages.js';
+import type { DeviceState, TelemetrySummary } from '../../device-protocol/messages.js';
 import { percentile, summarize } from '../../../electron/core/util/stats.js';
 import { SystemSampler } from './system-stats.js';
 

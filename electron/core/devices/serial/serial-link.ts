@@ -4,12 +4,12 @@
 // opens it again, and upload() resumes from the offset the device reports.
 import { promises as fsp } from 'node:fs';
 import { AppError } from '../../api/errors.js';
-import type { DeviceLink, LinkOp, LinkUploadOptions } from '../../device-protocol/device-link.js';
-import { deviceOps, type DeviceOp, type DeviceRequest, type DeviceResponse, type SignedManifest, type UploadStatus } from '../../device-protocol/messages.js';
-import type { LinkParams } from '../../device-protocol/serial/hello.js';
-import { decodeMessage, encodeMessage, MessageKind } from '../../device-protocol/serial/message-codec.js';
-import { openPort, type PortConnection } from '../../device-protocol/serial/open-port.js';
-import { ReliableLink, type LinkStats, type ReliableLinkOptions } from '../../device-protocol/serial/reliable-link.js';
+import type { DeviceLink, LinkOp, LinkUploadOptions } from '../../../../resources/device-protocol/device-link.js';
+import { deviceOps, type DeviceOp, type DeviceRequest, type DeviceResponse, type SignedManifest, type UploadStatus } from '../../../../resources/device-protocol/messages.js';
+import type { LinkParams } from '../../../../resources/device-protocol/serial/hello.js';
+import { decodeMessage, encodeMessage, MessageKind } from '../../../../resources/device-protocol/serial/message-codec.js';
+import { openPort, type PortConnection } from '../../../../resources/device-protocol/serial/open-port.js';
+import { ReliableLink, type LinkStats, type ReliableLinkOptions } from '../../../../resources/device-protocol/serial/reliable-link.js';
 import { serialAddress } from './serial-address.js';
 
 export interface SerialLinkOptions {

@@ -1,7 +1,7 @@
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, TextField, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import type { DeviceSummary, ErrorData } from '../../../../electron/core/api/types.js';
-import { isFingerprintInput, shortFingerprint } from '../../../../electron/core/device-protocol/fingerprint-text.js';
+import { isFingerprintInput, shortFingerprint } from '../../../../resources/device-protocol/fingerprint-text.js';
 import { toErrorData } from '../../api/api-error.js';
 import { ErrorCard } from '../../components/ErrorCard.js';
 import { useApi } from '../../store/useApi.js';

@@ -4,7 +4,7 @@
 // durable every few MB and at the end, and answers with the durable offset (after a dropped
 // connection, upload-status tells where to resume). Read-only operations also answer GET. Errors
 // come back as a 4xx/5xx with an ErrorData body. Clients keep one pinned TLS connection alive per device.
-import type { DeviceOp } from './messages.js';
+import type { DeviceOp } from '../messages.js';
 
 export const apiPrefix = '/v1/';
 export const eventsPath = '/v1/events';

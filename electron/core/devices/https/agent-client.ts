@@ -6,9 +6,9 @@ import { Agent, request } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { KeyObject } from 'node:crypto';
 import WebSocket from 'ws';
-import { AppError, isErrorData } from '../api/errors.js';
-import { normalizeFingerprint } from './fingerprint.js';
-import { eventsPath, offsetHeader, opPath, readOnlyOps } from './http-binding.js';
+import { AppError, isErrorData } from '../../api/errors.js';
+import { normalizeFingerprint } from '../../../../resources/device-protocol/fingerprint.js';
+import { eventsPath, offsetHeader, opPath, readOnlyOps } from '../../../../resources/device-protocol/http/binding.js';
 import {
   deviceEventSchema,
   deviceOps,
@@ -17,8 +17,8 @@ import {
   type DeviceResponse,
   type SignedManifest,
   type UploadStatus,
-} from './messages.js';
-import type { DeviceLink, LinkOp, LinkUploadOptions } from './device-link.js';
+} from '../../../../resources/device-protocol/messages.js';
+import type { DeviceLink, LinkOp, LinkUploadOptions } from '../../../../resources/device-protocol/device-link.js';
 import { pinnedConnection } from './pinned-tls.js';
 
 export interface AgentAddress {

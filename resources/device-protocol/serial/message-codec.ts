@@ -2,7 +2,7 @@
 //   kind u8 | id u32 LE | jsonLength u32 LE | JSON (UTF-8) | binary (the rest)
 // A request's JSON is {op, token?, req}; upload-chunk's bytes travel as the binary part, its
 // offset in req. A response carries the operation's response as JSON; an error carries ErrorData.
-import type { ErrorData } from '../../api/types.js';
+import type { ErrorData } from '../error-data.js';
 
 export const MessageKind = { request: 1, response: 2, error: 3 } as const;
 

@@ -2,7 +2,7 @@
 // one binding (see http-binding.ts); serial, MQTT or a signed bundle on a USB stick carry the same
 // requests and responses later. Every request and response is validated with these schemas on both sides.
 import { z } from 'zod';
-import type { ProfileResult } from '../api/types.js';
+import type { ProfileResult } from './profile-result.js';
 import { manifestSchema, signedManifestSchema } from './manifest.js';
 
 export { canonicalJson } from './canonical-json.js';

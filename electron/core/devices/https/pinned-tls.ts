@@ -6,8 +6,8 @@
 import type { ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { AppError } from '../api/errors.js';
-import { certFingerprint, normalizeFingerprint } from './fingerprint.js';
+import { AppError } from '../../api/errors.js';
+import { certFingerprint, normalizeFingerprint } from '../../../../resources/device-protocol/fingerprint.js';
 
 export type CreateConnection = NonNullable<ClientRequestArgs['createConnection']>;
 

@@ -1,4 +1,4 @@
-// One frame of the serial link protocol (resources/agent/SERIAL-PROTOCOL.md, "Frame layout"):
+// One frame of the serial link protocol (resources/device-protocol/SERIAL-PROTOCOL.md, "Frame layout"):
 //   type u8 | flags u8 | seq u16 LE | payload | CRC-32 u32 LE over everything before it
 // COBS-encoded and followed by one 0x00 delimiter on the wire.
 import { crc32 } from 'node:zlib';

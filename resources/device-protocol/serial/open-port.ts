@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import { constants, openSync } from 'node:fs';
 import tty from 'node:tty';
 import type { SerialPort } from 'serialport';
-import { AppError } from '../../api/errors.js';
+import { AppError } from '../error-data.js';
 
 export class PortConnection extends EventEmitter<{ data: [Buffer]; close: [Error | null] }> {
   private closed = false;

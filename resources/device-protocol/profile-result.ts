@@ -1,0 +1,62 @@
+// What a device's profiler reports (the `profile` operation's response), the same shape the console's own
+// profiler produces, so rows from a workstation and a board compare one for one.
+
+export interface LatencyStats {
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  min: number;
+  max: number;
+}
+
+export interface ProfileRow {
+  /** Name of the node as ORT ran it (a fused node may have a new name). */
+  name: string;
+  opType: string;
+  /** Names of the original graph's nodes this row covers (more than one when ORT fused them). */
+  nodes: string[];
+  fused: boolean;
+  calls: number;
+  meanUs: number;
+  p50Us: number;
+  share: number;
+  outputShape: string | null;
+  provider: string;
+}
+
+export interface ProfileDevice {
+  id: string;
+  name: string;
+  arch: string;
+  platform: string;
+  cpu: string;
+}
+
+export interface ProfileOptions {
+  runs: number;
+  warmup: number;
+  threads: number;
+  input: string;
+}
+
+export interface ProfileSummary {
+  id: string;
+  modelId: string | null;
+  modelName: string;
+  modelSha256: string;
+  device: ProfileDevice;
+  runtime: { name: string; version: string };
+  options: ProfileOptions;
+  createdAt: string;
+  latencyMs: LatencyStats;
+}
+
+export interface ProfileResult extends ProfileSummary {
+  peakMemoryBytes: number;
+  /** Sum of node times per run (µs) against the measured run time, to show coverage. */
+  nodeTimeUs: number;
+  runTimeUs: number;
+  rows: ProfileRow[];
+  opBreakdown: { opType: string; us: number; share: number; count: number }[];
+}
