@@ -1,5 +1,5 @@
 // Device operations as one message model, independent of the transport that carries them. HTTPS is
-// one binding (see http-binding.ts); serial, MQTT or a signed bundle on a USB stick carry the same
+// one binding (see http/binding.ts); serial, MQTT or a signed bundle on a USB stick carry the same
 // requests and responses later. Every request and response is validated with these schemas on both sides.
 import { z } from 'zod';
 import type { ProfileResult } from './profile-result.js';

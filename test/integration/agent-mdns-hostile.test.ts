@@ -57,7 +57,7 @@ setTimeout(() => { clearInterval(timer); console.log('EF_QUERIER ' + JSON.string
 // A console on the other host: pairs over the link (or, given EF_TOKEN, uses that pairing), asks for
 // info and, when EF_DEPLOY is set, deploys.
 const consoleScript = `
-import { AgentClient } from './electron/core/device-protocol/agent-client.ts';
+import { AgentClient } from './electron/core/devices/https/agent-client.ts';
 import { newConsole, sampleModel, signed } from './test/helpers/agent-process.ts';
 const c = newConsole();
 const host = process.env.EF_HOST, port = Number(process.env.EF_PORT);
