@@ -16,8 +16,8 @@ export interface DeviceHandler {
   handle<Op extends DeviceOp>(op: Op, request: unknown, ctx?: RequestContext): Promise<DeviceResponse<Op>>;
 }
 
-/** Validates a request against its operation's schema and runs the operation's handler. */
-export function dispatchRequest<Op extends DeviceOp>(handlers: DeviceHandlers, op: Op, request: unknown, ctx: RequestContext): Promise<DeviceResponse<Op>> {
+/** Validates a request against its operation's schema and runs the operation's handler; a request that fails the schema rejects with REQUEST_INVALID. */
+export async function dispatchRequest<Op extends DeviceOp>(handlers: DeviceHandlers, op: Op, request: unknown, ctx: RequestContext): Promise<DeviceResponse<Op>> {
   const parsed = deviceOps[op].request.safeParse(request);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');

@@ -90,7 +90,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
     };
   }
 
-  /** Validates a request, runs its operation and validates the response. */
+  /** Validates a request against its operation's schema and runs its operation. */
   async handle<Op extends DeviceOp>(op: Op, request: unknown, ctx: RequestContext = {}): Promise<DeviceResponse<Op>> {
     return dispatchRequest(this.handlers, op, request, ctx);
   }
