@@ -36,6 +36,8 @@ const needs = [
   tool('ssh-keygen', 'host and client keys for the SSH tests', 'openssh-client'),
   tool('useradd', 'throwaway SSH users', 'passwd'),
   tool('ps', 'checks which user an agent runs as', 'procps'),
+  tool('mosquitto', 'a real MQTT broker for the MQTT binding tests', 'mosquitto'),
+  tool('openssl', 'a device-made key and CSR for the broker certificate test', 'openssl'),
   file('/usr/bin/chromium', 'browser end-to-end tests', 'chromium'),
   file('/usr/share/libonnx-testdata/data', 'ONNX conformance corpus for the codec round-trip and fuzz tests', 'libonnx-testdata'),
   {

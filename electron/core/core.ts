@@ -9,6 +9,7 @@ import { DemoFleet } from './devices/demo-fleet.js';
 import { DeviceContext } from './devices/device-context.js';
 import { deviceHandlers } from './devices/device-handlers.js';
 import { serialHandlers } from './devices/serial/serial-handlers.js';
+import { mqttHandlers } from './devices/mqtt/mqtt-handlers.js';
 import { sshHandlers } from './ssh/ssh-handlers.js';
 import { MemorySecretStore, type SecretStore } from './ssh/secret-store.js';
 import { abHandlers } from './rollouts/ab-handlers.js';
@@ -178,6 +179,7 @@ export function createCore(opts: CoreOptions): Core {
     ...optimizeHandlers({ home: opts.home, registry, jobs, bus }),
     ...deviceHandlers({ ctx: devices, jobs, demo }),
     ...serialHandlers({ ctx: devices }),
+    ...mqttHandlers({ ctx: devices }),
     ...sshHandlers({ devices, jobs, secrets: opts.secretStore ?? new MemorySecretStore() }),
     ...abHandlers({
       ctx: devices,

@@ -276,6 +276,16 @@ export const requests = {
   'serial.list': request<SerialPortInfo[]>()(z.object({ probe: z.boolean().default(false), baud: baudRate }).strict()),
   'serial.probe': request<SerialPortInfo>()(z.object({ path: serialPath, baud: baudRate }).strict()),
   'serial.add': request<DeviceSummary>()(z.object({ path: serialPath, baud: baudRate, code: z.string().trim().min(4).max(32) }).strict()),
+  'mqtt.add': request<DeviceSummary>()(
+    z
+      .object({
+        /** mqtt://HOST:PORT or mqtts://HOST:PORT */
+        broker: z.string().trim().min(8).max(300),
+        deviceId: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'the device id the agent prints (ef-…)'),
+        code: z.string().trim().min(4).max(32),
+      })
+      .strict(),
+  ),
   'audit.list': request<AuditEntry[]>()(
     z
       .object({

@@ -171,7 +171,7 @@ export interface DeviceSlot {
 export interface DeviceSummary {
   id: string;
   name: string;
-  transport: 'lan' | 'serial' | 'ssh';
+  transport: 'lan' | 'serial' | 'ssh' | 'mqtt';
   /** host:port for LAN agents, a port path for serial, user@host for SSH. */
   address: string;
   state: DeviceState;

@@ -26,6 +26,7 @@ const audited = new Set([
   'demo.stop',
   'jobs.cancel',
   'serial.add',
+  'mqtt.add',
   'ssh.add',
   'ssh.remove',
   'ssh.provision',

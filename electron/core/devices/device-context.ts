@@ -41,7 +41,7 @@ export class DeviceContext {
       throw new AppError('DEVICE_PAIRING_REVOKED', 'Device needs pairing again', `${device.name} (${device.address}) no longer accepts this console's token: it was paired with another console or given a new pairing code. Read the code on the device and pair it again.`);
     }
     if (!creds) throw new AppError('DEVICE_NOT_PAIRED', 'Device not paired', `${device.name} (${device.address}) is not paired yet: pair it with the code shown on the device.`);
-    return creds;
+    return { ...creds, consoleHome: this.home };
   }
 
   /** A link to a paired device over its transport; close it when done. */

@@ -2,7 +2,7 @@
 import { AppError, toErrorData } from '../api/errors.js';
 
 // Network errors, and the serial link's: the port went away, or nothing answers on it.
-const unreachableCodes = ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'SERIAL_LINK_LOST', 'SERIAL_PORT_MISSING', 'SERIAL_SILENT', 'SERIAL_CLOSED'];
+const unreachableCodes = ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'SERIAL_LINK_LOST', 'SERIAL_PORT_MISSING', 'SERIAL_SILENT', 'SERIAL_CLOSED', 'BROKER_UNREACHABLE'];
 
 export function isUnreachable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;

@@ -6,6 +6,7 @@ import type { DeviceCredentials } from '../registry/device-store.js';
 import { parseAddress } from './address.js';
 import { parseSerialAddress } from './serial/serial-address.js';
 import { SerialLink } from './serial/serial-link.js';
+import { openMqttLink } from './mqtt/open-mqtt-link.js';
 
 export function openLink(device: DeviceCredentials, timeoutMs = 30_000): DeviceLink {
   switch (device.transport) {
@@ -14,6 +15,8 @@ export function openLink(device: DeviceCredentials, timeoutMs = 30_000): DeviceL
     case 'serial':
       // Opened by the first request and released by close(): a job's worker thread opens the port itself.
       return new SerialLink({ ...parseSerialAddress(device.address), token: device.token, timeoutMs: Math.max(timeoutMs, 60_000) });
+    case 'mqtt':
+      return openMqttLink(device, timeoutMs);
     default:
       throw new AppError('TRANSPORT_UNSUPPORTED', `No ${device.transport} link yet`, `${device.name} is reached over ${device.transport}, which this console cannot drive yet.`);
   }

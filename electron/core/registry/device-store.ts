@@ -35,6 +35,8 @@ export interface DeviceCredentials {
   address: string;
   fingerprint: string;
   token: string;
+  /** The console's home, for transports that sign every request with its key (MQTT); set by DeviceContext. */
+  consoleHome?: string;
 }
 
 interface DeviceRow {

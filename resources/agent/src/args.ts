@@ -19,6 +19,8 @@ export interface AgentArgs {
   historyLimit: number;
   /** Serve the serial link protocol on this port too (the device end of a USB serial cable). */
   serial: { path: string; baudRate: number } | null;
+  /** Connect out to this MQTT broker and take requests there too (devices behind NAT). */
+  mqtt: { url: string; caFile?: string; certFile?: string; keyFile?: string } | null;
 }
 
 export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
@@ -38,6 +40,10 @@ export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
   --history N             telemetry summaries kept in memory (default 720)
   --serial PATH           also serve the console over this serial port (e.g. /dev/ttyGS0)
   --baud N                baud rate of --serial (default 921600)
+  --mqtt URL              also connect out to this MQTT broker (mqtt://host:1883, mqtts://host:8883)
+  --mqtt-ca FILE          CA certificate (PEM) the broker's certificate must chain to (mqtts)
+  --mqtt-cert FILE        this device's client certificate (PEM) for the broker
+  --mqtt-key FILE         the key of --mqtt-cert (PEM)
 `;
 
 export function parseAgentArgs(argv: string[]): AgentArgs {
@@ -59,6 +65,10 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       history: { type: 'string', default: '720' },
       serial: { type: 'string' },
       baud: { type: 'string', default: '921600' },
+      mqtt: { type: 'string' },
+      'mqtt-ca': { type: 'string' },
+      'mqtt-cert': { type: 'string' },
+      'mqtt-key': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -68,6 +78,9 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     process.exit(0);
   }
   if (!values['data-dir']) throw new Error(`--data-dir is required.\n\n${usage}`);
+  if (values.mqtt !== undefined && !/^mqtts?:\/\/[^/\s]+\/?$/.test(values.mqtt)) throw new Error(`--mqtt must be a broker URL such as mqtt://127.0.0.1:1883 or mqtts://broker.site:8883; got "${values.mqtt}".`);
+  if (!values.mqtt && (values['mqtt-ca'] || values['mqtt-cert'] || values['mqtt-key'])) throw new Error('--mqtt-ca, --mqtt-cert and --mqtt-key need --mqtt URL.');
+  if (Boolean(values['mqtt-cert']) !== Boolean(values['mqtt-key'])) throw new Error('--mqtt-cert and --mqtt-key go together: give both or neither.');
   return {
     dataDir: values['data-dir'],
     host: values.host,
@@ -83,6 +96,9 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     telemetrySec: Math.max(0.1, Number(values['telemetry-interval']) || 5),
     historyLimit: int(values.history, '--history', 1, 1_000_000),
     serial: values.serial ? { path: values.serial, baudRate: int(values.baud, '--baud', 300, 12_000_000) } : null,
+    mqtt: values.mqtt
+      ? { url: values.mqtt, ...(values['mqtt-ca'] ? { caFile: values['mqtt-ca'] } : {}), ...(values['mqtt-cert'] ? { certFile: values['mqtt-cert'], keyFile: values['mqtt-key'] } : {}) }
+      : null,
   };
 }
 

@@ -58,6 +58,13 @@ async function main(): Promise<void> {
     serial = startSerialServer(agent, pairing, args.serial);
   }
 
+  let mqtt: { close(): Promise<void> } | null = null;
+  if (args.mqtt) {
+    const { startMqttBinding } = await import('./mqtt-binding.js');
+    const { RequestJournal } = await import('./request-journal.js');
+    mqtt = startMqttBinding(agent, pairing, await RequestJournal.open(dataDir), { ...args.mqtt, deviceId: identity.deviceId, agentVersion });
+  }
+
   let mdns: { close(): Promise<void> } | null = null;
   if (args.mdns) {
     const { MdnsAdvertiser, noModel } = await import('./mdns.js');
@@ -83,6 +90,7 @@ async function main(): Promise<void> {
     deployment.close();
     await mdns?.close();
     await serial?.close();
+    await mqtt?.close();
     await api.close();
     await new Promise<void>((resolve) => serve.server.close(() => resolve()));
     await runner.swap(null);
@@ -92,7 +100,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
 
   console.log(`EdgeFleet agent ${agentVersion}: device ${identity.deviceId} on https://${args.host}:${api.port} (certificate SHA-256 ${identity.certFingerprint})`);
-  console.log(`EDGEFLEET_AGENT_READY ${JSON.stringify({ deviceId: identity.deviceId, port: api.port, servePort: serve.port, certFingerprint: identity.certFingerprint, pairingCode: pairing.pendingCode, serial: args.serial?.path ?? null })}`);
+  console.log(`EDGEFLEET_AGENT_READY ${JSON.stringify({ deviceId: identity.deviceId, port: api.port, servePort: serve.port, certFingerprint: identity.certFingerprint, pairingCode: pairing.pendingCode, serial: args.serial?.path ?? null, mqtt: args.mqtt?.url ?? null })}`);
 }
 
 main().catch((err) => {

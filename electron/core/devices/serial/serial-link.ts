@@ -2,8 +2,8 @@
 // protocol (device-protocol/serial/). The port is opened on the first request and released by
 // close(), so a deploy job in a worker thread can open it itself; after an unplug the next request
 // opens it again, and upload() resumes from the offset the device reports.
-import { promises as fsp } from 'node:fs';
 import { AppError } from '../../api/errors.js';
+import { uploadInChunks, type ChunkTransport } from '../../../../resources/device-protocol/chunked-upload.js';
 import type { DeviceLink, LinkOp, LinkUploadOptions } from '../../../../resources/device-protocol/device-link.js';
 import { deviceOps, type DeviceOp, type DeviceRequest, type DeviceResponse, type SignedManifest, type UploadStatus } from '../../../../resources/device-protocol/messages.js';
 import type { LinkParams } from '../../../../resources/device-protocol/serial/hello.js';
@@ -165,53 +165,13 @@ export class SerialLink implements DeviceLink {
     }
   }
 
-  private async uploadOnce(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions): Promise<UploadStatus> {
-    const chunk = Math.max(1024, Math.min(opts.chunkBytes ?? defaultChunk, 1024 * 1024));
-    const file = typeof artifact === 'string' ? await fsp.open(artifact, 'r') : null;
-    try {
-      const available = file ? (await file.stat()).size : (artifact as Uint8Array).byteLength;
-      const read = async (offset: number, length: number): Promise<Uint8Array> => {
-        if (!file) return (artifact as Uint8Array).subarray(offset, offset + length);
-        const buf = Buffer.allocUnsafe(length);
-        const { bytesRead } = await file.read(buf, 0, length, offset);
-        return buf.subarray(0, bytesRead);
-      };
-      let status = await this.call('upload-begin', signed);
-      opts.onProgress?.(status);
-      let next = status.offset;
-      const queue: Promise<unknown>[] = [];
-      const fill = async () => {
-        while (queue.length < pipelineDepth && next < status.size) {
-          const length = Math.min(chunk, status.size - next, available - next);
-          if (length <= 0) throw new AppError('ARTIFACT_SHORT', 'Artifact shorter than its manifest', `The manifest says ${status.size} bytes but the artifact ends at ${available}.`);
-          const p = this.request('upload-chunk', { offset: next }, await read(next, length));
-          p.catch(() => undefined); // awaited in order below
-          queue.push(p);
-          next += length;
-          opts.onSent?.(next);
-        }
-      };
-      while (!status.complete) {
-        if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Upload cancelled', `Stopped at ${status.offset} of ${status.size} bytes; upload again to resume.`);
-        await fill();
-        const head = queue.shift();
-        if (!head) break;
-        try {
-          status = deviceOps['upload-chunk'].response.parse(await head);
-        } catch (err) {
-          await Promise.allSettled(queue.splice(0));
-          if (!(err instanceof AppError) || err.code !== 'UPLOAD_OFFSET_MISMATCH') throw err;
-          const { upload } = await this.call('upload-status');
-          if (!upload) throw err;
-          status = upload;
-          next = status.offset;
-        }
-        opts.onProgress?.(status);
-      }
-      return status;
-    } finally {
-      await file?.close();
-    }
+  private uploadOnce(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions): Promise<UploadStatus> {
+    const io: ChunkTransport = {
+      begin: (s) => this.call('upload-begin', s),
+      chunk: async (offset, data) => deviceOps['upload-chunk'].response.parse(await this.request('upload-chunk', { offset }, data)),
+      status: async () => (await this.call('upload-status')).upload,
+    };
+    return uploadInChunks(io, artifact, signed, opts, { defaultChunk, maxChunk: 1024 * 1024, pipelineDepth });
   }
 
   /** Settles once the port is closed: a worker thread must not end while the binding is still closing it. */

@@ -33,7 +33,7 @@ export function HealthChip({ health }: { health: DeviceSummary['health'] }) {
   return <Chip label={look.label} color={look.color} variant="outlined" data-testid="device-health" data-health={health} />;
 }
 
-export const transportLabel: Record<DeviceSummary['transport'], string> = { lan: 'LAN', serial: 'USB serial', ssh: 'SSH' };
+export const transportLabel: Record<DeviceSummary['transport'], string> = { lan: 'LAN', serial: 'USB serial', ssh: 'SSH', mqtt: 'MQTT' };
 
 const phaseLook: Record<DeployDeviceProgress['phase'], { label: string; color: ChipColor; variant: 'filled' | 'outlined' }> = {
   queued: { label: 'Queued', color: 'default', variant: 'outlined' },

@@ -1,0 +1,194 @@
+// The device end of the MQTT binding: the agent connects out to a broker (devices behind NAT), takes
+// requests on its own `req` topic and answers on the topic each request names. Every request but
+// `pair` must be signed by the console key pinned at pairing; the broker is only a carrier. Requests
+// are deduplicated by id (request-journal.ts); events go out as telemetry, status and retained
+// reported state; presence is a retained birth and a delayed retained will, tied to a session id.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { AppError, toErrorData } from '../../../electron/core/api/errors.js';
+import { isDeviceOp, type DeviceEvent, type DeviceOp } from '../../device-protocol/messages.js';
+import { clockSkewMs, envelopeVersion, maxDeadlineAheadMs, maxPacketBytes, requestEnvelopeSchema, verifyRequest, type Presence, type RequestEnvelope, type ResponseEnvelope } from '../../device-protocol/mqtt/envelope.js';
+import { deviceTopics, parseDeviceTopic } from '../../device-protocol/mqtt/topics.js';
+import type { DeviceAgent } from './device-agent.js';
+import type { Pairing } from './pairing.js';
+import type { RequestJournal } from './request-journal.js';
+
+export interface MqttBindingOptions {
+  url: string;
+  deviceId: string;
+  agentVersion: string;
+  /** PEM files for mqtts:// (the broker's CA, this device's certificate and key). */
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  log?: (line: string) => void;
+  /** How often a running request sends a progress frame. */
+  progressMs?: number;
+  /** Reconnect backoff: full jitter up to base × 2^attempt, capped. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Seconds the broker waits before publishing the "offline" will (short drops do not flap). */
+  willDelaySec?: number;
+}
+
+export interface MqttBinding {
+  close(): Promise<void>;
+}
+
+/** Operations whose answers must survive a restart: running them twice would change the device twice. */
+const durableOps: ReadonlySet<DeviceOp> = new Set(['pair', 'upload-begin', 'activate', 'confirm', 'rollback']);
+
+export function startMqttBinding(agent: DeviceAgent, pairing: Pairing, journal: RequestJournal, o: MqttBindingOptions): MqttBinding {
+  const log = o.log ?? ((line: string) => console.log(line));
+  const topics = deviceTopics(o.deviceId);
+  const newSession = () => randomBytes(8).toString('hex');
+  let session = newSession();
+  const presence = (online: boolean): Buffer => Buffer.from(JSON.stringify({ online, session, at: new Date().toISOString(), agentVersion: o.agentVersion } satisfies Presence));
+  const will = () => ({ topic: topics.presence, payload: presence(false), qos: 1 as const, retain: true, properties: { willDelayInterval: o.willDelaySec ?? 30 } });
+  const base = o.backoffBaseMs ?? 1000;
+  const cap = o.backoffMaxMs ?? 5 * 60_000;
+  let attempt = 0;
+  const options: IClientOptions = {
+    protocolVersion: 5,
+    clientId: o.deviceId,
+    clean: false,
+    keepalive: 60,
+    connectTimeout: 30_000,
+    reconnectPeriod: base,
+    queueQoSZero: false,
+    properties: { sessionExpiryInterval: 3600, maximumPacketSize: maxPacketBytes, receiveMaximum: 16 },
+    will: will(),
+    ...(o.caFile ? { ca: readFileSync(o.caFile) } : {}),
+    ...(o.certFile ? { cert: readFileSync(o.certFile) } : {}),
+    ...(o.keyFile ? { key: readFileSync(o.keyFile) } : {}),
+  };
+  const client: MqttClient = mqtt.connect(o.url, options);
+  let stopped = false;
+  let lastError = '';
+
+  // Runs before MQTT.js schedules its reconnect, which reads the period then: exponential backoff with
+  // full jitter, so a fleet that lost its broker does not come back in one wave. A new session id
+  // for the next connection's will.
+  client.prependListener('close', () => {
+    client.options.reconnectPeriod = Math.max(100, Math.round(Math.random() * Math.min(cap, base * 2 ** Math.min(attempt, 20))));
+    attempt++;
+    session = newSession();
+    client.options.will = will();
+  });
+  client.on('error', (err) => {
+    if (err.message !== lastError) log(`MQTT ${o.url}: ${err.message} (retrying)`);
+    lastError = err.message;
+  });
+  client.on('connect', (connack) => {
+    attempt = 0;
+    lastError = '';
+    // Subscribing again on every connect, not only when the broker lost the session (MQTT.js does not
+    // resubscribe a lost persistent session by itself).
+    client.subscribe([topics.req], { qos: 1 }, (err) => {
+      if (err) log(`MQTT: subscribing to ${topics.req} failed: ${err.message}`);
+    });
+    publish(topics.presence, presence(true), { qos: 1, retain: true });
+    publish(topics.reported, JSON.stringify(agent.status()), { qos: 1, retain: true });
+    log(`MQTT: connected to ${o.url} as ${o.deviceId} (${connack.sessionPresent ? 'session resumed' : 'new session'})`);
+  });
+  client.on('message', (topic, payload) => {
+    if (topic === topics.req) void serve(payload);
+  });
+
+  const publish = (topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean; properties?: Record<string, unknown> }) => {
+    client.publish(topic, payload, opts, (err) => {
+      if (err && !stopped) log(`MQTT: publish on ${topic} failed: ${err.message}`);
+    });
+  };
+
+  const answer = (env: Pick<RequestEnvelope, 'id' | 'reply'>, body: ResponseEnvelope) => {
+    publish(env.reply, JSON.stringify(body), { qos: 1, properties: { correlationData: Buffer.from(env.id), contentType: 'application/json' } });
+  };
+
+  const serve = async (payload: Buffer) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return; // Nothing to answer to: a request that is not JSON names no reply topic.
+    }
+    const parsed = requestEnvelopeSchema.safeParse(json);
+    const raw = json as { id?: unknown; reply?: unknown };
+    // Answers go only to a response topic under this device's own tree, whatever a request asks.
+    const reply = parsed.success ? parsed.data.reply : typeof raw?.reply === 'string' ? raw.reply : null;
+    const where = reply ? parseDeviceTopic(reply) : null;
+    if (!reply || where?.kind !== 'res' || where.deviceId !== o.deviceId) return;
+    if (!parsed.success) {
+      if (typeof raw.id === 'string') answer({ id: raw.id, reply }, refusal(raw.id, new AppError('REQUEST_INVALID', 'Invalid MQTT request', parsed.error.issues.map((i) => `${i.path.join('.') || '(envelope)'}: ${i.message}`).join('; '))));
+      return;
+    }
+    const env = parsed.data;
+    const refused = check(env);
+    if (refused) return answer(env, refusal(env.id, refused));
+    const op = env.op as DeviceOp;
+    const seen = journal.begin(env.id, env.deadline);
+    if (seen === 'running') return;
+    if (seen !== 'new') return publish(env.reply, seen.answer, { qos: 1, properties: { correlationData: Buffer.from(env.id), contentType: 'application/json' } });
+    const started = Date.now();
+    const progress = setInterval(() => answer(env, { v: envelopeVersion, id: env.id, progress: { elapsedMs: Date.now() - started } }), o.progressMs ?? 5000);
+    let body: ResponseEnvelope;
+    try {
+      const request = op === 'upload-chunk' ? decodeChunk(env.req) : env.req;
+      body = { v: envelopeVersion, id: env.id, ok: true, res: await agent.handle(op, request ?? {}, { source: 'mqtt' }) };
+    } catch (err) {
+      body = refusal(env.id, err);
+    } finally {
+      clearInterval(progress);
+    }
+    const text = JSON.stringify(body);
+    await journal.finish(env.id, text, durableOps.has(op)).catch((err) => log(`MQTT: could not record request ${env.id}: ${(err as Error).message}`));
+    publish(env.reply, text, { qos: 1, properties: { correlationData: Buffer.from(env.id), contentType: 'application/json' } });
+  };
+
+  /** Why a well-formed request is refused before it runs; null when it may run. */
+  const check = (env: RequestEnvelope): AppError | null => {
+    const now = Date.now();
+    if (env.dev !== o.deviceId) return new AppError('REQUEST_WRONG_DEVICE', 'Request for another device', `The request names device ${env.dev}, but this is ${o.deviceId}.`);
+    if (!isDeviceOp(env.op)) return new AppError('NOT_FOUND', 'Unknown operation', `"${env.op}" is not an operation of this device.`);
+    if (env.deadline + clockSkewMs < now) return new AppError('REQUEST_EXPIRED', 'Request expired', `The request's deadline (${new Date(env.deadline).toISOString()}) has passed; the device's clock reads ${new Date(now).toISOString()}. Send it again; if the clocks disagree, set the device's time (NTP).`);
+    if (env.deadline > now + maxDeadlineAheadMs + clockSkewMs) return new AppError('REQUEST_DEADLINE_INVALID', 'Request deadline too far ahead', `Deadlines may be at most ${maxDeadlineAheadMs / 60_000} minutes ahead; this one is ${new Date(env.deadline).toISOString()} and the device's clock reads ${new Date(now).toISOString()}.`);
+    if (env.op === 'pair') return null;
+    const key = pairing.consolePublicKey;
+    if (!key) return new AppError('UNAUTHORIZED', 'Not paired', 'This device is not paired with a console yet: pair it with the code it shows.');
+    if (!env.sig) return new AppError('REQUEST_UNSIGNED', 'Unsigned request refused', `${env.op} requests over MQTT must be signed by the console this device is paired with.`);
+    if (!verifyRequest(key, env)) return new AppError('REQUEST_SIGNATURE_INVALID', 'Request signature does not verify', `The ${env.op} request is not signed by the console this device is paired with (${pairing.consoleName ?? 'unknown'}). It may come from another console or have been altered on the way.`);
+    return null;
+  };
+
+  const onEvent = (e: DeviceEvent) => {
+    if (e.type === 'telemetry') publish(topics.telemetry, JSON.stringify(e.payload), { qos: 0 });
+    else {
+      const text = JSON.stringify(e.payload);
+      publish(topics.status, text, { qos: 1 });
+      publish(topics.reported, text, { qos: 1, retain: true });
+    }
+  };
+  agent.on('event', onEvent);
+
+  return {
+    close: async () => {
+      stopped = true;
+      agent.off('event', onEvent);
+      // A clean stop says so itself: a normal DISCONNECT discards the will.
+      if (client.connected) await client.publishAsync(topics.presence, presence(false), { qos: 1, retain: true }).catch(() => undefined);
+      await client.endAsync().catch(() => undefined);
+    },
+  };
+}
+
+function refusal(id: string, err: unknown): ResponseEnvelope {
+  return { v: envelopeVersion, id, ok: false, error: toErrorData(err) };
+}
+
+/** upload-chunk's bytes travel as base64 in the JSON request. */
+function decodeChunk(req: unknown): unknown {
+  const r = req as { offset?: unknown; data?: unknown } | null;
+  if (!r || typeof r.data !== 'string') return req;
+  return { ...r, data: new Uint8Array(Buffer.from(r.data, 'base64')) };
+}

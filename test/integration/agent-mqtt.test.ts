@@ -1,0 +1,222 @@
+// The MQTT binding end to end on a real Mosquitto: agents that connect out to the broker (no port of
+// theirs is used by the console), paired by device id and code, deployed to with trial and confirm,
+// a bad model reverting by itself, rollback and on-device profiling through the job workers; signed
+// requests only, replays answered from the journal (also after a restart), and a broker restart in
+// the middle of a deploy.
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeviceSummary, Job } from '../../electron/core/api/types.js';
+import { createCore, type Core } from '../../electron/core/core.js';
+import { consoleKeyPath } from '../../electron/core/devices/console-key.js';
+import type { DeployTaskResult } from '../../electron/core/devices/deploy-task.js';
+import { MqttLink } from '../../electron/core/devices/mqtt/mqtt-link.js';
+import { envelopeVersion, signRequest, type RequestEnvelope, type ResponseEnvelope } from '../../resources/device-protocol/mqtt/envelope.js';
+import { deviceTopics } from '../../resources/device-protocol/mqtt/topics.js';
+import { infer, startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import { registerBrokenModel } from '../helpers/broken-model.js';
+import { startBroker, type Broker } from '../helpers/mosquitto.js';
+import { register, unwrap, until, variant } from '../helpers/recovery-fixture.js';
+
+const home = mkdtempSync(join(tmpdir(), 'ef-mqtt-'));
+let broker: Broker;
+let core: Core;
+const agents: AgentProcess[] = [];
+
+function mqttArgs(): string[] {
+  return ['--mqtt', broker.url, '--telemetry-interval', '1'];
+}
+
+async function deploy(modelId: string, deviceIds: string[], extra: Record<string, unknown> = {}): Promise<DeployTaskResult> {
+  const job = unwrap<Job>(await core.call('devices.deploy', { modelId, deviceIds, activate: true, confirm: true, maxLatencyMs: 10_000, ...extra }));
+  const done = await core.jobs.wait(job.id);
+  expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+  return done.result as DeployTaskResult;
+}
+
+/** A raw MQTT 5 client: sees what travels on the topics and sends requests a console would not. */
+async function rawClient(): Promise<MqttClient> {
+  const c = mqtt.connect(broker.url, { protocolVersion: 5, clientId: `test-${Math.random().toString(16).slice(2, 10)}`, reconnectPeriod: 0 });
+  await new Promise<void>((resolve, reject) => {
+    c.once('connect', () => resolve());
+    c.once('error', reject);
+  });
+  return c;
+}
+
+/** Sends one envelope on a device's request topic and waits for its final answer. */
+async function sendRaw(c: MqttClient, deviceId: string, env: RequestEnvelope | Record<string, unknown>): Promise<ResponseEnvelope> {
+  const id = String(env.id);
+  const answer = new Promise<ResponseEnvelope>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${id}`)), 20_000);
+    const onMessage = (_topic: string, payload: Buffer) => {
+      const frame = JSON.parse(payload.toString()) as ResponseEnvelope;
+      if (frame.id !== id || 'progress' in frame) return;
+      clearTimeout(timer);
+      c.off('message', onMessage);
+      resolve(frame);
+    };
+    c.on('message', onMessage);
+  });
+  await c.publishAsync(deviceTopics(deviceId).req, JSON.stringify(env), { qos: 1 });
+  return answer;
+}
+
+beforeAll(async () => {
+  broker = await startBroker();
+  for (let i = 0; i < 3; i++) agents.push(await startAgent({ name: `mqtt-${i}`, args: mqttArgs() }));
+  core = createCore({ home, mode: 'cli' });
+}, 120_000);
+
+afterAll(async () => {
+  await core?.close();
+  await Promise.all(agents.map((a) => a.stop()));
+  await broker?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('devices over MQTT', () => {
+  it('pairs each agent by device id and code through the broker; a wrong code is refused', async () => {
+    const wrong = await core.call('mqtt.add', { broker: broker.url, deviceId: agents[0].deviceId, code: 'WRONG234' });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(wrong.error.title).toMatch(/Pairing refused/);
+    for (const a of agents) {
+      const d = unwrap<DeviceSummary>(await core.call('mqtt.add', { broker: broker.url, deviceId: a.deviceId, code: a.pairingCode! }));
+      expect(d).toMatchObject({ id: a.deviceId, transport: 'mqtt', address: `${broker.url}/${a.deviceId}`, paired: true, name: expect.stringMatching(/^mqtt-/) });
+    }
+  }, 60_000);
+
+  it('deploys with trial and confirm to every device through the job worker; the model serves', async () => {
+    const v1 = register(core, 'digits-mqtt-1', variant('mqtt-1'));
+    const result = await deploy(v1.id, agents.map((a) => a.deviceId));
+    expect(result.devices.map((d) => [d.deviceId, d.phase, d.error])).toEqual(agents.map((a) => [a.deviceId, 'confirmed', null]));
+    for (const a of agents) {
+      const r = await infer(a.servePort);
+      expect(r.status).toBe(200);
+      expect(r.body.model).toMatchObject({ sha256: v1.sha256 });
+    }
+  }, 120_000);
+
+  it('a model that does not load reverts by itself on the device; the previous one keeps serving', async () => {
+    const before = (await infer(agents[0].servePort)).body.model;
+    const broken = registerBrokenModel(home, 'broken-mqtt');
+    const job = unwrap<Job>(await core.call('devices.deploy', { modelId: broken, deviceIds: [agents[0].deviceId], activate: true, confirm: true }));
+    const done = await core.jobs.wait(job.id);
+    const row = (done.result as DeployTaskResult | null)?.devices[0];
+    expect(row?.phase, JSON.stringify(done)).toBe('reverted');
+    expect((await infer(agents[0].servePort)).body.model).toEqual(before);
+  }, 60_000);
+
+  it('rolls back and profiles on the device over the binding', async () => {
+    const a = agents[1];
+    const v2 = register(core, 'digits-mqtt-2', variant('mqtt-2'));
+    await deploy(v2.id, [a.deviceId]);
+    expect((await infer(a.servePort)).body.model).toMatchObject({ sha256: v2.sha256 });
+    const rolled = unwrap<DeviceSummary>(await core.call('devices.rollback', { id: a.deviceId }));
+    expect(rolled.activeModel?.name).toBe('digits-mqtt-1');
+    expect((await infer(a.servePort)).body.model).toMatchObject({ name: 'digits-mqtt-1' });
+
+    const job = unwrap<Job>(await core.call('devices.profile', { id: a.deviceId, runs: 5 }));
+    const done = await core.jobs.wait(job.id);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    const profile = core.registry.getProfile((done.result as { profileId: string }).profileId)!;
+    expect(profile.device.id).toBe(a.deviceId);
+    expect(profile.modelName).toMatch(/^digits-mqtt-1 v/);
+    expect(profile.rows.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses unsigned, foreign-signed, expired and altered requests even though the broker delivers them', async () => {
+    const a = agents[2];
+    const c = await rawClient();
+    try {
+      const reply = deviceTopics(a.deviceId).res('test-attacker');
+      await c.subscribeAsync(reply, { qos: 1 });
+      const base = { v: envelopeVersion, op: 'rollback', dev: a.deviceId, reply, deadline: Date.now() + 60_000, req: {} } as const;
+      const unsigned = await sendRaw(c, a.deviceId, { ...base, id: 'unsigned-request-0001' });
+      expect(unsigned).toMatchObject({ ok: false, error: { code: 'REQUEST_UNSIGNED' } });
+      const stranger = generateKeyPairSync('ed25519').privateKey;
+      const foreign = await sendRaw(c, a.deviceId, signRequest(stranger, { ...base, id: 'foreign-request-0001' }));
+      expect(foreign).toMatchObject({ ok: false, error: { code: 'REQUEST_SIGNATURE_INVALID' } });
+      const key = createPrivateKey(readFileSync(consoleKeyPath(home), 'utf8'));
+      const expired = await sendRaw(c, a.deviceId, signRequest(key, { ...base, id: 'expired-request-0001', deadline: Date.now() - 10 * 60_000 }));
+      expect(expired).toMatchObject({ ok: false, error: { code: 'REQUEST_EXPIRED' } });
+      const good = signRequest(key, { ...base, op: 'status', id: 'altered-request-0001' });
+      const altered = await sendRaw(c, a.deviceId, { ...good, op: 'rollback' });
+      expect(altered).toMatchObject({ ok: false, error: { code: 'REQUEST_SIGNATURE_INVALID' } });
+      const status = await sendRaw(c, a.deviceId, good);
+      expect(status).toMatchObject({ ok: true, res: { deviceId: a.deviceId } });
+      // The device's model never changed.
+      expect((await infer(a.servePort)).body.model).toMatchObject({ name: 'digits-mqtt-1' });
+    } finally {
+      await c.endAsync();
+    }
+  }, 60_000);
+
+  it('a captured rollback replayed, before and after the agent restarts, is answered from the journal and runs once', async () => {
+    const idx = 2;
+    const a = agents[idx];
+    const v3 = register(core, 'digits-mqtt-3', variant('mqtt-3'));
+    await deploy(v3.id, [a.deviceId]);
+    const c = await rawClient();
+    try {
+      const captured: Buffer[] = [];
+      await c.subscribeAsync(deviceTopics(a.deviceId).req, { qos: 1 });
+      c.on('message', (topic, payload) => {
+        if (topic === deviceTopics(a.deviceId).req && (JSON.parse(payload.toString()) as RequestEnvelope).op === 'rollback') captured.push(payload);
+      });
+      const rolled = unwrap<DeviceSummary>(await core.call('devices.rollback', { id: a.deviceId }));
+      expect(rolled.activeModel?.name).toBe('digits-mqtt-1');
+      await until('the rollback request captured', () => captured.length, (n) => n > 0);
+      const env = JSON.parse(captured[0].toString()) as RequestEnvelope;
+
+      // A second run would roll back again, to digits-mqtt-3: the replay gets the first answer instead.
+      const replayReply = await until('the replayed answer', async () => {
+        const sub = await rawClient();
+        try {
+          await sub.subscribeAsync(env.reply, { qos: 1 });
+          return await sendRaw(sub, a.deviceId, env);
+        } finally {
+          await sub.endAsync();
+        }
+      }, () => true);
+      expect(replayReply).toMatchObject({ ok: true, res: { active: { manifest: { name: 'digits-mqtt-1' } } } });
+      expect((await infer(a.servePort)).body.model).toMatchObject({ name: 'digits-mqtt-1' });
+
+      await a.stop();
+      agents[idx] = await startAgent({ dataDir: a.dataDir, name: 'mqtt-2', args: mqttArgs() });
+      const sub = await rawClient();
+      try {
+        await sub.subscribeAsync(env.reply, { qos: 1 });
+        const afterRestart = await until('an answer after the restart', () => sendRaw(sub, a.deviceId, env), () => true);
+        expect(afterRestart).toMatchObject({ ok: true, res: { active: { manifest: { name: 'digits-mqtt-1' } } } });
+      } finally {
+        await sub.endAsync();
+      }
+      expect((await infer(agents[idx].servePort)).body.model).toMatchObject({ name: 'digits-mqtt-1' });
+    } finally {
+      await c.endAsync();
+    }
+  }, 120_000);
+
+  it('a broker killed and restarted in the middle of a deploy: every device still ends confirmed, deployed once', async () => {
+    const v4 = register(core, 'digits-mqtt-4', variant('mqtt-4'));
+    const job = unwrap<Job>(await core.call('devices.deploy', { modelId: v4.id, deviceIds: agents.map((a) => a.deviceId), activate: true, confirm: true, maxLatencyMs: 10_000 }));
+    await until('upload under way', () => core.jobs.get(job.id), (j) => JSON.stringify(j?.progress ?? '').includes('"upload"'), 60_000, 20);
+    await broker.kill9();
+    await new Promise((r) => setTimeout(r, 1500));
+    await broker.restart();
+    const done = await core.jobs.wait(job.id);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    expect((done.result as DeployTaskResult).devices.map((d) => [d.phase, d.error])).toEqual(agents.map(() => ['confirmed', null]));
+    for (const a of agents) expect((await infer(a.servePort)).body.model).toMatchObject({ sha256: v4.sha256 });
+  }, 180_000);
+
+  it('a link with no broker says which broker it cannot reach', async () => {
+    const dead = new MqttLink({ brokerUrl: 'mqtt://127.0.0.1:9', deviceId: agents[0].deviceId, signer: null, timeoutMs: 2000 });
+    await expect(dead.call('status')).rejects.toMatchObject({ code: 'BROKER_UNREACHABLE', detail: expect.stringContaining('mqtt://127.0.0.1:9') });
+    dead.close();
+  }, 20_000);
+});
