@@ -125,6 +125,7 @@ export const telemetrySummarySchema = z.object({
 export type TelemetrySummary = z.infer<typeof telemetrySummarySchema>;
 
 const empty = z.object({}).strict();
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 
 /**
  * One entry per operation: its request and its response. upload-chunk's `data` travels as raw bytes
@@ -159,11 +160,14 @@ export const deviceOps = {
       /** Largest allowed median self-test run. */
       maxLatencyMs: z.number().positive().max(600_000).default(1000),
       selfTestRuns: z.number().int().min(1).max(100).default(5),
+      /** Precondition: the staged artifact must be this one (a duplicate or late request cannot activate another). */
+      expectStagedSha256: sha256Hex.optional(),
     }),
     response: z.object({ outcome: z.enum(['trial', 'reverted']), health: healthReportSchema, status: deviceStatusSchema }),
   },
-  confirm: { request: empty, response: deviceStatusSchema },
-  rollback: { request: empty, response: deviceStatusSchema },
+  /** Preconditions: confirm only this trial model; roll back only from this active model. */
+  confirm: { request: z.object({ expectTrialSha256: sha256Hex.optional() }).strict(), response: deviceStatusSchema },
+  rollback: { request: z.object({ ifActiveSha256: sha256Hex.optional() }).strict(), response: deviceStatusSchema },
   profile: {
     request: z.object({
       runs: z.number().int().min(1).max(10_000).default(50),

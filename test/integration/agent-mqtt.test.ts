@@ -128,7 +128,7 @@ describe('devices over MQTT', () => {
     expect(profile.rows.length).toBeGreaterThan(0);
   }, 120_000);
 
-  it('refuses unsigned, foreign-signed, expired and altered requests even though the broker delivers them', async () => {
+  it('refuses unsigned, foreign-signed, expired, altered and stale requests even though the broker delivers them', async () => {
     const a = agents[2];
     const c = await rawClient();
     try {
@@ -148,6 +148,9 @@ describe('devices over MQTT', () => {
       expect(altered).toMatchObject({ ok: false, error: { code: 'REQUEST_SIGNATURE_INVALID' } });
       const status = await sendRaw(c, a.deviceId, good);
       expect(status).toMatchObject({ ok: true, res: { deviceId: a.deviceId } });
+      // Signed and in time, but naming an active model the device does not run: nothing changes.
+      const stale = await sendRaw(c, a.deviceId, signRequest(key, { ...base, id: 'stale-rollback-0001', req: { ifActiveSha256: 'ab'.repeat(32) } }));
+      expect(stale).toMatchObject({ ok: false, error: { code: 'PRECONDITION_FAILED', detail: expect.stringContaining('digits-mqtt-1') } });
       // The device's model never changed.
       expect((await infer(a.servePort)).body.model).toMatchObject({ name: 'digits-mqtt-1' });
     } finally {

@@ -67,6 +67,9 @@ export class Deployment {
   activate(req: ActivateRequest, deviceId: string): Promise<{ outcome: 'trial' | 'reverted'; health: HealthReport }> {
     return this.queue.run(async () => {
       const { signed } = this.uploads.ready();
+      if (req.expectStagedSha256 && req.expectStagedSha256 !== signed.manifest.sha256) {
+        throw preconditionFailed('activate', `the staged artifact is ${signed.manifest.name} ${signed.manifest.version} (sha256 ${signed.manifest.sha256.slice(0, 12)}…), not ${req.expectStagedSha256.slice(0, 12)}…`);
+      }
       let s = this.store.state;
       if (s.trial) {
         throw new AppError('TRIAL_IN_PROGRESS', 'A trial is running', `${describe(s, s.trial.slot)} is still on trial. Confirm it or roll it back first.`);
@@ -120,17 +123,21 @@ export class Deployment {
     });
   }
 
-  confirm(): Promise<void> {
+  confirm(expectTrialSha256?: string): Promise<void> {
     return this.queue.run(async () => {
       const s = this.store.state;
       if (!s.trial) throw new AppError('NOT_IN_TRIAL', 'Nothing to confirm', 'No model is on trial on this device.');
+      const onTrial = s.slots[s.trial.slot];
+      if (expectTrialSha256 && onTrial?.sha256 !== expectTrialSha256) throw preconditionFailed('confirm', `${describe(s, s.trial.slot)} is on trial, not ${expectTrialSha256.slice(0, 12)}…`);
       await this.confirmTrial(s, 'confirmed', `${describe(s, s.trial.slot)} was confirmed by the console.`);
     });
   }
 
-  rollback(): Promise<void> {
+  rollback(ifActiveSha256?: string): Promise<void> {
     return this.queue.run(async () => {
       const s = this.store.state;
+      const active = s.active ? s.slots[s.active] : null;
+      if (ifActiveSha256 && active?.sha256 !== ifActiveSha256) throw preconditionFailed('rollback', `${describe(s, s.active)} is active, not ${ifActiveSha256.slice(0, 12)}…`);
       if (s.trial) {
         await this.revert('rolled-back', `${describe(s, s.trial.slot)} was rolled back during its trial.`);
         return;
@@ -217,6 +224,11 @@ export class Deployment {
 function reverted(s: SlotState, kind: string, detail: string): SlotState {
   const trialSlot = s.trial!.slot;
   return { ...s, active: s.previous, previous: null, trial: null, slots: { ...s.slots, [trialSlot]: null }, lastEvent: event(kind, detail) };
+}
+
+/** A state-changing request named the state it expects, and the device is elsewhere: it is never retried blindly. */
+function preconditionFailed(op: string, detail: string): AppError {
+  return new AppError('PRECONDITION_FAILED', `The device is not in the state the ${op} expects`, `Nothing was changed: ${detail}. Read the device's status and decide again.`);
 }
 
 function describe(s: SlotState, slot: SlotId | null): string {

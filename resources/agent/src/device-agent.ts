@@ -66,12 +66,12 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
         const { outcome, health } = await p.deployment.activate(req, p.identity.deviceId);
         return { outcome, health, status: this.status() };
       },
-      confirm: async () => {
-        await p.deployment.confirm();
+      confirm: async (req) => {
+        await p.deployment.confirm(req.expectTrialSha256);
         return this.status();
       },
-      rollback: async () => {
-        await p.deployment.rollback();
+      rollback: async (req) => {
+        await p.deployment.rollback(req.ifActiveSha256);
         return this.status();
       },
       profile: async (req) => {

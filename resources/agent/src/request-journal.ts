@@ -27,7 +27,14 @@ export class RequestJournal {
   static async open(dataDir: string): Promise<RequestJournal> {
     const j = new RequestJournal(path.join(dataDir, fileName));
     if (existsSync(j.file)) {
-      const parsed = fileSchema.safeParse(JSON.parse(await fsp.readFile(j.file, 'utf8').catch(() => '{}')));
+      const text = await fsp.readFile(j.file, 'utf8').catch(() => '');
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // torn or damaged: treated as empty below
+      }
+      const parsed = fileSchema.safeParse(json);
       // A journal that does not parse is dropped: refusing to start would strand the device.
       if (parsed.success) for (const e of parsed.data.entries) j.entries.set(e.id, { deadline: e.deadline, answer: e.answer, durable: true });
     }
