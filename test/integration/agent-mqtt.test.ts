@@ -13,7 +13,10 @@ import type { DeviceSummary, Job } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { consoleKeyPath } from '../../electron/core/devices/console-key.js';
 import type { DeployTaskResult } from '../../electron/core/devices/deploy-task.js';
+import { DeviceContext } from '../../electron/core/devices/device-context.js';
+import { MqttEventIngest } from '../../electron/core/devices/mqtt/mqtt-event-ingest.js';
 import { MqttLink } from '../../electron/core/devices/mqtt/mqtt-link.js';
+import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { envelopeVersion, signRequest, type RequestEnvelope, type ResponseEnvelope } from '../../resources/device-protocol/mqtt/envelope.js';
 import { deviceTopics } from '../../resources/device-protocol/mqtt/topics.js';
 import { infer, startAgent, type AgentProcess } from '../helpers/agent-process.js';
@@ -216,6 +219,41 @@ describe('devices over MQTT', () => {
     expect((done.result as DeployTaskResult).devices.map((d) => [d.phase, d.error])).toEqual(agents.map(() => ['confirmed', null]));
     for (const a of agents) expect((await infer(a.servePort)).body.model).toMatchObject({ sha256: v4.sha256 });
   }, 180_000);
+
+  it('the console ingests telemetry, status and presence over one connection; a late offline of an old session changes nothing', async () => {
+    const ingest = new MqttEventIngest(new DeviceContext(core.home, core.registry, core.bus), () => undefined);
+    const store = new DeviceStore(core.registry.db);
+    try {
+      const a = agents[0];
+      const firstSeen = store.get(a.deviceId)?.telemetry?.at ?? '';
+      await until('telemetry from every device', () => agents.map((x) => store.get(x.deviceId)?.telemetry?.at ?? ''), (ats) => ats.every((at) => at > firstSeen));
+      expect(store.get(a.deviceId)).toMatchObject({ transport: 'mqtt', state: 'online' });
+
+      const idx = 1;
+      await agents[idx].stop();
+      await until('the stopped device offline', () => store.get(agents[idx].deviceId)?.state, (st) => st === 'offline');
+      agents[idx] = await startAgent({ dataDir: agents[idx].dataDir, name: 'mqtt-1', args: mqttArgs() });
+      await until('the device online again', () => store.get(agents[idx].deviceId)?.state, (st) => st === 'online');
+
+      const c = await rawClient();
+      try {
+        const stale = { online: false, session: 'an-older-session', at: new Date().toISOString() };
+        const topic = deviceTopics(agents[idx].deviceId).presence;
+        await c.subscribeAsync(topic, { qos: 1, rh: 2 });
+        const echoed = new Promise<void>((resolve) => c.on('message', (t, m) => t === topic && m.toString().includes('an-older-session') && resolve()));
+        await c.publishAsync(topic, JSON.stringify(stale), { qos: 1 });
+        await echoed;
+        await new Promise((r) => setTimeout(r, 100)); // the ingest's own delivery of the same message
+        // Presence is applied after a batch's telemetry, so this reads what the stale will did.
+        ingest.flush();
+        expect(store.get(agents[idx].deviceId)?.state).toBe('online');
+      } finally {
+        await c.endAsync();
+      }
+    } finally {
+      ingest.close();
+    }
+  }, 90_000);
 
   it('a link with no broker says which broker it cannot reach', async () => {
     const dead = new MqttLink({ brokerUrl: 'mqtt://127.0.0.1:9', deviceId: agents[0].deviceId, signer: null, timeoutMs: 2000 });

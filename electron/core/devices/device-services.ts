@@ -1,7 +1,8 @@
 // The long-running device services of a console that stays up (Electron or browser mode): the
-// telemetry feed of paired devices and, unless turned off, mDNS discovery.
+// telemetry feed of paired devices (HTTPS event streams, MQTT events) and, unless turned off, mDNS discovery.
 import type { DeviceContext } from './device-context.js';
 import { Discovery } from './discovery.js';
+import { MqttEventIngest } from './mqtt/mqtt-event-ingest.js';
 import { TelemetryFeed } from './telemetry-feed.js';
 
 export interface DeviceServices {
@@ -10,10 +11,12 @@ export interface DeviceServices {
 
 export function startDeviceServices(ctx: DeviceContext, opts: { discovery?: boolean } = {}): DeviceServices {
   const feed = new TelemetryFeed(ctx);
+  const mqttEvents = new MqttEventIngest(ctx);
   const discovery = opts.discovery === false ? null : new Discovery(ctx);
   return {
     async close() {
       feed.close();
+      mqttEvents.close();
       await discovery?.close();
       ctx.changed.close();
     },

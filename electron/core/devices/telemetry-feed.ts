@@ -8,8 +8,7 @@ import { backoffMs } from './backoff.js';
 import type { DeviceContext } from './device-context.js';
 import { deviceError } from './device-errors.js';
 import { openEventSocket } from './event-socket.js';
-import { judgeHealth, toDeviceTelemetry } from './health.js';
-import { statusPatch } from './status-fields.js';
+import { applyDeviceEvent } from './apply-event.js';
 
 interface Feed {
   key: string;
@@ -93,18 +92,7 @@ export class TelemetryFeed {
       },
       onEvent: (e) => {
         if (!current() || !store.get(c.id)) return;
-        if (e.type === 'status') {
-          feed.lastEvent = e.payload.lastEvent;
-          const prev = store.get(c.id)!.telemetry;
-          const health = prev ? judgeHealth(null, prev, feed.lastEvent) : undefined;
-          store.upsert(c.id, { ...statusPatch(e.payload), ...(health ? { health } : {}) });
-        } else {
-          const t = toDeviceTelemetry(e.payload);
-          const prev = store.get(c.id)!.telemetry;
-          const health = judgeHealth(prev, t, feed.lastEvent);
-          const state = e.payload.state === 'trial' ? 'trial' : 'online';
-          store.addTelemetry(c.id, t, { health, state });
-        }
+        feed.lastEvent = applyDeviceEvent(store, c.id, e, feed.lastEvent);
         changed.mark(c.id);
       },
       onClose: (err) => {
