@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceSummary, Job } from '../../electron/core/api/types.js';
+import type { DeviceSummary, Job, RolloutDetail } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { consoleKeyPath } from '../../electron/core/devices/console-key.js';
 import type { DeployTaskResult } from '../../electron/core/devices/deploy-task.js';
@@ -218,6 +218,29 @@ describe('devices over MQTT', () => {
     expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
     expect((done.result as DeployTaskResult).devices.map((d) => [d.phase, d.error])).toEqual(agents.map(() => ['confirmed', null]));
     for (const a of agents) expect((await infer(a.servePort)).body.model).toMatchObject({ sha256: v4.sha256 });
+  }, 180_000);
+
+  it('a staged rollout with health gates completes over the broker, and one with a model that fails halts and rolls back', async () => {
+    for (const x of agents) unwrap(await core.call('devices.update', { id: x.deviceId, tags: ['mqtt-fleet'] }));
+    const gates = [
+      { kind: 'deploy-failure-rate', max: 0, minDevices: 1 },
+      { kind: 'restarts', max: 0, minDevices: 1 },
+    ];
+    const v5 = register(core, 'digits-mqtt-5', variant('mqtt-5'));
+    const good = unwrap<RolloutDetail>(await core.call('rollouts.create', { modelId: v5.id, selector: 'tag:mqtt-fleet', stages: [34, 100], soakMs: 1500, concurrency: 2, gates }));
+    const final = await core.rollouts.waitFor(good.id, { drive: true });
+    expect(final.status).toBe('completed');
+    expect(core.rollouts.detail(good.id).counts.confirmed).toBe(agents.length);
+    for (const x of agents) expect((await infer(x.servePort)).body.model).toMatchObject({ sha256: v5.sha256 });
+
+    const broken = registerBrokenModel(home, 'broken-mqtt-rollout');
+    const bad = unwrap<RolloutDetail>(await core.call('rollouts.create', { modelId: broken, selector: 'tag:mqtt-fleet', stages: [34, 100], soakMs: 500, concurrency: 2, gates, policy: 'rollback' }));
+    const halted = await core.rollouts.waitFor(bad.id, { drive: true });
+    expect(halted.status).toBe('rolled-back');
+    const view = core.rollouts.detail(bad.id);
+    // The second stage never started: its devices were not touched.
+    expect(view.devices.filter((d) => d.stage === 1).map((d) => d.phase)).toEqual(view.stages[1].deviceIds.map(() => 'pending'));
+    for (const x of agents) expect((await infer(x.servePort)).body.model).toMatchObject({ sha256: v5.sha256 });
   }, 180_000);
 
   it('the console ingests telemetry, status and presence over one connection; a late offline of an old session changes nothing', async () => {
