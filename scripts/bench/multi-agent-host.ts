@@ -1,6 +1,7 @@
 // Bench only: many device agents in one process (each with its own data folder, identity, HTTPS port
 // and slots), so 200 agents fit on a 2-core machine. Prints one EDGEFLEET_AGENT_READY line per agent.
-// Usage: tsx scripts/bench/multi-agent-host.ts BASE_DIR COUNT
+// Usage: tsx scripts/bench/multi-agent-host.ts BASE_DIR COUNT [MQTT_BROKER_URL]
+// With a broker URL each agent also connects out to it (the MQTT binding), as a device behind NAT would.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Deployment } from '../../resources/agent/src/deployment.js';
@@ -14,8 +15,11 @@ import { startServeServer } from '../../resources/agent/src/serve-server.js';
 import { SlotStore } from '../../resources/agent/src/slot-store.js';
 import { Telemetry } from '../../resources/agent/src/telemetry.js';
 import { UploadStore } from '../../resources/agent/src/upload-store.js';
+import { startMqttBinding } from '../../resources/agent/src/mqtt-binding.js';
+import { RequestJournal } from '../../resources/agent/src/request-journal.js';
+import { agentVersion } from '../../resources/agent/src/version.js';
 
-const [baseDir, countArg] = process.argv.slice(2);
+const [baseDir, countArg, mqttUrl] = process.argv.slice(2);
 const count = Number(countArg ?? 50);
 const closers: (() => Promise<void>)[] = [];
 
@@ -36,7 +40,9 @@ async function startOne(i: number): Promise<void> {
   const serve = await startServeServer(runner, telemetry, { port: 0 });
   agent = new DeviceAgent({ dataDir, name: `bench-${i}`, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port });
   const api = await startHttpsApi(agent, identity, pairing, { host: '127.0.0.1', port: 0 });
+  const mqtt = mqttUrl ? startMqttBinding(agent, pairing, await RequestJournal.open(dataDir), { url: mqttUrl, deviceId: identity.deviceId, agentVersion, log: () => undefined }) : null;
   closers.push(async () => {
+    await mqtt?.close();
     deployment.close();
     await api.close();
     await new Promise<void>((resolve) => serve.server.close(() => resolve()));

@@ -2,7 +2,8 @@
 // judged after each stage, no soak) to N agents on loopback that share a few host processes, in
 // device updates per minute (upload + verify + trial activation + confirm) against AWS IoT Jobs'
 // ceiling of 1,000 per minute. Prints one JSON line.
-// Usage: tsx scripts/bench/rollout-measure.ts MODEL AGENTS HOST_PROCESSES CONCURRENCY
+// Usage: tsx scripts/bench/rollout-measure.ts MODEL AGENTS HOST_PROCESSES CONCURRENCY [https|mqtt]
+// With mqtt the agents connect out to a local Mosquitto and the console drives them through it.
 // With EDGEFLEET_BENCH_PROFILE_DIR=DIR the agent hosts write V8 CPU profiles there (where their time goes).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,8 +15,10 @@ import type { RolloutDetail } from '../../electron/core/api/types.js';
 import { createCore } from '../../electron/core/core.js';
 import { artifactPath } from '../../electron/core/registry/artifact-store.js';
 import { runPool } from '../../electron/core/devices/pool.js';
+import { startBroker, type Broker } from '../../test/helpers/mosquitto.js';
 
-const [modelPath, agentsArg, hostsArg, concurrencyArg] = process.argv.slice(2);
+const [modelPath, agentsArg, hostsArg, concurrencyArg, transportArg] = process.argv.slice(2);
+const transport = transportArg === 'mqtt' ? 'mqtt' : 'https';
 const fleetSize = Number(agentsArg ?? 200);
 const hostCount = Number(hostsArg ?? 4);
 const concurrency = Number(concurrencyArg ?? 32);
@@ -24,6 +27,7 @@ const root = new URL('../..', import.meta.url).pathname;
 const home = mkdtempSync(join(os.tmpdir(), 'ef-rollout-bench-'));
 const core = createCore({ home, mode: 'cli' });
 const hosts: ChildProcess[] = [];
+let broker: Broker | null = null;
 
 interface Ready {
   deviceId: string;
@@ -42,7 +46,7 @@ function cpuMsOf(child: ChildProcess): number {
 }
 
 function startHost(index: number, count: number): Promise<Ready[]> {
-  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', join(root, 'scripts/bench/multi-agent-host.ts'), join(home, `host-${index}`), String(count)], {
+  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', join(root, 'scripts/bench/multi-agent-host.ts'), join(home, `host-${index}`), String(count), ...(broker ? [broker.url] : [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,6 +68,7 @@ function startHost(index: number, count: number): Promise<Ready[]> {
 }
 
 try {
+  if (transport === 'mqtt') broker = await startBroker({ extraConfig: ['max_queued_messages 10000'] });
   const bytes = readFileSync(modelPath);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   mkdirSync(dirname(artifactPath(home, sha256)), { recursive: true });
@@ -73,13 +78,16 @@ try {
   const per = Math.ceil(fleetSize / hostCount);
   const agents = (await Promise.all(Array.from({ length: hostCount }, (_, i) => startHost(i, Math.min(per, fleetSize - i * per))))).flat();
   await runPool(agents, 8, async (a) => {
-    const env = await core.call('devices.pair', { address: `127.0.0.1:${a.port}`, code: a.pairingCode });
+    const env = broker
+      ? await core.call('mqtt.add', { broker: broker.url, deviceId: a.deviceId, code: a.pairingCode })
+      : await core.call('devices.pair', { address: `127.0.0.1:${a.port}`, code: a.pairingCode });
     if (!env.ok) throw new Error(`pair: ${env.error.title}: ${env.error.detail}`);
   });
 
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const hostCpu0 = hosts.map(cpuMsOf);
+  const brokerCpu0 = broker ? cpuMsOf(broker.proc) : 0;
   const consoleCpu0 = process.cpuUsage();
   const t0 = performance.now();
   const env = await core.call('rollouts.create', { modelId: model.id, selector: 'all', soakMs: 0, concurrency });
@@ -90,6 +98,7 @@ try {
   loop.disable();
   const consoleCpu = process.cpuUsage(consoleCpu0);
   const agentsCpuMs = hosts.reduce((sum, h, i) => sum + cpuMsOf(h) - hostCpu0[i], 0);
+  const brokerCpuMs = broker ? cpuMsOf(broker.proc) - brokerCpu0 : null;
   const confirmed = Object.values(state.devices).filter((d) => d.phase === 'confirmed').length;
   // Where the time went, per stage, from the rollout's own event log. A stage's deploys start while the previous
   // stage's confirmations finish, so deployMs counts from the last of those and slightly understates.
@@ -111,6 +120,7 @@ try {
   process.stdout.write(
     JSON.stringify({
       case: 'rollout',
+      transport,
       agents: agents.length,
       hostProcesses: hostCount,
       bytes: bytes.length,
@@ -124,6 +134,8 @@ try {
       // CPU time spent per confirmed device, by the console (all its threads) and by the agent hosts.
       consoleCpuMsPerDevice: (consoleCpu.user + consoleCpu.system) / 1000 / confirmed,
       agentCpuMsPerDevice: agentsCpuMs / confirmed,
+      brokerCpuMsPerDevice: brokerCpuMs === null ? null : brokerCpuMs / confirmed,
+      consoleRssBytes: process.memoryUsage().rss,
       notConfirmed: Object.entries(state.devices).filter(([, d]) => d.phase !== 'confirmed').map(([id, d]) => ({ id, phase: d.phase, error: d.error })).slice(0, 5),
       goalPerMinute: 1000,
       eventLoopP99Ms: loop.percentile(99) / 1e6,
@@ -142,5 +154,6 @@ try {
         }),
     ),
   );
+  await broker?.stop();
   rmSync(home, { recursive: true, force: true });
 }
