@@ -4,6 +4,7 @@ import type { Command } from './commands/command.js';
 import { abCommand } from './commands/ab.js';
 import { agentCommand } from './commands/agent.js';
 import { auditCommand } from './commands/audit.js';
+import { brokerCommand } from './commands/broker.js';
 import { convertCommand } from './commands/convert.js';
 import { demoCommand } from './commands/demo.js';
 import { deployCommand } from './commands/deploy.js';
@@ -19,6 +20,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { rolloutCommand } from './commands/rollout.js';
 import { sensitivityCommand } from './commands/sensitivity.js';
 import { serialCommand } from './commands/serial.js';
+import { mqttCommand } from './commands/mqtt.js';
 import { serveCommand } from './commands/serve.js';
 import { sshCommand } from './commands/ssh.js';
 import { tuneCommand } from './commands/tune.js';
@@ -41,7 +43,9 @@ export const commands: readonly Command[] = [
   deployCommand,
   rollbackCommand,
   serialCommand,
+  mqttCommand,
   sshCommand,
+  brokerCommand,
   rolloutCommand,
   abCommand,
   demoCommand,

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     },
   });
   if (args.init) {
+    console.log(`Device id: ${identity.deviceId}`);
     if (!pairing.pendingCode) console.log(`Already paired with ${pairing.consoleName ?? 'a console'}; start with --new-pairing-code to pair again.`);
     return;
   }
