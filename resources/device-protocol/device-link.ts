@@ -19,6 +19,11 @@ export interface LinkUploadOptions {
 export interface DeviceLink {
   /** Where the device is, for messages: host:port, a serial port path. */
   readonly where: string;
+  /**
+   * The device checks the preconditions of activate, confirm and rollback (expectStagedSha256, …): true where every
+   * agent the binding reaches has them (MQTT). Older HTTPS and serial agents refuse the fields, so they go without.
+   */
+  readonly preconditions?: boolean;
   call<Op extends LinkOp>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>>;
   /**
    * Uploads an artifact (bytes or a file path) under its signed manifest. Calling it again after a

@@ -131,6 +131,27 @@ describe('devices over MQTT', () => {
     expect(profile.rows.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it("the console's own activate and confirm name the model they expect", async () => {
+    const a = agents[1];
+    const c = await rawClient();
+    try {
+      const seen: RequestEnvelope[] = [];
+      await c.subscribeAsync(deviceTopics(a.deviceId).req, { qos: 1 });
+      c.on('message', (topic, payload) => {
+        if (topic === deviceTopics(a.deviceId).req) seen.push(JSON.parse(payload.toString()) as RequestEnvelope);
+      });
+      const v6 = register(core, 'digits-mqtt-6', variant('mqtt-6'));
+      await deploy(v6.id, [a.deviceId]);
+      await until('the requests captured', () => seen.map((e) => e.op), (ops) => ops.includes('activate') && ops.includes('confirm'));
+      const req = (op: string) => seen.filter((e) => e.op === op).map((e) => e.req);
+      expect(req('activate')).toContainEqual(expect.objectContaining({ expectStagedSha256: v6.sha256 }));
+      expect(req('confirm')).toContainEqual({ expectTrialSha256: v6.sha256 });
+      expect((await infer(a.servePort)).body.model).toMatchObject({ sha256: v6.sha256 });
+    } finally {
+      await c.endAsync();
+    }
+  }, 60_000);
+
   it('refuses unsigned, foreign-signed, expired, altered and stale requests even though the broker delivers them', async () => {
     const a = agents[2];
     const c = await rawClient();

@@ -1,6 +1,7 @@
 // The one API contract between the core and every front end (Electron IPC, browser HTTP/WebSocket, CLI).
 // Each request channel maps a zod input schema to a result type; each event maps to its payload.
 // Pure: imported by the renderer bundle too.
+import { deviceIdPattern } from '../../../resources/device-protocol/mqtt/topics.js';
 import { z } from 'zod';
 import { isFingerprintInput } from '../../../resources/device-protocol/fingerprint-text.js';
 import type { SshHost } from './types.js';
@@ -281,7 +282,7 @@ export const requests = {
       .object({
         /** mqtt://HOST:PORT or mqtts://HOST:PORT */
         broker: z.string().trim().min(8).max(300),
-        deviceId: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'the device id the agent prints (ef-…)'),
+        deviceId: z.string().trim().regex(deviceIdPattern, 'the device id the agent prints (ef-…)'),
         code: z.string().trim().min(4).max(32),
       })
       .strict(),

@@ -49,6 +49,7 @@ export async function deployToDevice(link: DeviceLink, o: DeviceDeployOptions, s
     const act = await link.call('activate', {
       ...(o.maxLatencyMs !== undefined ? { maxLatencyMs: o.maxLatencyMs } : {}),
       healthyWindowSec: o.confirm ? 0 : (o.healthyWindowSec ?? 0),
+      ...(link.preconditions ? { expectStagedSha256: o.signed.manifest.sha256 } : {}),
     });
     status = act.status;
     if (act.outcome === 'reverted') {
@@ -62,7 +63,7 @@ export async function deployToDevice(link: DeviceLink, o: DeviceDeployOptions, s
     if (status.state !== 'trial' || status.active?.manifest.sha256 !== o.signed.manifest.sha256) {
       return end('reverted', { error: { code: 'TRIAL_ENDED', title: 'The device left the trial on its own', detail: status.lastEvent?.detail ?? 'The trial ended before it was confirmed.' } });
     }
-    status = await link.call('confirm', {});
+    status = await link.call('confirm', link.preconditions ? { expectTrialSha256: o.signed.manifest.sha256 } : {});
     return end('confirmed');
   } catch (err) {
     const e = o.signal.aborted ? cancelled() : deviceError(err, link.where);

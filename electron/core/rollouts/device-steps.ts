@@ -125,7 +125,7 @@ export async function confirmStep(deps: StepDeps, deviceId: string): Promise<Rol
   try {
     return await withLink(deps, deviceId, true, async (link) => {
       let status = await link.call('status');
-      if (status.active?.manifest.sha256 === target && status.state === 'trial') status = await link.call('confirm', {});
+      if (status.active?.manifest.sha256 === target && status.state === 'trial') status = await link.call('confirm', link.preconditions ? { expectTrialSha256: target } : {});
       remember(deps, deviceId, status);
       if (status.active?.manifest.sha256 === target && status.state === 'running') return { type: 'device-confirmed', deviceId };
       return { type: 'device-confirm-failed', deviceId, error: status.lastEvent?.detail ?? 'The device no longer runs the new model.' };
@@ -153,7 +153,8 @@ export async function rollbackStep(deps: StepDeps, deviceId: string): Promise<Ro
       }
       if (back()) return { type: 'device-rolled-back', deviceId };
       if (status.state === 'trial' || status.previous?.manifest.sha256 === prev.sha256) {
-        status = await link.call('rollback', {});
+        const active = status.active?.manifest.sha256;
+        status = await link.call('rollback', link.preconditions && active ? { ifActiveSha256: active } : {});
         remember(deps, deviceId, status);
         if (back()) return { type: 'device-rolled-back', deviceId };
       }

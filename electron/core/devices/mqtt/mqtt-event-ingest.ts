@@ -33,14 +33,22 @@ export class MqttEventIngest {
   private readonly resync: NodeJS.Timeout;
   private readonly flusher: NodeJS.Timeout;
   private group: string | null = null;
+  private syncQueued: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
     private readonly ctx: DeviceContext,
     private readonly log: (line: string) => void = (line) => console.error(line),
   ) {
+    // Pairing and removal announce themselves as devices.changed, and so does every flush of events: one
+    // sync a second at most, so a busy fleet does not list the inventory on every batch.
     this.off = ctx.bus.on((name) => {
-      if (name === 'devices.changed') queueMicrotask(() => void this.sync());
+      if (name !== 'devices.changed' || this.syncQueued) return;
+      this.syncQueued = setTimeout(() => {
+        this.syncQueued = null;
+        void this.sync();
+      }, 1000);
+      this.syncQueued.unref();
     });
     this.resync = setInterval(() => void this.sync(), 10_000);
     this.resync.unref();
@@ -155,6 +163,7 @@ export class MqttEventIngest {
     this.off();
     clearInterval(this.resync);
     clearInterval(this.flusher);
+    if (this.syncQueued) clearTimeout(this.syncQueued);
     this.flush();
     for (const client of this.clients.values()) client.end(true);
     this.clients.clear();

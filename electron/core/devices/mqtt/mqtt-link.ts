@@ -28,6 +28,7 @@ const chunkSizing = { defaultChunk: 64 * 1024, maxChunk: 256 * 1024, pipelineDep
 
 export class MqttLink implements DeviceLink {
   readonly where: string;
+  readonly preconditions = true;
   private conn: BrokerConnection | null = null;
   private readonly timeoutMs: number;
   private readonly resendMs: number;
