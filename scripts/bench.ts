@@ -216,6 +216,7 @@ md.push(
   `| CPU per device update: broker | — | ${f2(rm.brokerCpuMsPerDevice, 0)} ms |`,
   `| console RSS at the end | ${f2(Number(ro.consoleRssBytes) / 2 ** 20, 0)} MiB | ${f2(Number(rm.consoleRssBytes) / 2 ** 20, 0)} MiB |`,
   `| console event-loop delay: p99 / max | ${f2(ro.eventLoopP99Ms, 1)} / ${f2(ro.eventLoopMaxMs, 1)} ms | ${f2(rm.eventLoopP99Ms, 1)} / ${f2(rm.eventLoopMaxMs, 1)} ms |`,
+  `| reconnect storm: broker kill -9, down 2 s, restarted; every agent back online (p50 / all) | — | ${f2(Number((rm.storm as { p50BackMs?: number })?.p50BackMs) / 1000, 1)} / ${f2(Number((rm.storm as { allBackMs?: number })?.allBackMs) / 1000, 1)} s |`,
   '',
 );
 

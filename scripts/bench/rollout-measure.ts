@@ -67,6 +67,36 @@ function startHost(index: number, count: number): Promise<Ready[]> {
   });
 }
 
+/**
+ * The broker killed (kill -9) and started again after `downMs`: how long from its restart until every agent has
+ * published a new "online" birth (a new session), with the agents' jittered exponential backoff.
+ */
+async function reconnectStorm(b: Broker, deviceIds: string[], downMs = 2000): Promise<{ devices: number; downMs: number; allBackMs: number; p50BackMs: number }> {
+  const mqtt = (await import('mqtt')).default;
+  await b.kill9();
+  await new Promise((r) => setTimeout(r, downMs));
+  await b.restart();
+  const restarted = performance.now();
+  const back = new Map<string, number>();
+  const watcher = mqtt.connect(b.url, { protocolVersion: 5, clientId: `efc-storm-${process.pid}`, reconnectPeriod: 200 });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${back.size} of ${deviceIds.length} agents came back in 10 min`)), 600_000);
+    watcher.on('connect', () => watcher.subscribe('ef/v1/d/+/presence', { qos: 1 }));
+    watcher.on('message', (topic, payload) => {
+      const id = topic.split('/')[3];
+      if (back.has(id) || !(JSON.parse(payload.toString()) as { online?: boolean }).online) return;
+      back.set(id, performance.now() - restarted);
+      if (back.size === deviceIds.length) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  watcher.end(true);
+  const times = [...back.values()].sort((x, y) => x - y);
+  return { devices: deviceIds.length, downMs, allBackMs: times[times.length - 1], p50BackMs: times[Math.floor(times.length / 2)] };
+}
+
 try {
   if (transport === 'mqtt') broker = await startBroker({ extraConfig: ['max_queued_messages 10000'] });
   const bytes = readFileSync(modelPath);
@@ -117,9 +147,11 @@ try {
     prevEnd = confirmedAt;
     return out;
   });
+  const storm = broker ? await reconnectStorm(broker, agents.map((a) => a.deviceId)) : null;
   process.stdout.write(
     JSON.stringify({
       case: 'rollout',
+      storm,
       transport,
       agents: agents.length,
       hostProcesses: hostCount,
