@@ -9,7 +9,7 @@ import { parseAddress } from './address.js';
 import type { DeviceContext } from './device-context.js';
 import { deviceError } from './device-errors.js';
 import { probeAgent } from './probe.js';
-import { statusPatch } from './status-fields.js';
+import { recordPaired } from './record-paired.js';
 
 export async function pairDevice(ctx: DeviceContext, address: string, code: string, fingerprint?: string): Promise<DeviceSummary> {
   const where = parseAddress(address);
@@ -34,19 +34,7 @@ export async function pairDevice(ctx: DeviceContext, address: string, code: stri
       timeoutMs: 30_000,
     });
     const [info, status] = await Promise.all([client.info(), client.status()]);
-    const device = ctx.store.upsert(deviceId, {
-      name: info.name,
-      transport: 'lan',
-      address,
-      fingerprint: certFingerprint,
-      token,
-      arch: info.arch,
-      agentVersion: info.agentVersion,
-      health: 'unknown',
-      ...statusPatch(status),
-    });
-    ctx.changed.now(deviceId);
-    return device;
+    return recordPaired(ctx, deviceId, { transport: 'lan', address, fingerprint: certFingerprint, token }, info, status);
   } catch (err) {
     if (fingerprint !== undefined && toErrorData(err).code === 'DEVICE_FINGERPRINT_MISMATCH') throw fingerprintMismatch(address, fingerprint, null);
     throw deviceError(err, address);

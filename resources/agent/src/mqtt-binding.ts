@@ -102,9 +102,10 @@ export function startMqttBinding(agent: DeviceAgent, pairing: Pairing, journal: 
     });
   };
 
-  const answer = (env: Pick<RequestEnvelope, 'id' | 'reply'>, body: ResponseEnvelope) => {
-    publish(env.reply, JSON.stringify(body), { qos: 1, properties: { correlationData: Buffer.from(env.id), contentType: 'application/json' } });
+  const sendReply = (env: Pick<RequestEnvelope, 'id' | 'reply'>, text: string) => {
+    publish(env.reply, text, { qos: 1, properties: { correlationData: Buffer.from(env.id), contentType: 'application/json' } });
   };
+  const answer = (env: Pick<RequestEnvelope, 'id' | 'reply'>, body: ResponseEnvelope) => sendReply(env, JSON.stringify(body));
 
   const serve = async (payload: Buffer) => {
     let json: unknown;
@@ -129,7 +130,7 @@ export function startMqttBinding(agent: DeviceAgent, pairing: Pairing, journal: 
     const op = env.op as DeviceOp;
     const seen = journal.begin(env.id, env.deadline);
     if (seen === 'running') return;
-    if (seen !== 'new') return publish(env.reply, seen.answer, { qos: 1, properties: { correlationData: Buffer.from(env.id), contentType: 'application/json' } });
+    if (seen !== 'new') return sendReply(env, seen.answer);
     const started = Date.now();
     const progress = setInterval(() => answer(env, { v: envelopeVersion, id: env.id, progress: { elapsedMs: Date.now() - started } }), o.progressMs ?? 5000);
     let body: ResponseEnvelope;
@@ -143,7 +144,7 @@ export function startMqttBinding(agent: DeviceAgent, pairing: Pairing, journal: 
     }
     const text = JSON.stringify(body);
     await journal.finish(env.id, text, durableOps.has(op)).catch((err) => log(`MQTT: could not record request ${env.id}: ${(err as Error).message}`));
-    publish(env.reply, text, { qos: 1, properties: { correlationData: Buffer.from(env.id), contentType: 'application/json' } });
+    sendReply(env, text);
   };
 
   /** Why a well-formed request is refused before it runs; null when it may run. */

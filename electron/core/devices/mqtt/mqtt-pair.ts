@@ -4,7 +4,7 @@
 import type { DeviceSummary } from '../../api/types.js';
 import type { DeviceContext } from '../device-context.js';
 import { deviceError } from '../device-errors.js';
-import { statusPatch } from '../status-fields.js';
+import { recordPaired } from '../record-paired.js';
 import { mqttAddress, parseBrokerUrl } from './mqtt-address.js';
 import { MqttLink } from './mqtt-link.js';
 import { brokerTls } from './open-mqtt-link.js';
@@ -18,19 +18,7 @@ export async function pairMqttDevice(ctx: DeviceContext, broker: string, deviceI
   try {
     const { token, certFingerprint } = await link.pair({ code, consolePublicKey: key.publicKeyPem, consoleName: ctx.consoleName() });
     const [info, status] = await Promise.all([link.call('info'), link.call('status')]);
-    const device = ctx.store.upsert(deviceId, {
-      name: info.name,
-      transport: 'mqtt',
-      address,
-      fingerprint: certFingerprint,
-      token,
-      arch: info.arch,
-      agentVersion: info.agentVersion,
-      health: 'unknown',
-      ...statusPatch(status),
-    });
-    ctx.changed.now(deviceId);
-    return device;
+    return recordPaired(ctx, deviceId, { transport: 'mqtt', address, fingerprint: certFingerprint, token }, info, status);
   } catch (err) {
     throw deviceError(err, address);
   } finally {

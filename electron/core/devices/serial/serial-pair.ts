@@ -4,7 +4,7 @@
 import type { DeviceSummary } from '../../api/types.js';
 import type { DeviceContext } from '../device-context.js';
 import { deviceError } from '../device-errors.js';
-import { statusPatch } from '../status-fields.js';
+import { recordPaired } from '../record-paired.js';
 import { serialAddress } from './serial-address.js';
 import { SerialLink } from './serial-link.js';
 
@@ -19,19 +19,7 @@ export async function pairSerialDevice(ctx: DeviceContext, path: string, baudRat
     link = new SerialLink({ path, baudRate, token, timeoutMs: 30_000 });
     const info = await link.call('info');
     const status = await link.call('status');
-    const device = ctx.store.upsert(deviceId, {
-      name: info.name,
-      transport: 'serial',
-      address,
-      fingerprint: certFingerprint,
-      token,
-      arch: info.arch,
-      agentVersion: info.agentVersion,
-      health: 'unknown',
-      ...statusPatch(status),
-    });
-    ctx.changed.now(deviceId);
-    return device;
+    return recordPaired(ctx, deviceId, { transport: 'serial', address, fingerprint: certFingerprint, token }, info, status);
   } catch (err) {
     throw deviceError(err, address);
   } finally {
