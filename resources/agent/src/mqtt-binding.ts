@@ -3,15 +3,14 @@
 // `pair` must be signed by the console key pinned at pairing; the broker is only a carrier. Requests
 // are deduplicated by id (request-journal.ts); events go out as telemetry, status and retained
 // reported state; presence is a retained birth and a delayed retained will, tied to a session id.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { AppError, toErrorData } from '../../../electron/core/api/errors.js';
-import { isDeviceOp, type DeviceEvent, type DeviceOp } from '../../device-protocol/messages.js';
+import type { DeviceHandler } from '../../device-protocol/device-handler.js';
+import { isDeviceOp, type DeviceEvent, type DeviceOp, type DeviceStatus } from '../../device-protocol/messages.js';
 import { clockSkewMs, envelopeVersion, maxDeadlineAheadMs, maxPacketBytes, requestEnvelopeSchema, verifyRequest, type Presence, type RequestEnvelope, type ResponseEnvelope } from '../../device-protocol/mqtt/envelope.js';
 import { deviceTopics, parseDeviceTopic } from '../../device-protocol/mqtt/topics.js';
-import type { DeviceAgent } from './device-agent.js';
-import type { Pairing } from './pairing.js';
 import type { RequestJournal } from './request-journal.js';
 
 export interface MqttBindingOptions {
@@ -32,6 +31,19 @@ export interface MqttBindingOptions {
   willDelaySec?: number;
 }
 
+/** What the binding needs of a device: the agent, or a simulated device in the bench. */
+export interface BoundDevice extends DeviceHandler {
+  status(): DeviceStatus;
+  on(event: 'event', listener: (e: DeviceEvent) => void): unknown;
+  off(event: 'event', listener: (e: DeviceEvent) => void): unknown;
+}
+
+/** The console this device is paired with, as far as the binding checks signatures. */
+export interface PairedConsole {
+  readonly consolePublicKey: KeyObject | null;
+  readonly consoleName: string | null;
+}
+
 export interface MqttBinding {
   close(): Promise<void>;
 }
@@ -39,7 +51,7 @@ export interface MqttBinding {
 /** Operations whose answers must survive a restart: running them twice would change the device twice. */
 const durableOps: ReadonlySet<DeviceOp> = new Set(['pair', 'upload-begin', 'activate', 'confirm', 'rollback']);
 
-export function startMqttBinding(agent: DeviceAgent, pairing: Pairing, journal: RequestJournal, o: MqttBindingOptions): MqttBinding {
+export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, journal: RequestJournal, o: MqttBindingOptions): MqttBinding {
   const log = o.log ?? ((line: string) => console.log(line));
   const topics = deviceTopics(o.deviceId);
   const newSession = () => randomBytes(8).toString('hex');
