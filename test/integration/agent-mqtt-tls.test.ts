@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceSummary, Job } from '../../electron/core/api/types.js';
+import type { DeviceDetail, DeviceSummary, Job, RolloutDetail } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import type { DeployTaskResult } from '../../electron/core/devices/deploy-task.js';
 import { deviceTopics } from '../../resources/device-protocol/mqtt/topics.js';
@@ -28,12 +28,16 @@ const home = join(scratch, 'home');
 const brokerDir = join(scratch, 'broker');
 const certDir = join(scratch, 'device-certs');
 const dataDir = newDataDir('ef-agent-tls-');
+const dataDir2 = newDataDir('ef-agent-tls2-');
 let init: { deviceUrl: string; consoleUrl: string; consolePort: number; consoleId: string; conf: string };
 let broker: Broker;
 let core: Core;
 let agent: AgentProcess;
+let agent2: AgentProcess;
 let deviceId: string;
+let deviceId2: string;
 let initCode: string;
+let initCode2: string;
 const clients: MqttClient[] = [];
 
 async function cli(...args: string[]): Promise<unknown> {
@@ -43,8 +47,8 @@ async function cli(...args: string[]): Promise<unknown> {
 }
 
 /** `agent --init`: the agent makes its identity and pairing code, prints the code and exits. */
-async function agentInit(): Promise<{ deviceId: string; code: string }> {
-  const [cmd, ...args] = agentCommand(dataDir, ['--init']);
+async function agentInit(dir = dataDir): Promise<{ deviceId: string; code: string }> {
+  const [cmd, ...args] = agentCommand(dir, ['--init']);
   const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -54,17 +58,17 @@ async function agentInit(): Promise<{ deviceId: string; code: string }> {
   const pairing = /^Pairing code: (\S+)$/m.exec(out);
   expect(pairing, out).not.toBeNull();
   // --init prints the code but not the id: the id is in the identity it wrote.
-  const identity = JSON.parse(readFileSync(join(dataDir, 'identity.json'), 'utf8')) as { deviceId: string };
+  const identity = JSON.parse(readFileSync(join(dir, 'identity.json'), 'utf8')) as { deviceId: string };
   return { deviceId: identity.deviceId, code: pairing![1] };
 }
 
-function agentArgs(): string[] {
-  return ['--mqtt', init.deviceUrl, '--mqtt-ca', join(certDir, 'ca.crt'), '--mqtt-cert', join(certDir, `${deviceId}.crt`), '--mqtt-key', join(certDir, `${deviceId}.key`), '--telemetry-interval', '1'];
+function agentArgs(id = deviceId): string[] {
+  return ['--mqtt', init.deviceUrl, '--mqtt-ca', join(certDir, 'ca.crt'), '--mqtt-cert', join(certDir, `${id}.crt`), '--mqtt-key', join(certDir, `${id}.key`), '--telemetry-interval', '1'];
 }
 
-async function connectedAgent(): Promise<AgentProcess> {
-  const a = await startAgent({ dataDir, name: 'tls-0', args: agentArgs() });
-  await until('the agent on the device listener', () => a.output(), (o) => o.includes(`MQTT: connected to ${init.deviceUrl} as ${deviceId}`), 30_000, 50);
+async function connectedAgent(dir = dataDir, id = deviceId, name = 'tls-0'): Promise<AgentProcess> {
+  const a = await startAgent({ dataDir: dir, name, args: agentArgs(id) });
+  await until('the agent on the device listener', () => a.output(), (o) => o.includes(`MQTT: connected to ${init.deviceUrl} as ${id}`), 30_000, 50);
   return a;
 }
 
@@ -93,6 +97,9 @@ beforeAll(async () => {
   ({ deviceId, code: initCode } = await agentInit());
   await cli('broker', 'issue-device', deviceId, '-o', certDir);
   agent = await connectedAgent();
+  ({ deviceId: deviceId2, code: initCode2 } = await agentInit(dataDir2));
+  await cli('broker', 'issue-device', deviceId2, '-o', certDir);
+  agent2 = await connectedAgent(dataDir2, deviceId2, 'tls-1');
   core = createCore({ home, mode: 'cli' });
 }, 120_000);
 
@@ -100,9 +107,11 @@ afterAll(async () => {
   for (const c of clients) c.end(true);
   await core?.close();
   await agent?.stop();
+  await agent2?.stop();
   await broker?.stop();
   rmSync(scratch, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir2, { recursive: true, force: true });
 });
 
 describe('an agent over the TLS site broker', () => {
@@ -112,6 +121,7 @@ describe('an agent over the TLS site broker', () => {
     const d = unwrap<DeviceSummary>(await core.call('mqtt.add', { broker: init.consoleUrl, deviceId, code: initCode }));
     // The console keeps its own listener's URL in the address; the device dials the device listener.
     expect(d).toMatchObject({ id: deviceId, transport: 'mqtt', address: `${init.consoleUrl}/${deviceId}`, paired: true, name: 'tls-0' });
+    unwrap<DeviceSummary>(await core.call('mqtt.add', { broker: init.consoleUrl, deviceId: deviceId2, code: initCode2 }));
   }, 60_000);
 
   it('deploys with trial and confirm from a job worker while other connections of the same certificate stay on', async () => {
@@ -139,6 +149,35 @@ describe('an agent over the TLS site broker', () => {
     expect(watcherClosed).toBe(0);
     expect(watcher.connected).toBe(true);
   }, 180_000);
+
+  it('a staged rollout with health gates runs over the per-device certificates and ACLs and survives a broker restart in its middle', async () => {
+    for (const id of [deviceId, deviceId2]) unwrap(await core.call('devices.update', { id, tags: ['tls-fleet'] }));
+    const v1 = register(core, 'digits-tls-1', variant('tls-1'));
+    // Both run v1 first, so "deployed once" can be read from what each keeps as its previous model.
+    const first = unwrap<Job>(await core.call('devices.deploy', { modelId: v1.id, deviceIds: [deviceId2], activate: true, confirm: true, maxLatencyMs: 10_000 }));
+    expect((await core.jobs.wait(first.id)).state).toBe('succeeded');
+    const v2 = register(core, 'digits-tls-2', variant('tls-2'));
+    const gates = [
+      { kind: 'deploy-failure-rate', max: 0, minDevices: 1 },
+      { kind: 'restarts', max: 0, minDevices: 1 },
+    ];
+    const r = unwrap<RolloutDetail>(await core.call('rollouts.create', { modelId: v2.id, selector: 'tag:tls-fleet', stages: [50, 100], soakMs: 1500, concurrency: 1, gates }));
+    const driven = core.rollouts.waitFor(r.id, { drive: true });
+    await until('the first stage under way', () => core.rollouts.detail(r.id).devices, (ds) => ds.some((d) => d.phase !== 'pending'), 60_000, 20);
+    await broker.kill9();
+    await new Promise((res) => setTimeout(res, 1500));
+    await broker.restart();
+    const final = await driven;
+    expect(final.status, JSON.stringify(core.rollouts.detail(r.id).devices)).toBe('completed');
+    expect(core.rollouts.detail(r.id).counts.confirmed).toBe(2);
+    for (const a of [agent, agent2]) expect((await infer(a.servePort)).body.model).toMatchObject({ sha256: v2.sha256 });
+    // Activated once each: a second activation of v2 would have made v2 its own previous model.
+    for (const id of [deviceId, deviceId2]) {
+      unwrap(await core.call('devices.refresh', { ids: [id] }));
+      const d = unwrap<DeviceDetail>(await core.call('devices.get', { id }));
+      expect(d.slots.find((s) => s.role === 'previous')?.sha256 ?? null, id).toBe(v1.sha256);
+    }
+  }, 240_000);
 
   it('a revoked device, once the broker reloaded its CRL, cannot connect again and the console cannot reach it', async () => {
     const r = (await cli('broker', 'revoke', deviceId)) as { revoked: string[]; crlFiles: string[] };
