@@ -220,6 +220,30 @@ md.push(
   '',
 );
 
+// 7b. Fleet scale: 10,000 simulated devices (real MQTT binding and journal each) through one Mosquitto; EDGEFLEET_BENCH_FLEET sets the count.
+const [fl] = jsonLines('fleet-measure.ts', [rolloutModel]);
+report.fleetMqtt = fl;
+const flStorm = (fl.storm ?? {}) as Record<string, unknown>;
+const flLoop = (fl.eventLoop ?? {}) as Record<string, unknown>;
+md.push(
+  `## Fleet scale over MQTT (${Number(fl.devices).toLocaleString('en-US')} simulated devices in ${fl.hostProcesses} processes, each with the real MQTT binding and request journal, one local Mosquitto 2.0, 5 MB model)`,
+  '',
+  `Artifact path: ${fl.artifactPath}. Stages ${(fl.stages as number[]).join(' → ')} devices, health gates after each, no soak, concurrency ${fl.concurrency}.`,
+  '',
+  '| figure | value |',
+  '|---|---:|',
+  `| pairing through the broker (mqtt.add, ${fl.devices} in parallel) | ${f2(Number(fl.pairMs) / 1000, 1)} s (${f2(fl.pairsPerSecond, 0)} pairings/s) |`,
+  `| devices updated (pull + sha256, trial, gates, confirm) | ${fl.confirmed} of ${fl.devices}, ${fl.status} |`,
+  `| total rollout time | ${f2(Number(fl.totalMs) / 1000, 1)} s |`,
+  `| device updates per minute (goal ≥ 3,000) | **${f2(fl.updatesPerMinute, 0)}** |`,
+  `| CPU per device update: console / simulated devices / broker | ${f2(fl.consoleCpuMsPerDevice, 1)} / ${f2(fl.hostsCpuMsPerDevice, 1)} / ${f2(fl.brokerCpuMsPerDevice, 2)} ms |`,
+  `| console RSS peak | ${f2(Number(fl.consoleRssPeakBytes) / 2 ** 20, 0)} MiB |`,
+  `| console event-loop delay during the rollout: p50 / p99 / max | ${f2(flLoop.p50Ms, 1)} / ${f2(flLoop.p99Ms, 1)} / ${f2(flLoop.maxMs, 1)} ms |`,
+  `| reconnect storm: broker kill -9, down 2 s, restarted from its persistence; back online and reconciled (p50 / all) | ${f2(Number(flStorm.p50BackMs) / 1000, 1)} / ${flStorm.allBackMs === null ? `only ${flStorm.back}` : f2(Number(flStorm.allBackMs) / 1000, 1)} s |`,
+  `| devices that activated the same sha256 twice | **${fl.devicesDeployedTwice}** (${fl.noDeviceDeployedTwice ? 'none: each device activated the model exactly once' : 'FAILED'}) |`,
+  '',
+);
+
 // 8. USB serial: payload throughput of a signed upload to a real agent through a pty relay throttled to the line rate.
 const [ser] = jsonLines('serial-measure.ts', []);
 report.serial = ser;

@@ -3,6 +3,7 @@
 import type { Command } from './commands/command.js';
 import { abCommand } from './commands/ab.js';
 import { agentCommand } from './commands/agent.js';
+import { artifactsCommand } from './commands/artifacts.js';
 import { auditCommand } from './commands/audit.js';
 import { brokerCommand } from './commands/broker.js';
 import { convertCommand } from './commands/convert.js';
@@ -44,6 +45,7 @@ export const commands: readonly Command[] = [
   rollbackCommand,
   serialCommand,
   mqttCommand,
+  artifactsCommand,
   sshCommand,
   brokerCommand,
   rolloutCommand,

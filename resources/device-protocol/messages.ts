@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ProfileResult } from './profile-result.js';
 import { manifestSchema, signedManifestSchema } from './manifest.js';
+import { reportedDesiredSchema } from './mqtt/desired-state.js';
 
 export { canonicalJson } from './canonical-json.js';
 export { describeArtifact, manifestSchema, releaseOf, signManifest, signedManifestSchema, verifyManifest, type Manifest, type SignedManifest } from './manifest.js';
@@ -66,6 +67,8 @@ export const deviceStatusSchema = z.object({
    * Absent from agents before release counters, which take manifests without one (see manifest.ts).
    */
   release: z.number().int().nonnegative().optional(),
+  /** What the device did with the console's desired state (MQTT binding; absent elsewhere and from older agents). */
+  desired: reportedDesiredSchema.optional(),
 });
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 
@@ -153,6 +156,15 @@ export const deviceOps = {
     response: uploadStatusSchema,
   },
   'upload-status': { request: empty, response: z.object({ upload: uploadStatusSchema.nullable() }) },
+  /**
+   * upload-begin, then the device pulls the artifact itself from `url` (HTTP or HTTPS, resuming with
+   * a Range request from its durable offset) and checks the sha256 the signed manifest names. The
+   * response is the upload's status once every byte is in, or the error that stopped it.
+   */
+  'upload-fetch': {
+    request: z.object({ signed: signedManifestSchema, url: z.string().min(8).max(2048).regex(/^https?:\/\//, 'an http:// or https:// URL') }).strict(),
+    response: uploadStatusSchema,
+  },
   activate: {
     request: z.object({
       /** The trial confirms itself after this many healthy seconds; 0 waits for `confirm`. */

@@ -3,7 +3,8 @@
 // device updates per minute (upload + verify + trial activation + confirm) against AWS IoT Jobs'
 // ceiling of 1,000 per minute. Prints one JSON line.
 // Usage: tsx scripts/bench/rollout-measure.ts MODEL AGENTS HOST_PROCESSES CONCURRENCY [https|mqtt]
-// With mqtt the agents connect out to a local Mosquitto and the console drives them through it.
+// With mqtt the agents connect out to a local Mosquitto and the console drives them through it; they
+// pull the artifact from the console's artifact server (upload-fetch), so its bytes never ride the broker.
 // With EDGEFLEET_BENCH_PROFILE_DIR=DIR the agent hosts write V8 CPU profiles there (where their time goes).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,9 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { RolloutDetail } from '../../electron/core/api/types.js';
+import { startArtifactServer, type ArtifactServer } from '../../electron/core/artifacts/artifact-server.js';
 import { createCore } from '../../electron/core/core.js';
+import { writeArtifactBaseUrl } from '../../electron/core/devices/mqtt/artifacts-url.js';
 import { artifactPath } from '../../electron/core/registry/artifact-store.js';
 import { runPool } from '../../electron/core/devices/pool.js';
 import { startBroker, type Broker } from '../../test/helpers/mosquitto.js';
@@ -28,6 +31,9 @@ const home = mkdtempSync(join(os.tmpdir(), 'ef-rollout-bench-'));
 const core = createCore({ home, mode: 'cli' });
 const hosts: ChildProcess[] = [];
 let broker: Broker | null = null;
+let artifacts: ArtifactServer | null = null;
+/** Artifact bytes the devices pulled over HTTP. */
+let pulledBytes = 0;
 
 interface Ready {
   deviceId: string;
@@ -104,6 +110,10 @@ try {
   mkdirSync(dirname(artifactPath(home, sha256)), { recursive: true });
   copyFileSync(modelPath, artifactPath(home, sha256));
   const { model } = core.registry.addModel({ name: 'bench-5mb', sha256, sizeBytes: bytes.length, sourceFile: null, inspect: null });
+  if (broker) {
+    artifacts = await startArtifactServer({ home, onRequest: (r) => (pulledBytes += r.bytes) });
+    await writeArtifactBaseUrl(home, artifacts.url);
+  }
 
   const per = Math.ceil(fleetSize / hostCount);
   const agents = (await Promise.all(Array.from({ length: hostCount }, (_, i) => startHost(i, Math.min(per, fleetSize - i * per))))).flat();
@@ -170,6 +180,10 @@ try {
       consoleRssBytes: process.memoryUsage().rss,
       notConfirmed: Object.entries(state.devices).filter(([, d]) => d.phase !== 'confirmed').map(([id, d]) => ({ id, phase: d.phase, error: d.error })).slice(0, 5),
       goalPerMinute: 1000,
+      // How the model's bytes reached the devices: the HTTPS push (https), pulled from the artifact server (http-pull),
+      // over the broker in chunks (broker-chunks, the fallback), or both.
+      artifactPath: !broker ? 'https-push' : pulledBytes >= confirmed * bytes.length ? 'http-pull' : pulledBytes === 0 ? 'broker-chunks' : 'mixed',
+      pulledBytes: broker ? pulledBytes : null,
       eventLoopP99Ms: loop.percentile(99) / 1e6,
       eventLoopMaxMs: loop.max / 1e6,
     }) + '\n',
@@ -186,6 +200,7 @@ try {
         }),
     ),
   );
+  await artifacts?.close();
   await broker?.stop();
   rmSync(home, { recursive: true, force: true });
 }

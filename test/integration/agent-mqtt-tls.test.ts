@@ -91,7 +91,7 @@ async function reloads(): Promise<number> {
 beforeAll(async () => {
   requireRoot('The TLS broker end to end test (Mosquitto drops from root to its own user, as on a site)');
   const [port, consolePort] = [await freePort(), await freePort()];
-  init = (await cli('broker', 'init', '--dir', brokerDir, '--host', '127.0.0.1', '--port', String(port), '--console-port', String(consolePort), '--bind', '127.0.0.1')) as typeof init;
+  init = (await cli('broker', 'init', '--dir', brokerDir, '--host', '127.0.0.1', '--port', String(port), '--console-port', String(consolePort), '--enrol-port', String(await freePort()), '--bind', '127.0.0.1')) as typeof init;
   expect(init).toMatchObject({ deviceUrl: `mqtts://127.0.0.1:${port}`, consoleUrl: `mqtts://127.0.0.1:${consolePort}` });
   broker = await startBroker({ config: readFileSync(init.conf, 'utf8') });
   ({ deviceId, code: initCode } = await agentInit());

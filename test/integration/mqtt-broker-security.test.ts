@@ -105,7 +105,7 @@ beforeAll(async () => {
   requireRoot('The broker tests (Mosquitto drops from root to its own user, as on a site)');
   port = await freePort();
   consolePort = await freePort();
-  const init = (await ok('broker', 'init', '--dir', brokerDir, '--host', 'localhost', '--host', '127.0.0.1', '--port', String(port), '--console-port', String(consolePort), '--bind', '127.0.0.1')) as { consoleId: string; consoleUrl: string; deviceUrl: string };
+  const init = (await ok('broker', 'init', '--dir', brokerDir, '--host', 'localhost', '--host', '127.0.0.1', '--port', String(port), '--console-port', String(consolePort), '--enrol-port', String(await freePort()), '--bind', '127.0.0.1')) as { consoleId: string; consoleUrl: string; deviceUrl: string };
   consoleId = init.consoleId;
   expect(init).toMatchObject({ deviceUrl: `mqtts://localhost:${port}`, consoleUrl: `mqtts://localhost:${consolePort}` });
   await ok('broker', 'issue-device', idA, '-o', devDir);

@@ -80,7 +80,7 @@ describe('broker init', () => {
     expect(readdirSync(dir)).toEqual(['mine.txt']);
     expect(readdirSync(scratch).filter((f) => f.includes('.tmp') || f.endsWith('.old'))).toEqual([]);
     const r = await initBroker({ ...base(home, dir), force: true });
-    expect(readdirSync(dir).sort()).toEqual(['acl', 'ca.crt', 'console-ca.crt', 'crl.pem', 'data', 'mosquitto.conf', 'server.crt', 'server.key']);
+    expect(readdirSync(dir).sort()).toEqual(['acl', 'acl-enrol', 'ca.crt', 'console-ca.crt', 'crl.pem', 'data', 'enrol-passwd', 'mosquitto.conf', 'server-chain.crt', 'server.crt', 'server.key', 'site.json']);
     expect(readFileSync(r.conf, 'utf8')).toContain(`acl_file ${join(dir, 'acl')}`);
   });
 
@@ -148,9 +148,9 @@ describe('generated configuration', () => {
   });
 
   it('takes certificates only: devices from the device CA with client id = CN, consoles from the console CA with their own ids', () => {
-    const conf = mosquittoConf({ dir: '/srv/broker', port: 8883, consolePort: 8884, bind: '192.0.2.10' });
-    const [global, device, consoles] = conf.split(/^(?=listener )/m);
-    for (const line of ['per_listener_settings false', 'allow_anonymous false', 'acl_file /srv/broker/acl', 'persistence true', 'max_packet_size 1048576']) expect(global.split('\n')).toContain(line);
+    const conf = mosquittoConf({ dir: '/srv/broker', port: 8883, consolePort: 8884, enrolPort: 8885, bind: '192.0.2.10' });
+    const [global, device, consoles, enrol] = conf.split(/^(?=listener )/m);
+    for (const line of ['per_listener_settings true', 'persistence true', 'max_packet_size 1048576']) expect(global.split('\n')).toContain(line);
     const listenerLines = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(listenerLines(device)).toEqual([
       'listener 8883 192.0.2.10',
@@ -163,6 +163,8 @@ describe('generated configuration', () => {
       'require_certificate true',
       'use_identity_as_username true',
       'use_username_as_clientid true',
+      'allow_anonymous false',
+      'acl_file /srv/broker/acl',
     ]);
     expect(listenerLines(consoles)).toEqual([
       'listener 8884 192.0.2.10',
@@ -173,7 +175,22 @@ describe('generated configuration', () => {
       'keyfile /srv/broker/server.key',
       'require_certificate true',
       'use_identity_as_username true',
+      'allow_anonymous false',
+      'acl_file /srv/broker/acl',
     ]);
+    // Passwords only where one-time tokens log in, with an ACL of their own.
+    expect(listenerLines(enrol)).toEqual([
+      'listener 8885 192.0.2.10',
+      'protocol mqtt',
+      'tls_version tlsv1.2',
+      'certfile /srv/broker/server-chain.crt',
+      'keyfile /srv/broker/server.key',
+      'require_certificate false',
+      'allow_anonymous false',
+      'password_file /srv/broker/enrol-passwd',
+      'acl_file /srv/broker/acl-enrol',
+    ]);
+    expect(conf.match(/password_file/g)).toHaveLength(1);
   });
 });
 

@@ -132,4 +132,28 @@ describe('rollout store', () => {
     expect(store.list('running')).toHaveLength(1);
     db.close();
   });
+
+  it('writes the snapshot every few hundred events; another store reads the latest state from snapshot and log', () => {
+    const { db, store } = open();
+    const big = Array.from({ length: 400 }, (_, i) => ({ id: `d-${String(i).padStart(3, '0')}`, tags: ['all'], groups: [] }));
+    const s = buildRolloutSpec({ id: 'r_big', modelId: 'm_abc', selector: 'tag:all', stages: { kind: 'percentages', percents: [100] }, maxConcurrency: 400, soakMs: 0 }, big);
+    store.create(s);
+    store.apply('r_big', { type: 'start' });
+    const snapshotSeq = () => (db.prepare("SELECT state_seq FROM rollouts WHERE id = 'r_big'").get() as { state_seq: number }).state_seq;
+    for (const d of big.slice(0, 100)) store.apply('r_big', { type: 'device-deployed', deviceId: d.id });
+    // 101 events: the snapshot is still the one written at create.
+    expect(snapshotSeq()).toBe(0);
+    const other = new RolloutStore(db);
+    expect(other.get('r_big')).toEqual(store.get('r_big'));
+    expect(other.get('r_big')?.devices['d-099'].phase).toBe('trial');
+    for (const d of big.slice(100, 300)) store.apply('r_big', { type: 'device-deployed', deviceId: d.id });
+    expect(snapshotSeq()).toBe(256);
+    expect(new RolloutStore(db).get('r_big')).toEqual(replay(s, store.events('r_big').map((e) => e.event)));
+    // A refused action changes neither the log nor the state the store holds.
+    const seq = store.seq('r_big');
+    expect(() => store.apply('r_big', { type: 'resume' })).toThrow(/Cannot resume/);
+    expect(store.seq('r_big')).toBe(seq);
+    expect(store.get('r_big')).toEqual(new RolloutStore(db).get('r_big'));
+    db.close();
+  });
 });

@@ -5,7 +5,7 @@ import { deviceIdPattern } from '../../../resources/device-protocol/mqtt/topics.
 import { z } from 'zod';
 import { isFingerprintInput } from '../../../resources/device-protocol/fingerprint-text.js';
 import type { SshHost } from './types.js';
-import type { SerialPortInfo } from './types.js';
+import type { DesiredStateView, SerialPortInfo } from './types.js';
 import type {
   AppInfo,
   AuditEntry,
@@ -284,6 +284,18 @@ export const requests = {
         broker: z.string().trim().min(8).max(300),
         deviceId: z.string().trim().regex(deviceIdPattern, 'the device id the agent prints (ef-…)'),
         code: z.string().trim().min(4).max(32),
+      })
+      .strict(),
+  ),
+  /** The device's desired state in the console database and what the device last reported doing with it. */
+  'mqtt.desired': request<DesiredStateView>()(z.object({ id }).strict()),
+  /** Sets the model an MQTT device should run (null: none in particular); it converges when it next connects. */
+  'mqtt.setDesired': request<DesiredStateView>()(
+    z
+      .object({
+        id,
+        modelId: id.nullable(),
+        healthyWindowSec: z.number().int().min(1).max(7 * 24 * 3600).optional(),
       })
       .strict(),
   ),

@@ -647,3 +647,21 @@ export interface SerialPortInfo {
   /** The paired inventory device on this port, if any. */
   deviceId: string | null;
 }
+
+/** An MQTT device's desired state (the console's record) beside what the device reported doing with it. */
+export interface DesiredStateView {
+  deviceId: string;
+  /** 0 when none was ever set. */
+  version: number;
+  model: { name: string; version: string; sha256: string } | null;
+  /** Where the device pulls it from; null: the console uploads it over the broker. */
+  url: string | null;
+  healthyWindowSec: number | null;
+  source: string | null;
+  updatedAt: string | null;
+  /** The broker acknowledged this version (it is retained there). */
+  published: boolean;
+  reported: { version: number; outcome: 'in-sync' | 'trial' | 'reverted' | 'refused' | 'pending'; detail: string | null; at: string } | null;
+  /** The device reported a final outcome for the current version. */
+  converged: boolean;
+}

@@ -27,6 +27,7 @@ const audited = new Set([
   'jobs.cancel',
   'serial.add',
   'mqtt.add',
+  'mqtt.setDesired',
   'ssh.add',
   'ssh.remove',
   'ssh.provision',

@@ -1,30 +1,37 @@
 // Coalesces `devices.changed` events: ids gathered over an interval go out together, so telemetry
-// from many devices reaches the front ends at most a couple of times a second.
+// from many devices reaches the front ends at most a couple of times a second, and a burst of
+// actions (pairings in parallel, a rollout's status updates) at most a few times a second.
 import type { EventBus } from '../api/event-bus.js';
 
 export class ChangedEmitter {
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  private last = 0;
+  /** When the timer fires (Date.now() terms). */
+  private due = 0;
+  private last = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly bus: EventBus,
     private readonly intervalMs = 500,
+    private readonly burstMs = 250,
   ) {}
 
   /** Throttled: the ids go out within intervalMs. */
   mark(...ids: string[]): void {
     for (const id of ids) this.pending.add(id);
-    if (this.timer) return;
-    const wait = Math.max(0, this.last + this.intervalMs - Date.now());
-    this.timer = setTimeout(() => this.flush(), wait);
-    this.timer.unref();
+    if (!this.timer) this.schedule(this.last + this.intervalMs);
   }
 
-  /** At once, with anything pending (a person's action should show without delay). */
+  /**
+   * An action's result (a person's, or a rollout step's): at once, with anything pending, when nothing went
+   * out in the last burstMs; in a burst of them, together at most every burstMs. At fleet scale one event
+   * per device would have every listener (front ends, the telemetry feed) do its work per device.
+   */
   now(...ids: string[]): void {
     for (const id of ids) this.pending.add(id);
-    this.flush();
+    const at = this.last + this.burstMs;
+    if (at <= Date.now()) this.flush();
+    else if (!this.timer || this.due > at) this.schedule(at);
   }
 
   flush(): void {
@@ -41,5 +48,12 @@ export class ChangedEmitter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.pending.clear();
+  }
+
+  private schedule(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.due = at;
+    this.timer = setTimeout(() => this.flush(), Math.max(0, at - Date.now()));
+    this.timer.unref();
   }
 }

@@ -13,6 +13,8 @@ export function isUnreachable(err: unknown): boolean {
 export function deviceError(err: unknown, address: string): AppError {
   const data = toErrorData(err);
   if (isUnreachable(err)) {
+    // A link's own error already says what it knows (which broker, which port): keep its words.
+    if (err instanceof AppError) return new AppError('DEVICE_UNREACHABLE', 'Device not reachable', err.detail);
     return new AppError('DEVICE_UNREACHABLE', 'Device not reachable', `Nothing answered at ${address} (${data.code}). Check that the device is on, the agent runs, and the address is right.`);
   }
   if (data.code === 'PAIRING_CODE_INVALID') {

@@ -9,6 +9,7 @@ import type { DeviceContext } from './device-context.js';
 import { deviceError } from './device-errors.js';
 import { openEventSocket } from './event-socket.js';
 import { applyDeviceEvent } from './apply-event.js';
+import { Throttle } from './throttle.js';
 
 interface Feed {
   key: string;
@@ -23,29 +24,27 @@ export class TelemetryFeed {
   private closed = false;
   private readonly off: () => void;
   private readonly resync: NodeJS.Timeout;
+  private readonly syncs = new Throttle(() => this.sync(), 1000);
 
   constructor(
     private readonly ctx: DeviceContext,
     private readonly log: (line: string) => void = (line) => console.error(line),
   ) {
-    // Pairing, removal and address changes all announce themselves as devices.changed.
+    // Pairing, removal and address changes all announce themselves as devices.changed, and so does every
+    // batch of telemetry: one sync a second at most, so a busy fleet does not read the inventory per message.
     this.off = ctx.bus.on((name) => {
-      if (name === 'devices.changed') queueMicrotask(() => this.sync());
+      if (name === 'devices.changed') this.syncs.request();
     });
-    this.resync = setInterval(() => this.sync(), 10_000);
+    this.resync = setInterval(() => this.syncs.run(), 10_000);
     this.resync.unref();
-    this.sync();
+    this.syncs.run();
   }
 
   /** Opens streams for paired devices that have none; closes those of removed or re-paired ones. */
   sync(): void {
     if (this.closed) return;
-    const wanted = new Map<string, DeviceCredentials>();
-    for (const d of this.ctx.store.list()) {
-      // Only the HTTPS binding pushes events; serial devices are asked (devices.refresh) when needed.
-      const c = d.paired && d.transport === 'lan' ? this.ctx.store.credentials(d.id) : null;
-      if (c) wanted.set(d.id, c);
-    }
+    // Only the HTTPS binding pushes events; serial devices are asked (devices.refresh) when needed.
+    const wanted = new Map(this.ctx.store.pairedCredentials('lan').map((c) => [c.id, c]));
     for (const [id, feed] of this.feeds) {
       const c = wanted.get(id);
       if (!c || keyOf(c) !== feed.key) this.drop(id);
@@ -56,6 +55,7 @@ export class TelemetryFeed {
   close(): void {
     this.closed = true;
     this.off();
+    this.syncs.close();
     clearInterval(this.resync);
     for (const id of [...this.feeds.keys()]) this.drop(id);
   }

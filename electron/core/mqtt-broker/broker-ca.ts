@@ -288,7 +288,7 @@ export class BrokerCa {
   }
 }
 
-async function csrPublicKey(csrPem: string): Promise<CryptoKey> {
+export async function csrPublicKey(csrPem: string): Promise<CryptoKey> {
   let csr: x509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);

@@ -11,7 +11,7 @@ import { privateFileMode } from '../registry/home-modes.js';
 import { fsyncDir, writeFileAtomic } from '../util/atomic-write.js';
 import { BrokerCa, checkDeviceId, checkHost } from './broker-ca.js';
 import { installConsoleFiles, type ConsoleFiles } from './console-files.js';
-import { aclFile, brokerFiles, checkBind, checkPorts, mosquittoConf } from './mosquitto-config.js';
+import { aclFile, brokerFiles, checkBind, checkPorts, enrolAclFile, mosquittoConf } from './mosquitto-config.js';
 
 export interface InitOptions {
   home: string;
@@ -22,6 +22,8 @@ export interface InitOptions {
   port: number;
   /** The console listener; the device port + 1 when absent. */
   consolePort?: number;
+  /** The enrolment listener; the device port + 2 when absent. */
+  enrolPort?: number;
   bind?: string;
   force?: boolean;
 }
@@ -33,9 +35,12 @@ export interface InitResult {
   hosts: string[];
   port: number;
   consolePort: number;
+  enrolPort: number;
   /** What devices give as --mqtt, and what this console pairs with (`mqtt add`). */
   deviceUrl: string;
   consoleUrl: string;
+  /** Where devices with a one-time token (`broker enrol-token`) enrol. */
+  enrolUrl: string;
   files: string[];
   /** The console's own client files, in <home>/mqtt/. */
   consoleFiles: ConsoleFiles;
@@ -54,7 +59,7 @@ export function defaultHosts(): string[] {
  * 2.0.11: "Unable to load server key file … Permission denied"), so when we run as root and that
  * account exists, its group may read the server key and it owns the persistence folder.
  */
-function brokerAccount(): { name: string; uid: number; gid: number } | undefined {
+export function brokerAccount(): { name: string; uid: number; gid: number } | undefined {
   if (process.platform === 'win32' || process.getuid?.() !== 0) return undefined;
   let passwd: string;
   try {
@@ -91,8 +96,12 @@ export async function initBroker(o: InitOptions): Promise<InitResult> {
   if (o.consolePort === undefined && o.port === 65_535) {
     throw new AppError('BROKER_BAD_PORT', 'No port for the console listener', 'The console listener defaults to the device port + 1, and 65535 has no next port. Give it one with --console-port.');
   }
+  if (o.enrolPort === undefined && o.port >= 65_534) {
+    throw new AppError('BROKER_BAD_PORT', 'No port for the enrolment listener', `The enrolment listener defaults to the device port + 2, and ${o.port} + 2 is past 65535. Give it one with --enrol-port.`);
+  }
   const consolePort = o.consolePort ?? o.port + 1;
-  checkPorts(o.port, consolePort);
+  const enrolPort = o.enrolPort ?? o.port + 2;
+  checkPorts(o.port, consolePort, enrolPort);
   if (o.bind !== undefined) checkBind(o.bind);
   if (o.hosts.length === 0) throw new AppError('BROKER_NO_HOST', 'No host name', 'Name at least one DNS name or IP address devices use to reach the broker (--host).');
   o.hosts.forEach(checkHost);
@@ -120,10 +129,17 @@ export async function initBroker(o: InitOptions): Promise<InitResult> {
     await put(brokerFiles.crl, await ca.crlPem());
     await put(brokerFiles.acl, aclFile(consoles));
     await put(brokerFiles.consoleCaCert, consoleCa.certPem);
-    await put(brokerFiles.conf, mosquittoConf({ dir, port: o.port, consolePort, bind: o.bind }));
+    await put(brokerFiles.serverChain, `${server.certPem.trimEnd()}\n${ca.certPem}`);
+    await put(brokerFiles.enrolAcl, enrolAclFile());
+    // Token entries are secrets' hashes: the broker's group reads them, nobody else.
+    await put(brokerFiles.passwd, '', account ? 0o640 : privateFileMode);
+    const site = { deviceUrl: brokerUrl(o.hosts[0], o.port), consoleUrl: brokerUrl(o.hosts[0], consolePort), enrolUrl: brokerUrl(o.hosts[0], enrolPort) };
+    await put(brokerFiles.site, `${JSON.stringify(site, null, 2)}\n`);
+    await put(brokerFiles.conf, mosquittoConf({ dir, port: o.port, consolePort, enrolPort, bind: o.bind }));
     await fsp.mkdir(path.join(tmp, brokerFiles.data), { mode: 0o700 });
     if (account) {
       chownSync(path.join(tmp, brokerFiles.serverKey), 0, account.gid);
+      chownSync(path.join(tmp, brokerFiles.passwd), 0, account.gid);
       chownSync(path.join(tmp, brokerFiles.data), account.uid, account.gid);
     }
     chmodSync(tmp, 0o755);
@@ -150,8 +166,10 @@ export async function initBroker(o: InitOptions): Promise<InitResult> {
     hosts: o.hosts,
     port: o.port,
     consolePort,
+    enrolPort,
     deviceUrl: brokerUrl(o.hosts[0], o.port),
     consoleUrl: brokerUrl(o.hosts[0], consolePort),
+    enrolUrl: brokerUrl(o.hosts[0], enrolPort),
     files: Object.values(brokerFiles).map((f) => path.join(dir, f)),
     consoleFiles,
     brokerUser: account?.name,

@@ -65,12 +65,18 @@ interface DeviceRow {
 export const defaultHistoryLimit = 500;
 
 export class DeviceStore {
+  /** Summaries added per device since its history was last trimmed (see trim). */
+  private readonly untrimmed = new Map<string, number>();
+  private readonly trimEvery: number;
+
   constructor(
     private readonly db: Database.Database,
     private readonly historyLimit = defaultHistoryLimit,
     /** Seals tokens as they are written and opens sealed ones; null where no keychain exists. */
     private readonly sealer: TokenSealer | null = null,
-  ) {}
+  ) {
+    this.trimEvery = Math.max(1, Math.ceil(historyLimit / 10));
+  }
 
   /** The whole inventory, by name: 10,000 devices in tens of milliseconds (see summaryFromList). */
   list(): DeviceSummary[] {
@@ -108,13 +114,18 @@ export class DeviceStore {
    */
   credentials(id: string, opts: { strict?: boolean } = {}): DeviceCredentials | null {
     const row = this.row(id);
-    if (!row || !row.token || !row.fingerprint) return null;
-    const token = decodeToken(row.token, this.sealer, row);
-    if (typeof token !== 'string') {
-      if (opts.strict) throw token;
-      return null;
-    }
-    return { id: row.id, name: row.name, transport: row.transport, address: row.address, fingerprint: row.fingerprint, token };
+    return row ? this.credentialsOf(row, opts.strict ?? false) : null;
+  }
+
+  /** The credentials of every paired device of one transport, selected in SQL (not the whole inventory). */
+  pairedCredentials(transport: DeviceSummary['transport']): DeviceCredentials[] {
+    const rows = prepared(this.db, 'SELECT * FROM devices WHERE transport = ? AND token IS NOT NULL AND fingerprint IS NOT NULL').all(transport) as DeviceRow[];
+    return rows.flatMap((row) => this.credentialsOf(row, false) ?? []);
+  }
+
+  /** The distinct addresses of the paired devices of one transport. */
+  pairedAddresses(transport: DeviceSummary['transport']): string[] {
+    return prepared(this.db, 'SELECT DISTINCT address FROM devices WHERE transport = ? AND token IS NOT NULL').pluck().all(transport) as string[];
   }
 
   /** Inserts the device or changes only the fields given, in one transaction. */
@@ -139,6 +150,7 @@ export class DeviceStore {
   }
 
   remove(id: string): boolean {
+    this.untrimmed.delete(id);
     return this.db.transaction(() => {
       prepared(this.db, 'DELETE FROM device_telemetry WHERE device_id = ?').run(id);
       return prepared(this.db, 'DELETE FROM devices WHERE id = ?').run(id).changes > 0;
@@ -147,16 +159,36 @@ export class DeviceStore {
 
   /** Stores a telemetry summary as the device's latest and in its history, keeping the last N. */
   addTelemetry(id: string, t: DeviceTelemetry, patch: DevicePatch = {}): DeviceSummary | null {
-    return this.db.transaction(() => {
-      if (!this.row(id)) return null;
-      prepared(this.db, 'INSERT INTO device_telemetry (device_id, at, summary) VALUES (?, ?, ?)').run(id, t.at, JSON.stringify(t));
-      prepared(
-        this.db,
-        `DELETE FROM device_telemetry WHERE device_id = ? AND rowid NOT IN
-           (SELECT rowid FROM device_telemetry WHERE device_id = ? ORDER BY rowid DESC LIMIT ?)`,
-      ).run(id, id, this.historyLimit);
-      return this.upsert(id, { ...patch, telemetry: t, lastSeen: t.at });
-    })();
+    return this.recordEvents(id, { ...patch, telemetry: t, lastSeen: t.at }, [t]) ? this.get(id) : null;
+  }
+
+  /**
+   * What a device's events changed, on the hot path of every telemetry message: one UPDATE of the row
+   * (no read of it), one prepared INSERT per summary into the history, and the history trimmed only
+   * every `trimEvery` summaries per device. False for a device not in the inventory.
+   */
+  recordEvents(id: string, patch: Omit<DevicePatch, 'token'>, history: readonly DeviceTelemetry[] = []): boolean {
+    const write = (): boolean => {
+      const columns = toColumns(patch);
+      const names = Object.keys(columns);
+      const found =
+        names.length > 0
+          ? prepared(this.db, `UPDATE devices SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`).run({ ...columns, id }).changes > 0
+          : prepared(this.db, 'SELECT 1 FROM devices WHERE id = ?').get(id) !== undefined;
+      if (!found || history.length === 0) return found;
+      const insert = prepared(this.db, 'INSERT INTO device_telemetry (device_id, at, summary) VALUES (?, ?, ?)');
+      for (const t of history) insert.run(id, t.at, t === patch.telemetry ? columns.telemetry : JSON.stringify(t));
+      this.trim(id, history.length);
+      return true;
+    };
+    // Inside the ingest's batch transaction already: no savepoint per device.
+    return this.db.inTransaction ? write() : this.db.transaction(write)();
+  }
+
+  /** The device's latest telemetry summary (null before its first, or for an unknown device). */
+  latestTelemetry(id: string): DeviceTelemetry | null {
+    const json = prepared(this.db, 'SELECT telemetry FROM devices WHERE id = ?').pluck().get(id) as string | null | undefined;
+    return json ? (JSON.parse(json) as DeviceTelemetry) : null;
   }
 
   /** The slots the device last reported (empty before its first status). */
@@ -176,6 +208,35 @@ export class DeviceStore {
   profiles(id: string): ProfileSummary[] {
     const rows = prepared(this.db, 'SELECT summary FROM profiles WHERE device_id = ? ORDER BY created_at DESC, rowid DESC').all(id) as { summary: string }[];
     return rows.map((r) => JSON.parse(r.summary) as ProfileSummary);
+  }
+
+  /**
+   * Drops history beyond the last N once a device has added `trimEvery` summaries since its last trim (a
+   * history holds at most N + trimEvery rows; history() reads N): trimming sorts the device's history,
+   * too much work for every message.
+   */
+  private trim(id: string, added: number): void {
+    const since = (this.untrimmed.get(id) ?? 0) + added;
+    if (since < this.trimEvery) {
+      this.untrimmed.set(id, since);
+      return;
+    }
+    this.untrimmed.delete(id);
+    prepared(
+      this.db,
+      `DELETE FROM device_telemetry WHERE device_id = ? AND rowid <=
+         (SELECT rowid FROM device_telemetry WHERE device_id = ? ORDER BY rowid DESC LIMIT 1 OFFSET ?)`,
+    ).run(id, id, this.historyLimit);
+  }
+
+  private credentialsOf(row: DeviceRow, strict: boolean): DeviceCredentials | null {
+    if (!row.token || !row.fingerprint) return null;
+    const token = decodeToken(row.token, this.sealer, row);
+    if (typeof token !== 'string') {
+      if (strict) throw token;
+      return null;
+    }
+    return { id: row.id, name: row.name, transport: row.transport, address: row.address, fingerprint: row.fingerprint, token };
   }
 
   private row(id: string): DeviceRow | undefined {

@@ -3,10 +3,11 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../api/errors.js';
 import { auditMigrationSql } from '../audit/audit-store.js';
-import { rolloutMigrationSql } from '../rollouts/rollout-store.js';
+import { rolloutMigrationSql, rolloutSnapshotMigrationSql } from '../rollouts/rollout-store.js';
 import { rolloutEngineMigrationSql } from '../rollouts/rollout-facts.js';
 import { abMigrationSql } from '../rollouts/ab-store.js';
 import { sshHostsMigrationSql } from '../ssh/host-store.js';
+import { desiredStateMigrationSql } from '../devices/mqtt/desired-store.js';
 import { releaseCounterMigrationSql } from '../devices/release-counter.js';
 
 export const migrations: readonly string[] = [
@@ -83,6 +84,10 @@ export const migrations: readonly string[] = [
   abMigrationSql,
   // The console's release counter: every signed manifest carries a higher one (see devices/release-counter.ts).
   releaseCounterMigrationSql,
+  // MQTT devices' desired state and what they reported doing with it (see devices/mqtt/desired-store.ts).
+  desiredStateMigrationSql,
+  // Rollout snapshots rewritten every few hundred events, not on each (see rollouts/rollout-store.ts).
+  rolloutSnapshotMigrationSql,
 ];
 
 /**

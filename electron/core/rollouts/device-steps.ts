@@ -9,6 +9,7 @@ import { manifestFor, nextRelease, observeRelease, signFor } from '../devices/re
 import { statusPatch } from '../devices/status-fields.js';
 import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
 import { signManifest, type DeviceStatus, type SignedManifest } from '../../../resources/device-protocol/messages.js';
+import { setDesiredState } from '../devices/mqtt/desired-publisher.js';
 import { artifactPath } from '../registry/artifact-store.js';
 import type { PreviousModel, RolloutFacts } from './rollout-facts.js';
 import type { RolloutEvent, RolloutSpec } from './rollout-types.js';
@@ -127,7 +128,10 @@ export async function confirmStep(deps: StepDeps, deviceId: string): Promise<Rol
       let status = await link.call('status');
       if (status.active?.manifest.sha256 === target && status.state === 'trial') status = await link.call('confirm', link.preconditions ? { expectTrialSha256: target } : {});
       remember(deps, deviceId, status);
-      if (status.active?.manifest.sha256 === target && status.state === 'running') return { type: 'device-confirmed', deviceId };
+      if (status.active?.manifest.sha256 === target && status.state === 'running') {
+        await followDesired(deps, deviceId, status);
+        return { type: 'device-confirmed', deviceId };
+      }
       return { type: 'device-confirm-failed', deviceId, error: status.lastEvent?.detail ?? 'The device no longer runs the new model.' };
     });
   } catch (err) {
@@ -140,23 +144,44 @@ export async function confirmStep(deps: StepDeps, deviceId: string): Promise<Rol
  * (or the trial's) holds that model, else a fresh deploy of it from the registry. A device that
  * cannot take it back keeps what it runs and is flagged.
  */
+/**
+ * A device behind a broker keeps the rollout's outcome as its desired state: the model it confirmed
+ * (the manifest it accepted, signed again: ed25519 gives the same signature), or none after a
+ * rollback, so a device reflashed or restored later converges to what the console decided.
+ */
+async function followDesired(deps: StepDeps, deviceId: string, status: DeviceStatus | null): Promise<void> {
+  if (deps.ctx.store.get(deviceId)?.transport !== 'mqtt') return;
+  try {
+    const manifest = status?.active?.manifest;
+    const model = manifest ? deps.ctx.registry.findBySha256(manifest.sha256) : null;
+    const want = manifest && model ? { model, signed: { manifest, signature: signManifest((await deps.ctx.consoleKey()).privateKey, manifest) } } : null;
+    await setDesiredState(deps.ctx, deviceId, want, `rollout ${deps.spec.id}${want ? '' : ' (rolled back)'}`);
+  } catch (err) {
+    process.stderr.write(`edgefleet: rollout ${deps.spec.id}: desired state of ${deviceId}: ${(err as Error).message}\n`);
+  }
+}
+
 export async function rollbackStep(deps: StepDeps, deviceId: string): Promise<RolloutEvent> {
   const prev = deps.facts.get(deps.spec.id, deviceId).previous;
   if (prev === undefined) return { type: 'device-rolled-back', deviceId };
   try {
     return await withLink(deps, deviceId, true, async (link) => {
       let status = await link.call('status');
+      const rolledBack = async (): Promise<RolloutEvent> => {
+        await followDesired(deps, deviceId, null);
+        return { type: 'device-rolled-back', deviceId };
+      };
       const back = () => status.active?.manifest.sha256 === prev.sha256 && status.state === 'running';
       if (prev.sha256 === null) {
         remember(deps, deviceId, status);
         return { type: 'device-rollback-failed', deviceId, error: `it ran no model before the rollout, so it keeps ${status.active?.manifest.name ?? 'nothing'}` };
       }
-      if (back()) return { type: 'device-rolled-back', deviceId };
+      if (back()) return rolledBack();
       if (status.state === 'trial' || status.previous?.manifest.sha256 === prev.sha256) {
         const active = status.active?.manifest.sha256;
         status = await link.call('rollback', link.preconditions && active ? { ifActiveSha256: active } : {});
         remember(deps, deviceId, status);
-        if (back()) return { type: 'device-rolled-back', deviceId };
+        if (back()) return rolledBack();
       }
       const model = deps.ctx.registry.findBySha256(prev.sha256);
       if (!model) {
@@ -172,7 +197,7 @@ export async function rollbackStep(deps: StepDeps, deviceId: string): Promise<Ro
       );
       status = outcome.status ?? status;
       remember(deps, deviceId, status);
-      if (outcome.phase === 'confirmed' && back()) return { type: 'device-rolled-back', deviceId };
+      if (outcome.phase === 'confirmed' && back()) return rolledBack();
       return { type: 'device-rollback-failed', deviceId, error: `re-deploying ${model.name} v${model.version} ended ${outcome.phase}; it keeps ${status.active?.manifest.name ?? 'nothing'}` };
     });
   } catch (err) {

@@ -139,10 +139,24 @@ export class RolloutRunner {
     if (late.length > 0) this.apply({ type: 'late-matches', deviceIds: late });
   }
 
-  private apply(event: RolloutEvent): void {
-    if (this.stopped) return;
+  private apply(event: RolloutEvent): Applied | null {
+    if (this.stopped) return null;
     const applied = this.deps.store.apply(this.id, event);
     this.deps.onApplied(this.id, event, applied);
+    return applied;
+  }
+
+  /**
+   * After one of this runner's own events: start the commands it issued. Only when something else
+   * happened meanwhile (another process's event, a change of status) is everything outstanding
+   * looked at again; doing that after every device's answer made large rollouts quadratic.
+   */
+  private afterOwn(applied: Applied | null): void {
+    if (this.stopped) return;
+    if (!applied || applied.seq !== this.seq + 1 || applied.state.status !== applied.before) return this.reconcile();
+    this.seq = applied.seq;
+    for (const cmd of applied.commands) this.launch(cmd, applied.state);
+    if (this.inFlight.size === 0 && this.timers.size === 0 && resting.has(applied.state.status)) this.finish();
   }
 
   private keyOf(cmd: RolloutCommand): string {
@@ -205,15 +219,19 @@ export class RolloutRunner {
   private run(key: string, work: () => Promise<RolloutEvent>): void {
     this.inFlight.add(key);
     void (async () => {
+      let applied: Applied | null = null;
+      let failed = false;
       try {
-        this.apply(await work());
+        applied = this.apply(await work());
       } catch (err) {
         // Steps report device failures as events; this is the database or a bug. Try again later.
+        failed = true;
         process.stderr.write(`edgefleet: rollout ${this.id}: ${key}: ${(err as Error).message}\n`);
         if (!this.stopped) this.timers.set(key, setTimeout(() => (this.timers.delete(key), this.reconcile()), this.deps.retryMs ?? 2000));
       } finally {
         this.inFlight.delete(key);
-        this.reconcile();
+        if (failed) this.reconcile();
+        else this.afterOwn(applied);
       }
     })();
   }

@@ -21,6 +21,10 @@ export interface AgentArgs {
   serial: { path: string; baudRate: number } | null;
   /** Connect out to this MQTT broker and take requests there too (devices behind NAT). */
   mqtt: { url: string; caFile?: string; certFile?: string; keyFile?: string } | null;
+  /** CA certificate (PEM) trusted for upload-fetch over https, besides the default store. */
+  artifactCaFile?: string | null;
+  /** A one-time enrolment token, or @FILE holding one (mqtt-enrol.ts); null: <data dir>/enrol-token if present. */
+  enrol?: string | null;
 }
 
 export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
@@ -44,6 +48,9 @@ export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
   --mqtt-ca FILE          CA certificate (PEM) the broker's certificate must chain to (mqtts)
   --mqtt-cert FILE        this device's client certificate (PEM) for the broker
   --mqtt-key FILE         the key of --mqtt-cert (PEM)
+  --artifact-ca FILE      also trust this CA (PEM) when pulling artifacts over https
+  --enrol TOKEN|@FILE     join a broker fleet with a one-time token from \`edgefleet broker enrol-token\`
+                          (also read from DATA_DIR/enrol-token); later starts use the files it left
 `;
 
 export function parseAgentArgs(argv: string[]): AgentArgs {
@@ -69,6 +76,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       'mqtt-ca': { type: 'string' },
       'mqtt-cert': { type: 'string' },
       'mqtt-key': { type: 'string' },
+      'artifact-ca': { type: 'string' },
+      enrol: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -80,6 +89,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
   if (!values['data-dir']) throw new Error(`--data-dir is required.\n\n${usage}`);
   if (values.mqtt !== undefined && !/^mqtts?:\/\/[^/\s]+\/?$/.test(values.mqtt)) throw new Error(`--mqtt must be a broker URL such as mqtt://127.0.0.1:1883 or mqtts://broker.site:8883; got "${values.mqtt}".`);
   if (!values.mqtt && (values['mqtt-ca'] || values['mqtt-cert'] || values['mqtt-key'])) throw new Error('--mqtt-ca, --mqtt-cert and --mqtt-key need --mqtt URL.');
+  if (values.enrol !== undefined && values.mqtt) throw new Error('--enrol and --mqtt exclude each other: enrolment names the broker and writes the certificate files itself.');
+  if (values.enrol !== undefined && values.enrol.trim() === '') throw new Error('--enrol needs a token (or @FILE).');
   if (Boolean(values['mqtt-cert']) !== Boolean(values['mqtt-key'])) throw new Error('--mqtt-cert and --mqtt-key go together: give both or neither.');
   return {
     dataDir: values['data-dir'],
@@ -99,6 +110,8 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     mqtt: values.mqtt
       ? { url: values.mqtt, ...(values['mqtt-ca'] ? { caFile: values['mqtt-ca'] } : {}), ...(values['mqtt-cert'] ? { certFile: values['mqtt-cert'], keyFile: values['mqtt-key'] } : {}) }
       : null,
+    artifactCaFile: values['artifact-ca'] ?? null,
+    enrol: values.enrol ?? null,
   };
 }
 

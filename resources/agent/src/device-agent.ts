@@ -18,6 +18,7 @@ import {
 } from '../../device-protocol/messages.js';
 import { dispatchRequest, type DeviceHandler, type DeviceHandlers, type RequestContext } from '../../device-protocol/device-handler.js';
 import { localContext } from '../../../electron/core/jobs/task-types.js';
+import { fetchIntoUpload } from './artifact-fetch.js';
 import { boardInfo } from './board-info.js';
 import type { Deployment } from './deployment.js';
 import type { Identity } from './identity.js';
@@ -41,6 +42,8 @@ export interface AgentParts {
   telemetry: Telemetry;
   queue: SerialQueue;
   servePort: number | null;
+  /** Extra CA certificates (PEM) for upload-fetch over https (--artifact-ca). */
+  artifactCa?: Buffer | null;
 }
 
 export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implements DeviceHandler {
@@ -62,6 +65,15 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       'upload-begin': (req) => p.queue.run(() => p.uploads.begin(req, p.pairing.consolePublicKey, { deviceId: p.identity.deviceId, release: p.store.state.release })).finally(() => this.changed()),
       'upload-chunk': (req) => this.appendUpload(() => p.uploads.chunk(req.offset, req.data)),
       'upload-status': async () => ({ upload: p.uploads.status() }),
+      // upload-begin's checks come first, so an unsigned or foreign manifest is refused before any
+      // byte is requested; the pull then holds the queue like a streamed upload-chunk does.
+      'upload-fetch': (req) =>
+        p.queue
+          .run(async () => {
+            const begun = await p.uploads.begin(req.signed, p.pairing.consolePublicKey, { deviceId: p.identity.deviceId, release: p.store.state.release });
+            return begun.complete ? begun : await fetchIntoUpload(p.uploads, req.url, { ca: p.artifactCa ?? null });
+          })
+          .finally(() => this.changed()),
       activate: async (req) => {
         const { outcome, health } = await p.deployment.activate(req, p.identity.deviceId);
         return { outcome, health, status: this.status() };

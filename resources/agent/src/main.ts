@@ -6,6 +6,7 @@ import path from 'node:path';
 import { toErrorData } from '../../../electron/core/api/errors.js';
 import { shortFingerprint } from '../../device-protocol/fingerprint.js';
 import { parseAgentArgs } from './args.js';
+import { readArtifactCa } from './artifact-fetch.js';
 import { Deployment } from './deployment.js';
 import { DeviceAgent } from './device-agent.js';
 import { startHttpsApi } from './https-api.js';
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
 
   const serveLimits = { ...(args.serveMaxConcurrent ? { maxConcurrent: args.serveMaxConcurrent } : {}), ...(args.serveMaxBodyMb ? { maxBodyBytes: args.serveMaxBodyMb * 1024 * 1024 } : {}) };
   const serve = await startServeServer(runner, telemetry, { ...(args.serveSocket ? { socketPath: args.serveSocket } : { port: args.servePort }), limits: serveLimits });
-  agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port });
+  const artifactCa = args.artifactCaFile ? await readArtifactCa(args.artifactCaFile) : null;
+  agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port, artifactCa });
   const api = await startHttpsApi(agent, identity, pairing, { host: args.host, port: args.port });
 
   let serial: SerialServer | null = null;
@@ -60,10 +62,19 @@ async function main(): Promise<void> {
   }
 
   let mqtt: { close(): Promise<void> } | null = null;
-  if (args.mqtt) {
+  const startMqtt = async (o: NonNullable<typeof args.mqtt>) => {
     const { startMqttBinding } = await import('./mqtt-binding.js');
     const { RequestJournal } = await import('./request-journal.js');
-    mqtt = startMqttBinding(agent, pairing, await RequestJournal.open(dataDir), { ...args.mqtt, deviceId: identity.deviceId, agentVersion });
+    mqtt = startMqttBinding(agent!, pairing, await RequestJournal.open(dataDir), { ...o, deviceId: identity.deviceId, agentVersion, desiredStateFile: path.join(dataDir, 'desired-state.json') });
+  };
+  if (args.mqtt) await startMqtt(args.mqtt);
+  else {
+    // No --mqtt: the files of a past enrolment, or one now with a token (in the background: it waits for the console).
+    const { enrolledMqtt } = await import('./mqtt-enrol.js');
+    const deps = { dataDir, deviceId: identity.deviceId, certFingerprint: identity.certFingerprint, pairing, agent, log: (line: string) => console.log(line) };
+    void enrolledMqtt(deps, args.enrol ?? null)
+      .then((o) => (o ? startMqtt(o) : undefined))
+      .catch((err) => console.error(`edgefleet-agent: enrolment failed: ${toErrorData(err).title}: ${toErrorData(err).detail}`));
   }
 
   let mdns: { close(): Promise<void> } | null = null;

@@ -11,6 +11,7 @@ import type { DeviceHandler } from '../../device-protocol/device-handler.js';
 import { isDeviceOp, type DeviceEvent, type DeviceOp, type DeviceStatus } from '../../device-protocol/messages.js';
 import { clockSkewMs, envelopeVersion, maxDeadlineAheadMs, maxPacketBytes, requestEnvelopeSchema, verifyRequest, type Presence, type RequestEnvelope, type ResponseEnvelope } from '../../device-protocol/mqtt/envelope.js';
 import { deviceTopics, parseDeviceTopic } from '../../device-protocol/mqtt/topics.js';
+import { DesiredReconciler } from './desired-reconciler.js';
 import type { RequestJournal } from './request-journal.js';
 
 export interface MqttBindingOptions {
@@ -29,6 +30,10 @@ export interface MqttBindingOptions {
   backoffMaxMs?: number;
   /** Seconds the broker waits before publishing the "offline" will (short drops do not flap). */
   willDelaySec?: number;
+  /** Where the last applied desired-state version is kept (in memory when absent). */
+  desiredStateFile?: string;
+  /** First wait before a desired version that could not be applied yet is tried again. */
+  desiredRetryMs?: number;
 }
 
 /** What the binding needs of a device: the agent, or a simulated device in the bench. */
@@ -49,7 +54,7 @@ export interface MqttBinding {
 }
 
 /** Operations whose answers must survive a restart: running them twice would change the device twice. */
-const durableOps: ReadonlySet<DeviceOp> = new Set(['pair', 'upload-begin', 'activate', 'confirm', 'rollback']);
+const durableOps: ReadonlySet<DeviceOp> = new Set(['pair', 'upload-begin', 'upload-fetch', 'activate', 'confirm', 'rollback']);
 
 export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, journal: RequestJournal, o: MqttBindingOptions): MqttBinding {
   const log = o.log ?? ((line: string) => console.log(line));
@@ -75,6 +80,9 @@ export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, jou
     ...(o.certFile ? { cert: readFileSync(o.certFile) } : {}),
     ...(o.keyFile ? { key: readFileSync(o.keyFile) } : {}),
   };
+  const desired = DesiredReconciler.open(agent, pairing, { deviceId: o.deviceId, file: o.desiredStateFile, log, retryBaseMs: o.desiredRetryMs });
+  // Status goes out with what the device did with the console's desired state.
+  const statusText = (status: DeviceStatus) => JSON.stringify(desired.report() ? { ...status, desired: desired.report() } : status);
   const client: MqttClient = mqtt.connect(o.url, options);
   let stopped = false;
   let lastError = '';
@@ -97,15 +105,17 @@ export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, jou
     lastError = '';
     // Subscribing again on every connect, not only when the broker lost the session (MQTT.js does not
     // resubscribe a lost persistent session by itself).
-    client.subscribe([topics.req], { qos: 1 }, (err) => {
+    // The retained desired state arrives with the subscription, every time: the reconciliation on connect.
+    client.subscribe([topics.req, topics.desired], { qos: 1 }, (err) => {
       if (err) log(`MQTT: subscribing to ${topics.req} failed: ${err.message}`);
     });
     publish(topics.presence, presence(true), { qos: 1, retain: true });
-    publish(topics.reported, JSON.stringify(agent.status()), { qos: 1, retain: true });
+    publish(topics.reported, statusText(agent.status()), { qos: 1, retain: true });
     log(`MQTT: connected to ${o.url} as ${o.deviceId} (${connack.sessionPresent ? 'session resumed' : 'new session'})`);
   });
   client.on('message', (topic, payload) => {
     if (topic === topics.req) void serve(payload);
+    else if (topic === topics.desired) desired.offer(payload);
   });
 
   const publish = (topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean; properties?: Record<string, unknown> }) => {
@@ -177,16 +187,22 @@ export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, jou
   const onEvent = (e: DeviceEvent) => {
     if (e.type === 'telemetry') publish(topics.telemetry, JSON.stringify(e.payload), { qos: 0 });
     else {
-      const text = JSON.stringify(e.payload);
-      publish(topics.status, text, { qos: 1 });
-      publish(topics.reported, text, { qos: 1, retain: true });
+      reportStatus(e.payload);
+      desired.retryNow();
     }
   };
+  const reportStatus = (status: DeviceStatus) => {
+    const text = statusText(status);
+    publish(topics.status, text, { qos: 1 });
+    publish(topics.reported, text, { qos: 1, retain: true });
+  };
   agent.on('event', onEvent);
+  desired.onReport = () => reportStatus(agent.status());
 
   return {
     close: async () => {
       stopped = true;
+      desired.close();
       agent.off('event', onEvent);
       // A clean stop says so itself: a normal DISCONNECT discards the will.
       if (client.connected) await client.publishAsync(topics.presence, presence(false), { qos: 1, retain: true }).catch(() => undefined);

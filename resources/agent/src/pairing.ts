@@ -93,12 +93,21 @@ export class Pairing {
     }
   }
 
-  private async store(key: KeyObject, consoleName: string): Promise<PairResult> {
+  /**
+   * Pins a console met by enrolment (mqtt-enrol.ts), as `pair` would: the console key came signed by the
+   * key the enrolment token names, and the console holds the token whose hash is given.
+   */
+  async adopt(consolePublicKey: string, consoleName: string, tokenSha256: string): Promise<void> {
+    this.code = null;
+    await this.store(parseConsoleKey(consolePublicKey), consoleName, tokenSha256);
+  }
+
+  private async store(key: KeyObject, consoleName: string, tokenHash?: string): Promise<PairResult> {
     const token = randomBytes(32).toString('base64url');
     const record: PairingRecord = {
       consoleName,
       consolePublicKey: key.export({ type: 'spki', format: 'pem' }).toString(),
-      tokenSha256: sha256(token),
+      tokenSha256: tokenHash ?? sha256(token),
       pairedAt: new Date().toISOString(),
     };
     await writeFileAtomic(path.join(this.dataDir, 'pairing.json'), `${JSON.stringify(record, null, 2)}\n`);

@@ -8,9 +8,12 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { deviceEventSchema, type DeviceEvent, type DeviceStatus } from '../../../../resources/device-protocol/messages.js';
 import { presenceSchema } from '../../../../resources/device-protocol/mqtt/envelope.js';
 import { parseDeviceTopic, presenceFilter, topicRoot } from '../../../../resources/device-protocol/mqtt/topics.js';
-import { applyDeviceEvent } from '../apply-event.js';
+import { foldDeviceEvents } from '../apply-event.js';
 import type { DeviceContext } from '../device-context.js';
+import { Throttle } from '../throttle.js';
 import { parseMqttAddress } from './mqtt-address.js';
+import { republishPending } from './desired-publisher.js';
+import { DesiredStore } from './desired-store.js';
 import { brokerTls } from './open-mqtt-link.js';
 
 const flushMs = 500;
@@ -33,8 +36,10 @@ export class MqttEventIngest {
   private readonly resync: NodeJS.Timeout;
   private readonly flusher: NodeJS.Timeout;
   private group: string | null = null;
-  private syncQueued: NodeJS.Timeout | null = null;
+  private readonly syncs = new Throttle(() => void this.sync(), 1000);
   private closed = false;
+  private republishing = false;
+  private readonly desired: DesiredStore;
 
   constructor(
     private readonly ctx: DeviceContext,
@@ -43,27 +48,25 @@ export class MqttEventIngest {
     // Pairing and removal announce themselves as devices.changed, and so does every flush of events: one
     // sync a second at most, so a busy fleet does not list the inventory on every batch.
     this.off = ctx.bus.on((name) => {
-      if (name !== 'devices.changed' || this.syncQueued) return;
-      this.syncQueued = setTimeout(() => {
-        this.syncQueued = null;
-        void this.sync();
-      }, 1000);
-      this.syncQueued.unref();
+      if (name === 'devices.changed') this.syncs.request();
     });
-    this.resync = setInterval(() => void this.sync(), 10_000);
+    this.desired = new DesiredStore(ctx.registry.db);
+    this.resync = setInterval(() => {
+      this.syncs.run();
+      void this.republish();
+    }, 10_000);
     this.resync.unref();
     this.flusher = setInterval(() => this.flush(), flushMs);
     this.flusher.unref();
-    void this.sync();
+    this.syncs.run();
   }
 
   /** The brokers of paired MQTT devices: one connection each; none left for brokers no device uses. */
   async sync(): Promise<void> {
     if (this.closed) return;
     const wanted = new Set<string>();
-    for (const d of this.ctx.store.list()) {
-      if (d.transport !== 'mqtt' || !d.paired) continue;
-      const url = brokerOf(d.address);
+    for (const address of this.ctx.store.pairedAddresses('mqtt')) {
+      const url = brokerOf(address);
       if (url) wanted.add(url);
     }
     for (const [url, client] of this.clients) {
@@ -76,6 +79,20 @@ export class MqttEventIngest {
     // One group per console identity: consoles of different fleets on one broker each get every event.
     this.group ??= `ef-${createHash('sha256').update((await this.ctx.consoleKey()).publicKeyPem).digest('hex').slice(0, 12)}`;
     for (const url of wanted) if (!this.clients.has(url) && !this.closed) this.clients.set(url, this.connect(url));
+  }
+
+  /** Desired versions a broker did not acknowledge (it was down when they were set) go out again. */
+  private async republish(): Promise<void> {
+    if (this.republishing || this.closed) return;
+    this.republishing = true;
+    try {
+      const sent = await republishPending(this.ctx);
+      if (sent > 0) this.log(`edgefleet: published ${sent} pending desired state${sent === 1 ? '' : 's'}`);
+    } catch (err) {
+      this.log(`edgefleet: publishing pending desired state: ${(err as Error).message}`);
+    } finally {
+      this.republishing = false;
+    }
   }
 
   private connect(url: string): MqttClient {
@@ -147,11 +164,13 @@ export class MqttEventIngest {
       for (const [id, p] of batch) {
         const device = store.get(id);
         if (!device || device.transport !== 'mqtt' || brokerOf(device.address) !== p.url) continue;
-        let last = this.lastEvents.get(id) ?? null;
-        for (const e of p.events) last = applyDeviceEvent(store, id, e, last);
-        this.lastEvents.set(id, last);
-        if (p.online === false) store.upsert(id, { state: 'offline' });
-        else if (p.online === true && store.get(id)?.state === 'offline') store.upsert(id, { state: 'online', lastSeen: new Date().toISOString() });
+        // All of a device's events since the last flush make one row update (and their history rows).
+        const { patch, history, lastEvent } = foldDeviceEvents(device.telemetry, p.events, this.lastEvents.get(id) ?? null);
+        for (const e of p.events) if (e.type === 'status' && e.payload.desired) this.desired.recordReported(id, e.payload.desired);
+        this.lastEvents.set(id, lastEvent);
+        if (p.online === false) patch.state = 'offline';
+        else if (p.online === true && (patch.state ?? device.state) === 'offline') Object.assign(patch, { state: 'online', lastSeen: new Date().toISOString() });
+        store.recordEvents(id, patch, history);
         changed.push(id);
       }
     })();
@@ -163,7 +182,7 @@ export class MqttEventIngest {
     this.off();
     clearInterval(this.resync);
     clearInterval(this.flusher);
-    if (this.syncQueued) clearTimeout(this.syncQueued);
+    this.syncs.close();
     this.flush();
     for (const client of this.clients.values()) client.end(true);
     this.clients.clear();

@@ -1,10 +1,23 @@
-// The mqtt.* channels: pair a device that connects out to a broker.
+// The mqtt.* channels: pair a device that connects out to a broker; read and set its desired state.
 import type { Handlers } from '../../api/dispatch.js';
 import type { DeviceContext } from '../device-context.js';
+import { requireMqttDevice, setDesiredState } from './desired-publisher.js';
+import { DesiredStore } from './desired-store.js';
+import { desiredView } from './desired-view.js';
 import { pairMqttDevice } from './mqtt-pair.js';
 
-export function mqttHandlers(deps: { ctx: DeviceContext }): Pick<Handlers, 'mqtt.add'> {
+export function mqttHandlers(deps: { ctx: DeviceContext }): Pick<Handlers, 'mqtt.add' | 'mqtt.desired' | 'mqtt.setDesired'> {
+  const { ctx } = deps;
   return {
-    'mqtt.add': ({ broker, deviceId, code }) => pairMqttDevice(deps.ctx, broker, deviceId, code),
+    'mqtt.add': ({ broker, deviceId, code }) => pairMqttDevice(ctx, broker, deviceId, code),
+    'mqtt.desired': async ({ id }) => {
+      requireMqttDevice(ctx, id);
+      return desiredView(id, new DesiredStore(ctx.registry.db).get(id));
+    },
+    'mqtt.setDesired': async ({ id, modelId, healthyWindowSec }) => {
+      const model = modelId === null ? null : ctx.registry.requireModel(modelId);
+      const { row } = await setDesiredState(ctx, id, model ? { model, healthyWindowSec } : null, 'operator');
+      return desiredView(id, row);
+    },
   };
 }

@@ -1,7 +1,8 @@
 // The console's link to a device over MQTT: each request of the message model is signed with the
 // console key, published on the device's `req` topic with a deadline, and answered on this
 // connection's response topic. The timer measures silence: a long operation's progress frames keep
-// it alive. Uploads are upload-chunk requests (the fallback for devices with no HTTP path).
+// it alive. With an artifact base URL the device pulls uploads itself (upload-fetch); upload-chunk
+// requests are the fallback for devices with no HTTP path or agents that predate upload-fetch.
 import type { KeyObject } from 'node:crypto';
 import { AppError } from '../../api/errors.js';
 import { uploadInChunks, type ChunkTransport } from '../../../../resources/device-protocol/chunked-upload.js';
@@ -22,7 +23,12 @@ export interface MqttLinkOptions {
   timeoutMs?: number;
   /** Silence after which the same request is sent again (default 5 s). */
   resendMs?: number;
+  /** Where devices pull artifacts: base + '/sha256/<hex>' (edgefleet mqtt artifacts-url). */
+  artifactBaseUrl?: string | null;
 }
+
+/** Answers after which the artifact goes over the broker instead: the agent has no upload-fetch, or no HTTP path. Never a signature or hash refusal. */
+const fetchFallbackCodes: ReadonlySet<string> = new Set(['NOT_FOUND', 'REQUEST_INVALID', 'ARTIFACT_FETCH_FAILED']);
 
 const chunkSizing = { defaultChunk: 64 * 1024, maxChunk: 256 * 1024, pipelineDepth: 4 };
 
@@ -32,6 +38,8 @@ export class MqttLink implements DeviceLink {
   private conn: BrokerConnection | null = null;
   private readonly timeoutMs: number;
   private readonly resendMs: number;
+  /** How the last upload's bytes travelled, and why it fell back (for logs and the bench). */
+  lastUpload: { path: 'fetch' | 'chunks'; fallback: string | null } | null = null;
 
   constructor(private readonly o: MqttLinkOptions) {
     this.where = `${o.brokerUrl}/${o.deviceId}`;
@@ -116,7 +124,20 @@ export class MqttLink implements DeviceLink {
     return deviceOps.pair.response.parse(await this.request('pair', req));
   }
 
-  upload(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions = {}): Promise<UploadStatus> {
+  async upload(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions = {}): Promise<UploadStatus> {
+    let fallback: string | null = null;
+    if (this.o.artifactBaseUrl && typeof artifact === 'string') {
+      try {
+        const status = await this.call('upload-fetch', { signed, url: `${this.o.artifactBaseUrl}/sha256/${signed.manifest.sha256}` });
+        opts.onProgress?.(status);
+        this.lastUpload = { path: 'fetch', fallback: null };
+        return status;
+      } catch (err) {
+        if (!(err instanceof AppError) || !fetchFallbackCodes.has(err.code)) throw err;
+        fallback = `${err.code}: ${err.detail}`;
+      }
+    }
+    this.lastUpload = { path: 'chunks', fallback };
     const io: ChunkTransport = {
       begin: (s) => this.call('upload-begin', s),
       chunk: async (offset, data) => deviceOps['upload-chunk'].response.parse(await this.request('upload-chunk', { offset, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') })),

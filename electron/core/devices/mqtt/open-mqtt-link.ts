@@ -1,5 +1,6 @@
 // Builds an MqttLink from a paired device's credentials: the console key signs every request, and
-// for mqtts:// the console's broker certificate and CA come from <home>/mqtt/ when present.
+// for mqtts:// the console's broker certificate and CA come from <home>/mqtt/ when present, and so
+// does the artifacts URL devices pull from (artifacts.json).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -7,6 +8,7 @@ import { AppError } from '../../api/errors.js';
 import type { DeviceCredentials } from '../../registry/device-store.js';
 import { consoleKeyPath, readConsoleKey } from '../console-key.js';
 import type { BrokerTls } from './broker-connection.js';
+import { readArtifactBaseUrl } from './artifacts-url.js';
 import { parseMqttAddress } from './mqtt-address.js';
 import { MqttLink } from './mqtt-link.js';
 
@@ -38,5 +40,5 @@ export function brokerTls(home: string): BrokerTls {
 export function openMqttLink(device: DeviceCredentials, timeoutMs: number): MqttLink {
   const { brokerUrl, deviceId } = parseMqttAddress(device.address);
   if (!device.consoleHome) throw new AppError('CONSOLE_KEY_MISSING', 'No console key for this link', `Requests to ${device.name} over MQTT are signed with the console key, but this link was opened without the console's home folder.`);
-  return new MqttLink({ brokerUrl, deviceId, signer: consoleSigner(device.consoleHome), tls: brokerUrl.startsWith('mqtts:') ? brokerTls(device.consoleHome) : {}, timeoutMs });
+  return new MqttLink({ brokerUrl, deviceId, signer: consoleSigner(device.consoleHome), tls: brokerUrl.startsWith('mqtts:') ? brokerTls(device.consoleHome) : {}, timeoutMs, artifactBaseUrl: readArtifactBaseUrl(device.consoleHome) });
 }
