@@ -190,6 +190,36 @@ export const deviceOps = {
   },
 } as const;
 
+/**
+ * Operations of the MQTT binding itself, not of the device handler: they change the credentials the
+ * binding connects with, so only a binding with a client certificate (mqtts) answers them. Rotation is
+ * cert-request (the device makes a new key, keeps it pending, answers a CSR for its own id), then
+ * cert-install (the device checks the certificate, connects with the new pair and answers only once
+ * that connection is up; a refused pair puts it back on the old one).
+ */
+export const certOps = {
+  'cert-request': {
+    request: empty,
+    response: z.object({
+      csr: z.string().min(1).max(8000),
+      /** The certificate the device connects with now: the console revokes this serial once the new one is in. */
+      current: z.object({ serial: z.string().regex(/^[0-9a-f]{1,64}$/), notAfter: z.string() }).nullable(),
+    }),
+  },
+  'cert-install': {
+    request: z.object({ cert: z.string().min(1).max(16_000), ca: z.string().min(1).max(16_000) }).strict(),
+    response: z.object({ serial: z.string(), notAfter: z.string(), previousSerial: z.string().nullable() }),
+  },
+} as const;
+
+export type CertOp = keyof typeof certOps;
+export type CertRequest<Op extends CertOp> = z.input<(typeof certOps)[Op]['request']>;
+export type CertResponse<Op extends CertOp> = z.output<(typeof certOps)[Op]['response']>;
+
+export function isCertOp(name: string): name is CertOp {
+  return Object.prototype.hasOwnProperty.call(certOps, name);
+}
+
 export type DeviceOp = keyof typeof deviceOps;
 export type DeviceRequest<Op extends DeviceOp> = z.input<(typeof deviceOps)[Op]['request']>;
 export type DeviceRequestParsed<Op extends DeviceOp> = z.output<(typeof deviceOps)[Op]['request']>;

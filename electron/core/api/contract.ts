@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isFingerprintInput } from '../../../resources/device-protocol/fingerprint-text.js';
 import type { SshHost } from './types.js';
 import type { DesiredStateView, SerialPortInfo } from './types.js';
+import type { CertRotationResult } from '../devices/mqtt/cert-rotation.js';
 import type {
   AppInfo,
   AuditEntry,
@@ -299,6 +300,8 @@ export const requests = {
       })
       .strict(),
   ),
+  /** Rotates an MQTT device's client certificate over its signed requests; the old serial is revoked once the device runs on the new one. */
+  'mqtt.rotateCert': request<CertRotationResult>()(z.object({ id, brokerDir: z.string().trim().min(1).max(4096).optional() }).strict()),
   'audit.list': request<AuditEntry[]>()(
     z
       .object({

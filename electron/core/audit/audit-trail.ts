@@ -28,6 +28,7 @@ const audited = new Set([
   'serial.add',
   'mqtt.add',
   'mqtt.setDesired',
+  'mqtt.rotateCert',
   'ssh.add',
   'ssh.remove',
   'ssh.provision',

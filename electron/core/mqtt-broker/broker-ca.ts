@@ -261,6 +261,24 @@ export class BrokerCa {
     return hit.map((r) => r.serial);
   }
 
+  /**
+   * Marks one certificate of the device revoked (a rotation's old one, leaving the new one valid);
+   * false when it was revoked before. Serials compare as numbers, whatever case or leading zeros.
+   */
+  async revokeSerial(deviceId: string, serial: string): Promise<boolean> {
+    checkDeviceId(deviceId);
+    const want = serialValue(serial);
+    const index = await this.readIndex();
+    const hit = index.issued.find((r) => r.kind === 'device' && r.cn === deviceId && serialValue(r.serial) === want);
+    if (!hit) {
+      throw new AppError('BROKER_UNKNOWN_SERIAL', 'Unknown certificate', `This CA (${this.dir}) never issued certificate ${serial} for ${deviceId}. It was issued elsewhere; revoke it at its own CA.`);
+    }
+    if (hit.revokedAt) return false;
+    hit.revokedAt = new Date().toISOString();
+    await this.writeIndex(index);
+    return true;
+  }
+
   /** Console identities the ACL must name: issued, not revoked, not expired. */
   async consoleNames(): Promise<string[]> {
     const now = Date.now();
@@ -286,6 +304,10 @@ export class BrokerCa {
     // OpenSSL reads only the "X509 CRL" PEM label; the library writes "CRL".
     return x509.PemConverter.encode(crl.rawData, 'X509 CRL');
   }
+}
+
+function serialValue(serial: string): bigint | null {
+  return /^[0-9a-fA-F]{1,64}$/.test(serial) ? BigInt(`0x${serial}`) : null;
 }
 
 export async function csrPublicKey(csrPem: string): Promise<CryptoKey> {

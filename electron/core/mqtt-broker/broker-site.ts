@@ -226,13 +226,17 @@ export interface RevokeResult {
 export async function revokeDevice(home: string, deviceId: string): Promise<RevokeResult> {
   const ca = await BrokerCa.open(home);
   const revoked = await ca.revokeDevice(deviceId);
+  return { deviceId, revoked, crlFiles: await writeCrlFiles(ca, await ca.brokerDir()) };
+}
+
+/** Rewrites the CRL in the CA folder and in the broker folder (when it holds a broker); returns the files written. */
+export async function writeCrlFiles(ca: BrokerCa, brokerDir: string | undefined): Promise<string[]> {
   const crl = await ca.crlPem();
   const files = [path.join(ca.dir, brokerFiles.crl)];
-  const brokerDir = await ca.brokerDir();
   if (brokerDir && existsSync(path.join(brokerDir, brokerFiles.conf))) files.push(path.join(brokerDir, brokerFiles.crl));
   for (const f of files) {
     await writeFileAtomic(f, crl);
     await fsp.chmod(f, 0o644);
   }
-  return { deviceId, revoked, crlFiles: files };
+  return files;
 }

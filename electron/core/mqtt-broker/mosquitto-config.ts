@@ -50,8 +50,9 @@ export interface SiteConfig {
 export const brokerLimits = {
   maxPacketSize: 1_048_576,
   // Per client. A console subscribed to 10,000 devices' events needs far more than the default 1000
-  // (Mosquitto silently drops past it: eclipse/mosquitto#2196).
-  maxQueuedMessages: 10_000,
+  // (Mosquitto silently drops past it: eclipse/mosquitto#2196); after a broker restart every device's
+  // birth and reported state arrive at once, several per device. The byte limit bounds the memory.
+  maxQueuedMessages: 100_000,
   maxQueuedBytes: 64 * 1_048_576,
   maxInflightMessages: 20,
 } as const;

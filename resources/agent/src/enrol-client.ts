@@ -63,7 +63,8 @@ export function fetchBrokerCa(url: string, fingerprint: string, timeoutMs = 15_0
   });
 }
 
-async function newKeyAndCsr(deviceId: string): Promise<{ keyPem: string; csrPem: string; spki: Buffer }> {
+/** A new EC P-256 key and a CSR for CN = the device id (enrolment and certificate rotation). */
+export async function newKeyAndCsr(deviceId: string): Promise<{ keyPem: string; csrPem: string; spki: Buffer }> {
   const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as unknown as CryptoKeyPair;
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${deviceId}`, keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as unknown as webcrypto.CryptoKey);

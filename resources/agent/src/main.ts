@@ -65,7 +65,11 @@ async function main(): Promise<void> {
   const startMqtt = async (o: NonNullable<typeof args.mqtt>) => {
     const { startMqttBinding } = await import('./mqtt-binding.js');
     const { RequestJournal } = await import('./request-journal.js');
-    mqtt = startMqttBinding(agent!, pairing, await RequestJournal.open(dataDir), { ...o, deviceId: identity.deviceId, agentVersion, desiredStateFile: path.join(dataDir, 'desired-state.json') });
+    const { preferRotated } = await import('./mqtt-cert-files.js');
+    const rotationDir = path.join(dataDir, 'mqtt');
+    // A certificate rotated since the flags (or the enrolment) were written wins when it is the newer.
+    const files = preferRotated(rotationDir, o, (line) => console.log(line));
+    mqtt = startMqttBinding(agent!, pairing, await RequestJournal.open(dataDir), { ...files, deviceId: identity.deviceId, agentVersion, desiredStateFile: path.join(dataDir, 'desired-state.json'), rotationDir });
   };
   if (args.mqtt) await startMqtt(args.mqtt);
   else {

@@ -8,10 +8,12 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { AppError, toErrorData } from '../../../electron/core/api/errors.js';
 import type { DeviceHandler } from '../../device-protocol/device-handler.js';
-import { isDeviceOp, type DeviceEvent, type DeviceOp, type DeviceStatus } from '../../device-protocol/messages.js';
+import { isCertOp, isDeviceOp, type DeviceEvent, type DeviceOp, type DeviceStatus } from '../../device-protocol/messages.js';
 import { clockSkewMs, envelopeVersion, maxDeadlineAheadMs, maxPacketBytes, requestEnvelopeSchema, verifyRequest, type Presence, type RequestEnvelope, type ResponseEnvelope } from '../../device-protocol/mqtt/envelope.js';
 import { deviceTopics, parseDeviceTopic } from '../../device-protocol/mqtt/topics.js';
+import { CertRotation } from './cert-rotation.js';
 import { DesiredReconciler } from './desired-reconciler.js';
+import type { TlsFiles } from './mqtt-cert-files.js';
 import type { RequestJournal } from './request-journal.js';
 
 export interface MqttBindingOptions {
@@ -34,6 +36,10 @@ export interface MqttBindingOptions {
   desiredStateFile?: string;
   /** First wait before a desired version that could not be applied yet is tried again. */
   desiredRetryMs?: number;
+  /** Where a certificate rotation keeps its files (<data dir>/mqtt); no rotation when absent. */
+  rotationDir?: string;
+  /** Longest wait for the broker to take a new certificate before going back to the old one. */
+  rotationConnectMs?: number;
 }
 
 /** What the binding needs of a device: the agent, or a simulated device in the bench. */
@@ -54,7 +60,7 @@ export interface MqttBinding {
 }
 
 /** Operations whose answers must survive a restart: running them twice would change the device twice. */
-const durableOps: ReadonlySet<DeviceOp> = new Set(['pair', 'upload-begin', 'upload-fetch', 'activate', 'confirm', 'rollback']);
+const durableOps: ReadonlySet<string> = new Set(['pair', 'upload-begin', 'upload-fetch', 'activate', 'confirm', 'rollback', 'cert-install']);
 
 export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, journal: RequestJournal, o: MqttBindingOptions): MqttBinding {
   const log = o.log ?? ((line: string) => console.log(line));
@@ -85,6 +91,43 @@ export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, jou
   const statusText = (status: DeviceStatus) => JSON.stringify(desired.report() ? { ...status, desired: desired.report() } : status);
   const client: MqttClient = mqtt.connect(o.url, options);
   let stopped = false;
+  let tlsFiles: TlsFiles = { caFile: o.caFile, certFile: o.certFile, keyFile: o.keyFile };
+  const rotation = new CertRotation({
+    dir: o.rotationDir ?? null,
+    deviceId: o.deviceId,
+    current: () => tlsFiles,
+    tryPair: (files) => reconnectWith(files),
+    adopt: (files) => (tlsFiles = files),
+    log,
+  });
+
+  // MQTT.js builds each new connection from client.options, so new TLS files take effect on the
+  // next connect: drop the connection and watch the one that follows.
+  const reconnectWith = (files: Required<TlsFiles>): Promise<string | null> =>
+    new Promise((resolve) => {
+      const old = { ca: client.options.ca, cert: client.options.cert, key: client.options.key };
+      Object.assign(client.options, { ca: readFileSync(files.caFile), cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) });
+      let closes = 0;
+      let reason = '';
+      const done = (refused: string | null) => {
+        clearTimeout(timer);
+        client.off('connect', onConnect);
+        client.off('error', onError);
+        client.off('close', onClose);
+        if (refused !== null) Object.assign(client.options, old);
+        resolve(refused);
+      };
+      const onConnect = () => done(null);
+      const onError = (err: Error) => (reason = err.message);
+      // The first close is the one asked for; a second before any connect is the new pair's refusal.
+      const onClose = () => ++closes >= 2 && done(reason || 'the broker closed the connection');
+      const timer = setTimeout(() => done(reason || `no connection within ${(o.rotationConnectMs ?? 30_000) / 1000} s`), o.rotationConnectMs ?? 30_000);
+      client.on('connect', onConnect);
+      client.on('error', onError);
+      client.on('close', onClose);
+      log('MQTT: reconnecting with the new certificate');
+      client.stream.destroy();
+    });
   let lastError = '';
 
   // Runs before MQTT.js schedules its reconnect, which reads the period then: exponential backoff with
@@ -158,7 +201,8 @@ export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, jou
     let body: ResponseEnvelope;
     try {
       const request = op === 'upload-chunk' ? decodeChunk(env.req) : env.req;
-      body = { v: envelopeVersion, id: env.id, ok: true, res: await agent.handle(op, request ?? {}, { source: 'mqtt' }) };
+      const res = isCertOp(env.op) ? await rotation.handle(env.op, request) : await agent.handle(op, request ?? {}, { source: 'mqtt' });
+      body = { v: envelopeVersion, id: env.id, ok: true, res };
     } catch (err) {
       body = refusal(env.id, err);
     } finally {
@@ -173,7 +217,7 @@ export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, jou
   const check = (env: RequestEnvelope): AppError | null => {
     const now = Date.now();
     if (env.dev !== o.deviceId) return new AppError('REQUEST_WRONG_DEVICE', 'Request for another device', `The request names device ${env.dev}, but this is ${o.deviceId}.`);
-    if (!isDeviceOp(env.op)) return new AppError('NOT_FOUND', 'Unknown operation', `"${env.op}" is not an operation of this device.`);
+    if (!isDeviceOp(env.op) && !isCertOp(env.op)) return new AppError('NOT_FOUND', 'Unknown operation', `"${env.op}" is not an operation of this device.`);
     if (env.deadline + clockSkewMs < now) return new AppError('REQUEST_EXPIRED', 'Request expired', `The request's deadline (${new Date(env.deadline).toISOString()}) has passed; the device's clock reads ${new Date(now).toISOString()}. Send it again; if the clocks disagree, set the device's time (NTP).`);
     if (env.deadline > now + maxDeadlineAheadMs + clockSkewMs) return new AppError('REQUEST_DEADLINE_INVALID', 'Request deadline too far ahead', `Deadlines may be at most ${maxDeadlineAheadMs / 60_000} minutes ahead; this one is ${new Date(env.deadline).toISOString()} and the device's clock reads ${new Date(now).toISOString()}.`);
     if (env.op === 'pair') return null;

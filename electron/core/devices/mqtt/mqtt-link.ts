@@ -7,7 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { AppError } from '../../api/errors.js';
 import { uploadInChunks, type ChunkTransport } from '../../../../resources/device-protocol/chunked-upload.js';
 import type { DeviceLink, LinkOp, LinkUploadOptions } from '../../../../resources/device-protocol/device-link.js';
-import { deviceOps, type DeviceOp, type DeviceRequest, type DeviceResponse, type SignedManifest, type UploadStatus } from '../../../../resources/device-protocol/messages.js';
+import { certOps, deviceOps, type CertOp, type CertRequest, type CertResponse, type DeviceOp, type DeviceRequest, type DeviceResponse, type SignedManifest, type UploadStatus } from '../../../../resources/device-protocol/messages.js';
 import { envelopeVersion, maxDeadlineAheadMs, signRequest, type ResponseEnvelope, type UnsignedRequest } from '../../../../resources/device-protocol/mqtt/envelope.js';
 import { deviceTopics } from '../../../../resources/device-protocol/mqtt/topics.js';
 import { randomBytes } from 'node:crypto';
@@ -53,7 +53,7 @@ export class MqttLink implements DeviceLink {
   }
 
   /** One request of the message model; resolves with the device's response, rejects with its error. */
-  request(op: DeviceOp, req: unknown): Promise<unknown> {
+  request(op: DeviceOp | CertOp, req: unknown, timeoutMs = this.timeoutMs): Promise<unknown> {
     const conn = this.connection();
     const id = randomBytes(12).toString('base64url');
     const unsigned: UnsignedRequest = {
@@ -62,12 +62,12 @@ export class MqttLink implements DeviceLink {
       op,
       dev: this.o.deviceId,
       reply: conn.responseTopic(this.o.deviceId),
-      deadline: Date.now() + Math.min(this.timeoutMs, maxDeadlineAheadMs),
+      deadline: Date.now() + Math.min(timeoutMs, maxDeadlineAheadMs),
       req: req ?? {},
     };
     const env = op === 'pair' || !this.o.signer ? unsigned : signRequest(this.o.signer, unsigned);
     const payload = JSON.stringify(env);
-    const properties = { responseTopic: unsigned.reply, correlationData: Buffer.from(id), messageExpiryInterval: Math.ceil(this.timeoutMs / 1000), contentType: 'application/json', userProperties: { op } };
+    const properties = { responseTopic: unsigned.reply, correlationData: Buffer.from(id), messageExpiryInterval: Math.ceil(timeoutMs / 1000), contentType: 'application/json', userProperties: { op } };
     return new Promise((resolve, reject) => {
       let heard = Date.now();
       let sent = heard;
@@ -94,7 +94,7 @@ export class MqttLink implements DeviceLink {
       // The device runs an id once and answers a copy from its journal, so sending twice is safe.
       const watch = setInterval(() => {
         const now = Date.now();
-        if (now - heard >= this.timeoutMs) finish(() => reject(this.silence(op, conn)));
+        if (now - heard >= timeoutMs) finish(() => reject(this.silence(op, conn, timeoutMs)));
         else if (now - Math.max(heard, sent) >= this.resendMs && conn.connected && !settled) {
           sent = now;
           send();
@@ -109,15 +109,20 @@ export class MqttLink implements DeviceLink {
     });
   }
 
-  private silence(op: DeviceOp, conn: BrokerConnection): AppError {
+  private silence(op: DeviceOp | CertOp, conn: BrokerConnection, timeoutMs: number): AppError {
     if (!conn.connected) {
-      return new AppError('BROKER_UNREACHABLE', 'Broker unreachable', `The console could not reach the broker ${this.o.brokerUrl} within ${this.timeoutMs / 1000} s${conn.lastError ? ` (${conn.lastError})` : ''}. Check that it runs and that this machine can reach it.`);
+      return new AppError('BROKER_UNREACHABLE', 'Broker unreachable', `The console could not reach the broker ${this.o.brokerUrl} within ${timeoutMs / 1000} s${conn.lastError ? ` (${conn.lastError})` : ''}. Check that it runs and that this machine can reach it.`);
     }
-    return new AppError('ETIMEDOUT', 'Timed out', `${this.o.deviceId} did not answer ${op} through ${this.o.brokerUrl} within ${this.timeoutMs / 1000} s: it is offline or not connected to this broker. The request expires unanswered; send it again when the device is back.`);
+    return new AppError('ETIMEDOUT', 'Timed out', `${this.o.deviceId} did not answer ${op} through ${this.o.brokerUrl} within ${timeoutMs / 1000} s: it is offline or not connected to this broker. The request expires unanswered; send it again when the device is back.`);
   }
 
   async call<Op extends LinkOp>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>> {
     return deviceOps[op].response.parse(await this.request(op, req ?? {})) as DeviceResponse<Op>;
+  }
+
+  /** A certificate rotation step (the MQTT binding's own operations), with its own silence limit. */
+  async certCall<Op extends CertOp>(op: Op, req: CertRequest<Op>, timeoutMs?: number): Promise<CertResponse<Op>> {
+    return certOps[op].response.parse(await this.request(op, req, timeoutMs)) as CertResponse<Op>;
   }
 
   async pair(req: DeviceRequest<'pair'>): Promise<DeviceResponse<'pair'>> {
