@@ -197,7 +197,7 @@ md.push(
 const rolloutModel = join(out, 'gemm-5mb.onnx');
 if (!existsSync(rolloutModel)) execFileSync(tsx, [join(root, 'scripts', 'make-big-model.ts'), rolloutModel, '5', '512'], { stdio: 'inherit' });
 const [ro] = jsonLines('rollout-measure.ts', [rolloutModel, '200', '4', '32', 'https']);
-// The same rollout with the agents connected out to a local Mosquitto (MQTT binding, chunks over the broker).
+// The same rollout with the agents connected out to a local Mosquitto (MQTT binding; they pull the model over HTTP from the artifact server).
 const [rm] = jsonLines('rollout-measure.ts', [rolloutModel, '200', '4', '32', 'mqtt']);
 report.rollout = ro;
 report.rolloutMqtt = rm;
