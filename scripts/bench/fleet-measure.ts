@@ -18,7 +18,7 @@ import type { RolloutDetail } from '../../electron/core/api/types.js';
 import { startArtifactServer } from '../../electron/core/artifacts/artifact-server.js';
 import { createCore } from '../../electron/core/core.js';
 import { runPool } from '../../electron/core/devices/pool.js';
-import { brokerLimits } from '../../electron/core/mqtt-broker/mosquitto-config.js';
+import { brokerLimitLines } from '../../electron/core/mqtt-broker/mosquitto-config.js';
 import { artifactPath } from '../../electron/core/registry/artifact-store.js';
 import { startBroker, type Broker } from '../../test/helpers/mosquitto.js';
 import type { HostMessage, HostReport } from './sim-fleet-host.js';
@@ -175,10 +175,7 @@ try {
       'persistence_location {dir}/',
       // The broker is killed with -9: only what its last autosave wrote survives, so save often.
       `autosave_interval ${autosaveSec}`,
-      `max_packet_size ${brokerLimits.maxPacketSize}`,
-      `max_queued_messages ${brokerLimits.maxQueuedMessages}`,
-      `max_queued_bytes ${brokerLimits.maxQueuedBytes}`,
-      `max_inflight_messages ${brokerLimits.maxInflightMessages}`,
+      ...brokerLimitLines(),
       // Not every connection: 10,000 of them would be the log.
       'connection_messages false',
       'log_dest stderr',

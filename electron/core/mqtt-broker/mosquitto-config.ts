@@ -57,6 +57,16 @@ export const brokerLimits = {
   maxInflightMessages: 20,
 } as const;
 
+/** The limits as mosquitto.conf lines (the site config and the benches' brokers). */
+export function brokerLimitLines(): string[] {
+  return [
+    `max_packet_size ${brokerLimits.maxPacketSize}`,
+    `max_queued_messages ${brokerLimits.maxQueuedMessages}`,
+    `max_queued_bytes ${brokerLimits.maxQueuedBytes}`,
+    `max_inflight_messages ${brokerLimits.maxInflightMessages}`,
+  ];
+}
+
 export function checkPort(port: number): void {
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new AppError('BROKER_BAD_PORT', 'Bad port', `The listener port must be a whole number from 1 to 65535; got ${port}. The MQTT-over-TLS port is 8883.`);
 }
@@ -99,10 +109,7 @@ export function mosquittoConf(site: SiteConfig): string {
     `persistence_location ${f(brokerFiles.data)}/`,
     'autosave_interval 60',
     '',
-    `max_packet_size ${brokerLimits.maxPacketSize}`,
-    `max_queued_messages ${brokerLimits.maxQueuedMessages}`,
-    `max_queued_bytes ${brokerLimits.maxQueuedBytes}`,
-    `max_inflight_messages ${brokerLimits.maxInflightMessages}`,
+    ...brokerLimitLines(),
     '',
     'log_dest stderr',
     'log_type error',

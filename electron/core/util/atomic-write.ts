@@ -9,10 +9,11 @@ export function tmpPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+/** `mode` applies from the first byte (a key is never readable by others, even briefly). */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, mode?: number): Promise<void> {
   const tmp = tmpPathFor(target);
   try {
-    const fh = await fsp.open(tmp, 'wx');
+    const fh = await fsp.open(tmp, 'wx', mode);
     try {
       await fh.writeFile(data);
       await fh.sync();

@@ -4,7 +4,7 @@
 // ca-<serial>.pem, and rotated.json, written last and atomically, names them: a crash at any moment
 // leaves either the old pair or the new one in force, never half of each. A later start uses the
 // rotated pair instead of --mqtt-cert/--mqtt-key (or the enrolment's files) when it is the newer.
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -24,24 +24,10 @@ export type RotationRecord = z.infer<typeof recordSchema>;
 
 export const pendingPath = (dir: string, which: keyof typeof pendingNames) => path.join(dir, pendingNames[which]);
 
-/** Like writeFileAtomic, but the file is 0600 from its first byte (a key must never be readable by others, even briefly). */
+/** A key or certificate file, 0600 from its first byte, in a 0700 folder. */
 export async function writePrivateAtomic(target: string, text: string): Promise<void> {
   await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fh = await fsp.open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsp.rename(tmp, target);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
-  await fsyncDir(path.dirname(target));
+  await writeFileAtomic(target, text, 0o600);
 }
 
 export async function dropPending(dir: string): Promise<void> {

@@ -3,14 +3,14 @@
 // shared subscription, so that of two processes of one console (the app and `broker enrol-serve`)
 // only one gets each request. Requests are answered one at a time; a bad one gets a signed refusal,
 // and nothing a device sends can stop the service.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { enrolRequestsFilter, enrolTopics, parseEnrolRequestTopic } from '../../../../resources/device-protocol/mqtt/enrol.js';
 import { listTokenRecords, tokensDir } from '../../mqtt-broker/enrol-tokens.js';
 import type { DeviceContext } from '../device-context.js';
 import { answerEnrolment } from './enrol-answer.js';
-import { brokerTls } from './open-mqtt-link.js';
+import { listenerClientOptions } from './open-mqtt-link.js';
 
 const rescanMs = 2000;
 
@@ -57,13 +57,7 @@ export class EnrolService {
   }
 
   private connect(url: string): Broker {
-    const client = mqtt.connect(url, {
-      protocolVersion: 5,
-      clientId: `efc-${randomBytes(6).toString('hex')}`,
-      clean: true,
-      reconnectPeriod: 2000,
-      ...(url.startsWith('mqtts:') ? brokerTls(this.ctx.home) : {}),
-    });
+    const client = mqtt.connect(url, listenerClientOptions(this.ctx.home, url));
     const broker: Broker = { client, subscribed: false, waiting: [] };
     let lastError = '';
     client.on('error', (err) => {

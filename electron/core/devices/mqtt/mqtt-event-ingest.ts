@@ -3,7 +3,7 @@
 // fleet, or several ingest workers, split the stream), and presence changes as they happen — never
 // the retained state of the whole fleet at subscribe time, which is the retained storm brokers
 // truncate. Events are written to the inventory in batches, one transaction per flush.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { deviceEventSchema, type DeviceEvent, type DeviceStatus } from '../../../../resources/device-protocol/messages.js';
 import { presenceSchema } from '../../../../resources/device-protocol/mqtt/envelope.js';
@@ -14,7 +14,7 @@ import { Throttle } from '../throttle.js';
 import { parseMqttAddress } from './mqtt-address.js';
 import { republishPending } from './desired-publisher.js';
 import { DesiredStore } from './desired-store.js';
-import { brokerTls } from './open-mqtt-link.js';
+import { listenerClientOptions } from './open-mqtt-link.js';
 
 const flushMs = 500;
 
@@ -96,13 +96,7 @@ export class MqttEventIngest {
   }
 
   private connect(url: string): MqttClient {
-    const client = mqtt.connect(url, {
-      protocolVersion: 5,
-      clientId: `efc-${randomBytes(6).toString('hex')}`,
-      clean: true,
-      reconnectPeriod: 2000,
-      ...(url.startsWith('mqtts:') ? brokerTls(this.ctx.home) : {}),
-    });
+    const client = mqtt.connect(url, listenerClientOptions(this.ctx.home, url));
     let lastError = '';
     client.on('error', (err) => {
       if (err.message !== lastError) this.log(`edgefleet: MQTT events from ${url}: ${err.message} (retrying)`);

@@ -3,7 +3,8 @@
 // does the artifacts URL devices pull from (artifacts.json).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { IClientOptions } from 'mqtt';
 import { AppError } from '../../api/errors.js';
 import type { DeviceCredentials } from '../../registry/device-store.js';
 import { consoleKeyPath, readConsoleKey } from '../console-key.js';
@@ -35,6 +36,20 @@ export function brokerTls(home: string): BrokerTls {
   if (ca) tls.ca = ca;
   if (cert && key) Object.assign(tls, { cert, key });
   return tls;
+}
+
+/**
+ * A console connection that only listens (event ingest, enrolment): clean session, its own random
+ * client id, the console's broker certificate for mqtts://.
+ */
+export function listenerClientOptions(home: string, url: string): IClientOptions {
+  return {
+    protocolVersion: 5,
+    clientId: `efc-${randomBytes(6).toString('hex')}`,
+    clean: true,
+    reconnectPeriod: 2000,
+    ...(url.startsWith('mqtts:') ? brokerTls(home) : {}),
+  };
 }
 
 export function openMqttLink(device: DeviceCredentials, timeoutMs: number): MqttLink {
