@@ -18,7 +18,7 @@ const rawIpc = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'electron/core/onnx/generated/**', 'test-output/**', 'bench-output/**', 'resources/agent/dist/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'electron/core/onnx/generated/**', 'electron/core/tflite/generated/**', 'test-output/**', 'bench-output/**', 'resources/agent/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

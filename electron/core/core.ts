@@ -15,6 +15,8 @@ import { MemorySecretStore, type SecretStore } from './ssh/secret-store.js';
 import { abHandlers } from './rollouts/ab-handlers.js';
 import { startDeviceServices } from './devices/device-services.js';
 import { JobManager } from './jobs/job-manager.js';
+import type { ImportTaskInput } from './jobs/tasks.js';
+import { requireRunnableModel } from './registry/runnable-model.js';
 import { optimizeHandlers } from './optimize-handlers.js';
 import { compareProfiles } from './profiling/compare.js';
 import { AuditLog } from './audit/audit-store.js';
@@ -91,22 +93,36 @@ export function createCore(opts: CoreOptions): Core {
 
   const modelOrThrow = (id: string) => registry.requireModel(id);
 
-  const startImport = (path: string, name?: string) =>
+  const startImport = (path: string, name?: string, tflite?: ImportTaskInput['tflite']) =>
     jobs.start(
       'models.import',
-      { path },
+      { path, tflite },
       {
         title: `Import ${basename(path)}`,
-        onSuccess: ({ artifact, inspect }) => {
-          const { model, created } = registry.addModel({
-            name: name ?? defaultModelName(path),
-            sha256: artifact.sha256,
-            sizeBytes: artifact.sizeBytes,
-            sourceFile: path,
-            inspect,
-          });
-          bus.emit('models.changed', { id: model.id });
-          return { modelId: model.id, created };
+        onSuccess: ({ artifact, inspect, converted }) => {
+          const modelName = name ?? defaultModelName(path);
+          if (!converted) {
+            const { model, created } = registry.addModel({ name: modelName, sha256: artifact.sha256, sizeBytes: artifact.sizeBytes, sourceFile: path, inspect });
+            bus.emit('models.changed', { id: model.id });
+            return { modelId: model.id, created };
+          }
+          // The ONNX conversion carries the model's name (every ONNX step uses it); the .tflite is its parent.
+          const { source, child } = registry.db.transaction(() => {
+            const source = registry.addModel({ name: `${modelName}-tflite`, sha256: artifact.sha256, sizeBytes: artifact.sizeBytes, sourceFile: path, inspect });
+            const child = registry.addModel({
+              name: modelName,
+              sha256: converted.artifact.sha256,
+              sizeBytes: converted.artifact.sizeBytes,
+              sourceFile: null,
+              inspect: converted.inspect,
+              parentId: source.model.id,
+              recipe: converted.recipe,
+            });
+            return { source, child };
+          })();
+          bus.emit('models.changed', { id: source.model.id });
+          bus.emit('models.changed', { id: child.model.id });
+          return { modelId: child.model.id, sourceModelId: source.model.id, created: source.created || child.created, agreement: converted.recipe.agreement };
         },
       },
     );
@@ -128,7 +144,7 @@ export function createCore(opts: CoreOptions): Core {
     'jobs.cancel': ({ id }) => jobs.cancel(id),
     'models.list': () => registry.listModels(),
     'models.get': ({ id }) => modelOrThrow(id),
-    'models.import': ({ path, name }) => startImport(path, name),
+    'models.import': ({ path, name, tflite }) => startImport(path, name, tflite),
     'models.importSample': () => startImport(sampleModelPath(opts.resourcesDir), 'mobilenetv2-digits'),
     'models.inspect': ({ path }) => jobs.run('models.inspect', { path }, `Inspect ${basename(path)}`),
     'models.graph': ({ id }) => {
@@ -141,7 +157,7 @@ export function createCore(opts: CoreOptions): Core {
       return { removed };
     },
     'profiling.run': ({ modelId, path, runs, warmup, threads, inputNpy }) => {
-      const model = modelId ? modelOrThrow(modelId) : null;
+      const model = modelId ? requireRunnableModel(registry, modelId) : null;
       const file = model ? artifactPath(opts.home, model.sha256) : path!;
       const label = model ? `${model.name} v${model.version}` : basename(file);
       return jobs.start(

@@ -7,6 +7,8 @@ import type { Handlers } from './api/dispatch.js';
 import type { ModelSummary, OptimizeRecipe, VariantMetrics, VariantRow } from './api/types.js';
 import type { JobManager } from './jobs/job-manager.js';
 import { artifactPath } from './registry/artifact-store.js';
+import { requireRunnableModel } from './registry/runnable-model.js';
+import { isTfliteConversion } from './api/tflite-conversion.js';
 import type { Registry } from './registry/registry.js';
 import { cpuInfo } from './util/cpu-info.js';
 
@@ -20,13 +22,15 @@ export function optimizeHandlers(deps: {
 }): Pick<Handlers, OptimizeChannels> {
   const { home, registry, jobs, bus } = deps;
   const get = (id: string): ModelSummary => registry.requireModel(id);
+  // A TFLite file's ONNX conversion is the float model its variants derive from; the .tflite above it is its source.
   const root = (id: string): ModelSummary => {
     let m = get(id);
-    while (m.parentId) m = get(m.parentId);
+    while (m.parentId && !isTfliteConversion(m.recipe)) m = get(m.parentId);
     return m;
   };
   const row = (m: ModelSummary): VariantRow => {
-    const recipe = (m.recipe as OptimizeRecipe | null) ?? null;
+    // The ONNX conversion of a .tflite is the root of its variants: shown as the float model.
+    const recipe = isTfliteConversion(m.recipe) ? null : ((m.recipe as OptimizeRecipe | null) ?? null);
     return {
       modelId: m.id,
       name: m.name,
@@ -39,8 +43,16 @@ export function optimizeHandlers(deps: {
   };
   return {
     'optimize.run': ({ modelId, recipe, strict }) => {
-      const parent = get(modelId);
-      if (parent.parentId) {
+      const parent = requireRunnableModel(registry, modelId);
+      const converted = isTfliteConversion(parent.recipe) ? parent.recipe : null;
+      if (converted?.quantized && ['static', 'dynamic', 'tune'].includes(recipe.mode)) {
+        throw new AppError(
+          'ALREADY_QUANTIZED',
+          'This model is already quantized',
+          `${parent.name} v${parent.version} came from a quantized TensorFlow Lite model (its ONNX form keeps TFLite's own INT8 scales as QDQ pairs); quantizing it again would only lose accuracy. Profile or deploy it as it is, or start from the float .tflite to quantize in EdgeFleet.`,
+        );
+      }
+      if (parent.parentId && !converted) {
         throw new AppError(
           'NOT_A_FLOAT_MODEL',
           'Optimize the float model',

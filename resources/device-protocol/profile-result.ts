@@ -23,6 +23,8 @@ export interface ProfileRow {
   share: number;
   outputShape: string | null;
   provider: string;
+  /** For a model converted from TFLite: the TFLite operators behind this row ("12 CONV_2D <output tensor>"). */
+  sourceOps?: string[];
 }
 
 export interface ProfileDevice {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, modelToObject } from '../../electron/core/onnx/codec.js';
-import { openModelBytes } from '../../electron/core/onnx/format-registry.js';
+import { openModelBytes, requireOnnx } from '../../electron/core/onnx/format-registry.js';
 import { analyseOnnx } from '../../electron/core/inspect/analyse-onnx.js';
 import { corpusModels } from '../fixtures/onnx-corpus.js';
 
@@ -36,7 +36,7 @@ describe('ONNX corpus (libonnx-testdata)', () => {
     let macNodes = 0;
     for (const file of files) {
       try {
-        const opened = await openModelBytes(file, readFileSync(file));
+        const opened = requireOnnx(await openModelBytes(file, readFileSync(file)));
         const analysis = analyseOnnx(opened);
         const opSum = Object.values(analysis.opCounts).reduce((a, b) => a + b, 0);
         if (opSum !== analysis.nodeCount) failures.push(`${file}: op counts sum to ${opSum}, not ${analysis.nodeCount}`);

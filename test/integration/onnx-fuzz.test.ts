@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { seededRandom } from '../../electron/core/util/seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/api/errors.js';
-import { openModelBytes } from '../../electron/core/onnx/format-registry.js';
+import { openModelBytes, requireOnnx } from '../../electron/core/onnx/format-registry.js';
 import { analyseOnnx } from '../../electron/core/inspect/analyse-onnx.js';
 import { checkLoadable } from '../../electron/core/inspect/load-check.js';
 import { corpusModels } from '../fixtures/onnx-corpus.js';
@@ -79,7 +79,7 @@ async function unlessHung<T>(what: string, work: Promise<T>): Promise<T> {
 /** What inspect would do short of the ORT load check. */
 async function open(path: string, bytes: Uint8Array): Promise<Outcome> {
   try {
-    analyseOnnx(await openModelBytes(path, bytes));
+    analyseOnnx(requireOnnx(await openModelBytes(path, bytes)));
     return 'model';
   } catch (err) {
     if (!(err instanceof AppError)) throw err;

@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { onnx } from '../../electron/core/onnx/generated/onnx.js';
-import { openModelBytes } from '../../electron/core/onnx/format-registry.js';
+import { openModelBytes, requireOnnx } from '../../electron/core/onnx/format-registry.js';
 import { analyseOnnx } from '../../electron/core/inspect/analyse-onnx.js';
 import { inferGraphShapes } from '../../electron/core/inspect/shape-inference.js';
 import { AttrType, encode, floatTensor, int64Tensor, model, valueInfo, writeTemp } from '../fixtures/onnx-models.js';
@@ -39,7 +39,7 @@ function inferredY(m: onnx.IModelProto) {
 }
 
 async function analyse(m: onnx.IModelProto) {
-  return analyseOnnx(await openModelBytes('test.onnx', encode(m)));
+  return analyseOnnx(requireOnnx(await openModelBytes('test.onnx', encode(m))));
 }
 
 describe('window ops agree with ONNX Runtime', () => {

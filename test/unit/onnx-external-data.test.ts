@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeModel } from '../../electron/core/onnx/codec.js';
-import { openModelFile } from '../../electron/core/onnx/format-registry.js';
+import { openModelFile, requireOnnx } from '../../electron/core/onnx/format-registry.js';
 import { externalDataRef, isExternal, readTensorBytes, tensorByteLength } from '../../electron/core/onnx/tensor-data.js';
 import { inspectFile } from '../../electron/core/inspect/inspect.js';
 import { encode, FLOAT, model, tempDir, valueInfo, writeTemp } from '../fixtures/onnx-models.js';
@@ -40,7 +40,7 @@ describe('external data', () => {
     const dir = tempDir();
     writeWeights(dir);
     const path = writeTemp('model.onnx', externalModel('weights.bin'), dir);
-    const { model: m } = await openModelFile(path);
+    const { model: m } = requireOnnx(await openModelFile(path));
     const b = m.graph!.initializer![0];
     expect(isExternal(b)).toBe(true);
     expect(externalDataRef(b)).toEqual({ location: 'weights.bin', offset: 16, length: 16 });
@@ -71,7 +71,7 @@ describe('external data', () => {
   it('names a missing data file', async () => {
     const dir = tempDir();
     const path = writeTemp('model.onnx', externalModel('weights.bin'), dir);
-    const { model: m } = await openModelFile(path);
+    const { model: m } = requireOnnx(await openModelFile(path));
     await expect(readTensorBytes(m.graph!.initializer![0], dir)).rejects.toMatchObject({
       code: 'MODEL_INVALID',
       detail: expect.stringContaining('weights.bin'),

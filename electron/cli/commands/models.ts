@@ -3,6 +3,8 @@ import { formatBytes } from '../../core/jobs/progress.js';
 import { openCore } from '../context.js';
 import { printJson, UsageError } from '../output.js';
 import { callWithProgress, unwrap } from '../run-job.js';
+import { isTfliteConversion } from '../../core/api/tflite-conversion.js';
+import { agreementLine } from '../tflite-convert-flow.js';
 import type { Command } from './command.js';
 
 function table(models: ModelSummary[]): string {
@@ -38,12 +40,18 @@ export const modelsCommand: Command = {
         return;
       }
       const job = await callWithProgress<Job>(core, 'models.import', { path: rest[0], name: values.name }, json);
-      const { modelId, created } = job.result as { modelId: string; created: boolean };
+      const { modelId, created, sourceModelId } = job.result as { modelId: string; created: boolean; sourceModelId?: string };
       const model = core.registry.getModel(modelId)!;
-      if (json) printJson({ created, model });
+      const source = sourceModelId ? core.registry.getModel(sourceModelId) : null;
+      if (json) printJson({ created, model, ...(source ? { source } : {}) });
       else {
         const verb = created ? 'Imported' : 'Already in the registry:';
         process.stdout.write(`${verb} ${model.name} v${model.version} (${model.id}, sha256 ${model.sha256.slice(0, 12)}…)\n`);
+        if (source && isTfliteConversion(model.recipe)) {
+          process.stdout.write(`  converted from the TFLite file ${source.name} v${source.version} (${source.id}); outputs ${agreementLine(model.recipe.agreement)}\n`);
+        } else if (model.inspect?.tflite && !model.inspect.tflite.convertible) {
+          process.stdout.write(`  kept as TFLite only: it does not convert to ONNX (${model.inspect.tflite.unsupported.map((u) => `${u.op} ×${u.count}`).join(', ')})\n`);
+        }
       }
     } finally {
       await core.close();

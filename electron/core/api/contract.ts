@@ -167,7 +167,21 @@ export const requests = {
   'models.list': request<ModelSummary[]>()(none),
   'models.get': request<ModelDetail>()(z.object({ id }).strict()),
   'models.import': request<Job>()(
-    z.object({ path: filePath, name: z.string().trim().min(1).max(200).optional() }).strict(),
+    z
+      .object({
+        path: filePath,
+        name: z.string().trim().min(1).max(200).optional(),
+        /** How a .tflite file is converted to ONNX on import. */
+        tflite: z
+          .object({
+            nchwIo: z.boolean().optional(),
+            signature: z.string().trim().min(1).max(200).optional(),
+            strict: z.boolean().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
   ),
   'models.importSample': request<Job>()(none),
   'models.inspect': request<InspectReport>()(z.object({ path: filePath }).strict()),

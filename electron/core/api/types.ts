@@ -62,6 +62,23 @@ export interface TensorInfo {
   elemType: string;
   /** null when the rank is unknown; symbolic dims are kept as their names. */
   shape: Dim[] | null;
+  /** Formats that record it (TFLite): real = scale · (q − zeroPoint), one entry per slice along `axis` when per-axis. */
+  quantization?: { scale: number[]; zeroPoint: number[]; axis: number | null };
+}
+
+/** What inspect adds for a TFLite file. */
+export interface TfliteInspect {
+  schemaVersion: number;
+  subgraphs: number;
+  signatures: { key: string; subgraphIndex: number; inputs: string[]; outputs: string[] }[];
+  minRuntimeVersion: string | null;
+  metadataNames: string[];
+  /** Whether the main subgraph converts to ONNX. */
+  convertible: boolean;
+  /** Every operator that stops the conversion, with its count and why ('model' for problems of the file as a whole). */
+  unsupported: { op: string; count: number; reasons: string[] }[];
+  /** Quirks of the file the reader normalised, and conversion notes. */
+  notes: string[];
 }
 
 export interface NodeMacs {
@@ -89,7 +106,9 @@ export interface InspectReport {
   weightBytesTotal: number;
   externalData: boolean;
   macs: { total: number; perNode: NodeMacs[]; unresolved: string[] };
+  /** For a TFLite file: whether its ONNX conversion loads in ONNX Runtime. */
   loadable: { ok: boolean; error: string | null };
+  tflite?: TfliteInspect;
 }
 
 export interface GraphNode {

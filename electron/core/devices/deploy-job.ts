@@ -3,6 +3,7 @@ import { AppError } from '../api/errors.js';
 import type { DeployResult, Job } from '../api/types.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import { artifactPath } from '../registry/artifact-store.js';
+import { requireRunnableModel } from '../registry/runnable-model.js';
 import type { DeviceContext } from './device-context.js';
 import { isDowngrade, nextRelease, observeRelease } from './release-counter.js';
 import { statusPatch } from './status-fields.js';
@@ -20,7 +21,7 @@ export interface DeployRequest {
 }
 
 export async function startDeploy(ctx: DeviceContext, jobs: JobManager, req: DeployRequest): Promise<Job> {
-  const model = ctx.registry.requireModel(req.modelId);
+  const model = requireRunnableModel(ctx.registry, req.modelId);
   const devices = [...new Set(req.deviceIds)].map((id) => ctx.credentials(id));
   if (!req.allowDowngrade) refuseDowngrades(ctx, model, devices);
   const key = await ctx.consoleKey();

@@ -23,18 +23,41 @@ function formatShape(shape: Dim[] | null): string {
   return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
 
+function formatQuant(q: TensorInfo['quantization']): string {
+  if (!q || q.scale.length === 0) return '';
+  if (q.axis !== null) return `  per-axis (axis ${q.axis}, ${q.scale.length} scales)`;
+  return `  scale ${q.scale[0].toPrecision(4)} zero point ${q.zeroPoint[0] ?? 0}`;
+}
+
 function ioTable(title: string, items: TensorInfo[]): string[] {
   if (items.length === 0) return [`${title}: none`];
   const width = Math.max(...items.map((t) => t.name.length));
   const typeWidth = Math.max(...items.map((t) => t.elemType.length));
-  return [`${title}:`, ...items.map((t) => `  ${t.name.padEnd(width)}  ${t.elemType.padEnd(typeWidth)}  ${formatShape(t.shape)}`)];
+  return [`${title}:`, ...items.map((t) => `  ${t.name.padEnd(width)}  ${t.elemType.padEnd(typeWidth)}  ${formatShape(t.shape)}${formatQuant(t.quantization)}`)];
+}
+
+function tfliteLines(t: NonNullable<InspectReport['tflite']>): string[] {
+  const lines: string[] = [];
+  if (t.signatures.length > 0) {
+    lines.push(`Signatures: ${t.signatures.map((s) => `"${s.key}" (subgraph ${s.subgraphIndex}: ${s.inputs.join(', ')} → ${s.outputs.join(', ')})`).join('; ')}`);
+  }
+  if (t.subgraphs > 1) lines.push(`Subgraphs:  ${t.subgraphs} (the main one converts; the others are control-flow bodies or other signatures)`);
+  lines.push(
+    t.convertible
+      ? 'Converts to ONNX: yes (edgefleet convert MODEL --to onnx -o OUT.onnx)'
+      : `Converts to ONNX: no — ${t.unsupported.map((u) => `${u.op} ×${u.count} (${u.reasons.join('; ')})`).join(', ')}`,
+  );
+  for (const note of t.notes) lines.push(`Note:       ${note}`);
+  return lines;
 }
 
 export function formatInspectReport(r: InspectReport): string[] {
   const opsets = r.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   const producer = [r.producer.name, r.producer.version].filter(Boolean).join(' ') || 'unknown';
   const lines = [
-    `Format:     ${r.format.toUpperCase()} (IR ${r.irVersion}, opset ${opsets || 'none'}), ${formatBytes(r.fileBytes)}`,
+    r.tflite
+      ? `Format:     TFLITE (schema ${r.tflite.schemaVersion}${r.tflite.minRuntimeVersion ? `, runtime ≥ ${r.tflite.minRuntimeVersion}` : ''}), ${formatBytes(r.fileBytes)}`
+      : `Format:     ${r.format.toUpperCase()} (IR ${r.irVersion}, opset ${opsets || 'none'}), ${formatBytes(r.fileBytes)}`,
     `Producer:   ${producer}${r.graphName ? ` · graph "${r.graphName}"` : ''}`,
     ...ioTable('Inputs', r.inputs),
     ...ioTable('Outputs', r.outputs),
@@ -51,6 +74,7 @@ export function formatInspectReport(r: InspectReport): string[] {
   const unresolved = r.macs.unresolved.length ? ` · ${r.macs.unresolved.length} node(s) not counted (shapes unknown)` : '';
   lines.push(`MACs:       ${formatCount(r.macs.total)} (batch 1)${unresolved}`);
   const loads = r.loadable.ok ? 'yes' : r.loadable.error === LOAD_NOT_CHECKED ? 'not checked' : `no — ${r.loadable.error ?? 'unknown error'}`;
-  lines.push(`Loads in ONNX Runtime: ${loads}`);
+  if (r.tflite) lines.push(...tfliteLines(r.tflite));
+  lines.push(`${r.tflite ? 'ONNX conversion loads in ONNX Runtime' : 'Loads in ONNX Runtime'}: ${loads}`);
   return lines;
 }

@@ -3,6 +3,7 @@ import type { GraphNode, ModelGraph } from '../api/types.js';
 import type { onnx } from '../onnx/generated/onnx.js';
 import { openModelFile } from '../onnx/format-registry.js';
 import { nodeLabel } from '../onnx/walk.js';
+import type { TfliteSubgraph } from '../tflite/ir.js';
 
 /** Node ids: the node's name when it is unique, else a name made unique with a suffix. */
 function nodeIds(nodes: onnx.INodeProto[]): string[] {
@@ -46,7 +47,36 @@ export function graphOf(graph: onnx.IGraphProto): ModelGraph {
   };
 }
 
+/** A TFLite subgraph drawn as it is stored: one node per operator, edges by tensor. */
+export function tfliteGraphOf(graph: TfliteSubgraph): ModelGraph {
+  const name = (i: number) => graph.tensors[i]?.name || `t${i}`;
+  const producer = new Map<number, string>();
+  const nodes: GraphNode[] = graph.operators.map((op) => {
+    const id = `${op.index}:${op.opcode === 'CUSTOM' ? (op.customCode ?? 'CUSTOM') : op.opcode}`;
+    for (const o of op.outputs) producer.set(o, id);
+    return {
+      id,
+      name: name(op.outputs[0] ?? -1),
+      opType: op.opcode === 'CUSTOM' ? `CUSTOM ${op.customCode ?? ''}`.trim() : op.opcode,
+      inputs: op.inputs.filter((i) => i >= 0).map(name),
+      outputs: op.outputs.map(name),
+    };
+  });
+  const edges: ModelGraph['edges'] = [];
+  graph.operators.forEach((op, k) => {
+    for (const i of op.inputs) {
+      const from = i >= 0 ? producer.get(i) : undefined;
+      if (from) edges.push({ from, to: nodes[k].id, tensor: name(i) });
+    }
+  });
+  return { nodes, edges, inputs: graph.inputs.map(name), outputs: graph.outputs.map(name) };
+}
+
 export async function modelGraph(path: string): Promise<ModelGraph> {
   const opened = await openModelFile(path);
+  if (opened.format === 'tflite') {
+    const main = opened.tflite.subgraphs[0];
+    return main ? tfliteGraphOf(main) : { nodes: [], edges: [], inputs: [], outputs: [] };
+  }
   return graphOf(opened.model.graph!);
 }

@@ -3,6 +3,7 @@ import type { InspectReport, JobProgress } from '../api/types.js';
 import { throwIfCancelled } from '../jobs/task-types.js';
 import { openModelFile } from '../onnx/format-registry.js';
 import { analyseOnnx } from './analyse-onnx.js';
+import { analyseTflite } from './analyse-tflite.js';
 import { checkLoadable, LOAD_NOT_CHECKED } from './load-check.js';
 
 export { LOAD_NOT_CHECKED };
@@ -21,7 +22,11 @@ async function readAndAnalyse(path: string, progress: (p: JobProgress) => void, 
   const opened = await openModelFile(path, { progress, signal });
   throwIfCancelled(signal);
   progress({ phase: 'analysing', fraction: null });
-  return analyseOnnx(opened);
+  if (opened.format === 'onnx') return { analysis: analyseOnnx(opened), loadFrom: path as string | Uint8Array };
+  const { converted, ...analysis } = analyseTflite(opened);
+  if (!converted) return { analysis, loadFrom: null };
+  const { encodeModel } = await import('../onnx/codec.js');
+  return { analysis, loadFrom: encodeModel(converted) };
 }
 
 /**
@@ -32,11 +37,12 @@ async function readAndAnalyse(path: string, progress: (p: JobProgress) => void, 
 export async function inspectFile(path: string, opts: InspectOptions = {}): Promise<InspectReport> {
   const progress = opts.progress ?? (() => {});
   const signal = opts.signal ?? new AbortController().signal;
-  const analysis = await readAndAnalyse(path, progress, signal);
+  const { analysis, loadFrom } = await readAndAnalyse(path, progress, signal);
   throwIfCancelled(signal);
   if (opts.loadCheck === false) return { ...analysis, loadable: { ok: false, error: LOAD_NOT_CHECKED } };
+  if (loadFrom === null) return { ...analysis, loadable: { ok: false, error: 'Not converted to ONNX: see the unsupported operators.' } };
   progress({ phase: 'load-check', fraction: null, message: 'Loading in ONNX Runtime' });
-  const loadable = await checkLoadable(path);
+  const loadable = await checkLoadable(loadFrom);
   throwIfCancelled(signal);
   return { ...analysis, loadable };
 }

@@ -11,11 +11,12 @@ function firstLine(err: unknown): string {
   return line.trim().slice(0, 500);
 }
 
-export async function checkLoadable(path: string): Promise<InspectReport['loadable']> {
+/** `model` is a file path (ORT reads it itself) or model bytes (a conversion made in memory). */
+export async function checkLoadable(model: string | Uint8Array): Promise<InspectReport['loadable']> {
   const ort = await import('onnxruntime-node');
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>> | undefined;
   try {
-    session = await ort.InferenceSession.create(path, {
+    const options = {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'disabled',
       intraOpNumThreads: 1,
@@ -26,7 +27,8 @@ export async function checkLoadable(path: string): Promise<InspectReport['loadab
       logSeverityLevel: 4,
       // Pre-packing copies weights into kernel layouts: work a load check does not need.
       extra: { session: { disable_prepacking: '1' } },
-    });
+    } as const;
+    session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
     return { ok: true, error: null };
   } catch (err) {
     return { ok: false, error: firstLine(err) };

@@ -8,11 +8,19 @@ import type { OptimizeTaskInput, OptimizeTaskResult } from '../quantize/optimize
 import type { StoredArtifact } from '../registry/artifact-store.js';
 import type { AgentlessDeployInput, AgentlessDeployResult } from '../ssh/agentless-deploy.js';
 import type { ProvisionTaskInput, ProvisionTaskResult } from '../ssh/provision-task.js';
+import type { TfliteConversionRecipe } from '../api/tflite-conversion.js';
 import type { TaskContext } from './task-types.js';
 
 export interface ImportTaskResult {
   artifact: StoredArtifact;
   inspect: InspectReport;
+  /** A TFLite file's ONNX conversion, stored beside it (absent for ONNX files and for TFLite files that do not convert). */
+  converted?: { artifact: StoredArtifact; inspect: InspectReport; recipe: TfliteConversionRecipe };
+}
+
+export interface ImportTaskInput {
+  path: string;
+  tflite?: { nchwIo?: boolean; signature?: string; strict?: boolean };
 }
 
 export interface OptimizeJobResult extends OptimizeTaskResult {
@@ -25,11 +33,15 @@ const inspect = () => import('../inspect/inspect.js');
 const store = () => import('../registry/artifact-store.js');
 
 export const tasks = {
-  async 'models.import'(input: { path: string }, ctx: TaskContext): Promise<ImportTaskResult> {
+  async 'models.import'(input: ImportTaskInput, ctx: TaskContext): Promise<ImportTaskResult> {
     // Inspect first: a file that is not a model never reaches the artifact store.
     const report = await (await inspect()).inspectFile(input.path, { progress: ctx.progress, signal: ctx.signal });
+    // A TFLite file is converted (and the conversion proved) before anything is stored.
+    const converted = report.tflite?.convertible || input.tflite
+      ? await (await import('../tflite/import-conversion.js')).convertForImport(input.path, input.tflite ?? {}, ctx)
+      : undefined;
     const artifact = await (await store()).storeArtifact(ctx.home, input.path, { progress: ctx.progress, signal: ctx.signal });
-    return { artifact, inspect: report };
+    return { artifact, inspect: report, ...(converted ? { converted } : {}) };
   },
   async 'models.inspect'(input: { path: string }, ctx: TaskContext): Promise<InspectReport> {
     return (await inspect()).inspectFile(input.path, { progress: ctx.progress, signal: ctx.signal });

@@ -4,12 +4,14 @@ import type { JobProgress } from '../api/types.js';
 import { AppError } from '../api/errors.js';
 import { throwIfCancelled } from '../jobs/task-types.js';
 import type { ModelFileContext, ModelFormat, OpenedModel } from './format-types.js';
+import { tfliteFormat } from '../tflite/tflite-format.js';
 import { onnxFormat } from './onnx-format.js';
 import { readModelFile } from './read-model-file.js';
 
 export type { ModelFileContext, ModelFormat, OpenedModel } from './format-types.js';
+import type { OpenedOnnxModel } from './format-types.js';
 
-const formats: ModelFormat[] = [onnxFormat];
+const formats: ModelFormat[] = [onnxFormat, tfliteFormat];
 
 /** Adds a format; earlier formats win when several match. */
 export function registerFormat(format: ModelFormat): void {
@@ -57,4 +59,14 @@ export async function openModelBytes(path: string, bytes: Uint8Array, opts: Open
 export async function openModelFile(path: string, opts: OpenOptions = {}): Promise<OpenedModel> {
   const bytes = await readModelFile(path, opts.progress, opts.signal);
   return openModelBytes(path, bytes, opts);
+}
+
+/** For steps that run ONNX only: a TFLite file gets an error that says how to get its ONNX form. */
+export function requireOnnx(opened: OpenedModel): OpenedOnnxModel {
+  if (opened.format === 'onnx') return opened;
+  throw new AppError(
+    'MODEL_NOT_ONNX',
+    'This step needs an ONNX model',
+    `${opened.path} is a ${opened.formatName} model. Convert it first (edgefleet convert MODEL.tflite --to onnx -o MODEL.onnx, or import it: the console keeps its ONNX conversion as a child model) and use the ONNX file.`,
+  );
 }

@@ -1,4 +1,5 @@
 // The contract between the format registry and each model format.
+import type { TfliteModel } from '../tflite/ir.js';
 import type { onnx } from './generated/onnx.js';
 
 /** What a format sees of a file: read once, shared by every format's match and open. */
@@ -20,8 +21,17 @@ export interface OpenedOnnxModel {
   model: onnx.ModelProto;
 }
 
+export interface OpenedTfliteModel {
+  format: 'tflite';
+  formatName: 'TensorFlow Lite';
+  path: string;
+  fileBytes: number;
+  /** The flatbuffer read into plain data (constants copied out of the file's bytes). */
+  tflite: TfliteModel;
+}
+
 /** One variant per registered format. */
-export type OpenedModel = OpenedOnnxModel;
+export type OpenedModel = OpenedOnnxModel | OpenedTfliteModel;
 
 export interface ModelFormat {
   id: string;

@@ -8,6 +8,8 @@ export interface GraphNodeInfo {
   domain: string;
   inputs: string[];
   outputs: string[];
+  /** The source-format operator the node was converted from (doc_string "tflite:12 CONV_2D name"), or null. */
+  source?: string | null;
 }
 
 export interface GraphNodes {
@@ -15,6 +17,9 @@ export interface GraphNodes {
   /** Graph inputs and initializers: tensors no node produces. */
   sources: Set<string>;
 }
+
+/** How converters (TFLite → ONNX) tag each node with the operator it came from. */
+export const SOURCE_PREFIX = 'tflite:';
 
 export function readGraphNodes(bytes: Uint8Array): GraphNodes {
   const graph = decodeModel(bytes).graph;
@@ -36,6 +41,7 @@ export function readGraphNodes(bytes: Uint8Array): GraphNodes {
     domain: n.domain ?? '',
     inputs: [...(n.input ?? [])],
     outputs: [...(n.output ?? [])],
+    source: n.doc_string?.startsWith(SOURCE_PREFIX) ? n.doc_string.slice(SOURCE_PREFIX.length) : null,
   }));
   const sources = new Set<string>([
     ...(graph.input ?? []).map((v) => v.name ?? ''),

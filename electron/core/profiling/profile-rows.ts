@@ -17,11 +17,15 @@ export interface NodeTiming {
 export function buildRows(
   timings: readonly NodeTiming[],
   covers: ReadonlyMap<string, NodeCover>,
+  /** Original node name → the source-format operator it was converted from. */
+  sources: ReadonlyMap<string, string> = new Map(),
 ): Pick<ProfileResult, 'rows' | 'opBreakdown' | 'nodeTimeUs'> {
   const rows: ProfileRow[] = timings.map((t) => {
     const cover = covers.get(t.name) ?? { nodes: [], fused: true };
     const runs = Math.max(1, t.perRunUs.length);
+    const sourceOps = [...new Set(cover.nodes.map((n) => sources.get(n)).filter((s): s is string => s !== undefined))];
     return {
+      ...(sourceOps.length > 0 ? { sourceOps } : {}),
       name: t.name,
       opType: t.opType,
       nodes: cover.nodes,

@@ -105,8 +105,8 @@ export async function profileModel(req: ProfileRequest, ctx: TaskContext): Promi
   const tracePath = await findTrace(prefix);
   const events = JSON.parse(await fsp.readFile(tracePath, 'utf8')) as TraceEvent[];
   const trace = summarizeTrace(events, profiledRuns);
-  const covers = await nodeCovers(modelBytes, optimizedPath);
-  const { rows, opBreakdown, nodeTimeUs } = buildRows(trace.nodes, covers);
+  const { covers, sources } = await nodeCovers(modelBytes, optimizedPath);
+  const { rows, opBreakdown, nodeTimeUs } = buildRows(trace.nodes, covers, sources);
 
   return {
     id: randomUUID(),
@@ -146,8 +146,9 @@ async function createSession(file: string, options: ort.InferenceSession.Session
 }
 
 /** Original nodes behind each executed node; by name alone when the optimized graph cannot be read. */
-async function nodeCovers(modelBytes: Uint8Array, optimizedPath: string): Promise<Map<string, NodeCover>> {
+async function nodeCovers(modelBytes: Uint8Array, optimizedPath: string): Promise<{ covers: Map<string, NodeCover>; sources: Map<string, string> }> {
   const original = readGraphNodes(modelBytes);
+  const sources = new Map(original.nodes.filter((n) => n.source).map((n) => [n.name, n.source!]));
   let covers = new Map<string, NodeCover>();
   try {
     covers = mapOptimizedNodes(original, readGraphNodes(await fsp.readFile(optimizedPath)));
@@ -157,7 +158,7 @@ async function nodeCovers(modelBytes: Uint8Array, optimizedPath: string): Promis
   // ORT's saved graph can name an unnamed node differently from the session that ran (MatMul_0 vs
   // MatMul_1): a traced name that is an original node's name then stands for that node.
   for (const n of original.nodes) if (!covers.has(n.name)) covers.set(n.name, { nodes: [n.name], fused: false });
-  return covers;
+  return { covers, sources };
 }
 
 /** ORT names the trace `<prefix>_<date>_<time>.json` and does not return the name to JavaScript. */

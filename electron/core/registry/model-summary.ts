@@ -5,7 +5,8 @@ export function summaryLine(inspect: InspectReport | null, sizeBytes: number): s
   const parts: string[] = [];
   if (inspect) {
     const opset = inspect.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx');
-    if (opset) parts.push(`opset ${opset.version}`);
+    if (inspect.tflite) parts.push(inspect.tflite.convertible ? 'TFLite' : 'TFLite (does not convert)');
+    else if (opset) parts.push(`opset ${opset.version}`);
     parts.push(`${inspect.nodeCount} nodes`);
     parts.push(`${(inspect.parameterCount / 1e6).toFixed(2)} M params`);
   }

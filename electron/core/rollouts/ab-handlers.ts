@@ -15,6 +15,7 @@ import { AbStore } from './ab-store.js';
 import { deviceAbSample, type DeviceAbSample } from './ab-telemetry.js';
 import { assignCohorts } from './bucketing.js';
 import { resolveTargets } from './selector.js';
+import { requireRunnableModel } from '../registry/runnable-model.js';
 
 type AbChannels = 'ab.start' | 'ab.list' | 'ab.get' | 'ab.promote' | 'ab.stop';
 
@@ -123,7 +124,7 @@ export function abHandlers(deps: AbDeps): Pick<Handlers, AbChannels> {
       if (busy.length) {
         throw new AppError('AB_DEVICES_BUSY', 'Devices already in an A/B assignment', `${busy.length} selected devices (first: ${busy[0].deviceId}) are in assignment ${busy[0].assignmentId}: stop it first with \`edgefleet ab stop ${busy[0].assignmentId}\`.`);
       }
-      const models = variants.map((v) => ctx.registry.requireModel(v.modelId));
+      const models = variants.map((v) => requireRunnableModel(ctx.registry, v.modelId));
       const id = `ab-${randomUUID().slice(0, 8)}`;
       const drawSeed = seed ?? id;
       const names = variants.map((_, i) => variantNames[i]);

@@ -15,6 +15,7 @@ import type { DeviceContext } from '../devices/device-context.js';
 import { nextRelease } from '../devices/release-counter.js';
 import { signManifest, type Manifest, type SignedManifest } from '../../../resources/device-protocol/messages.js';
 import { artifactPath } from '../registry/artifact-store.js';
+import { requireRunnableModel } from '../registry/runnable-model.js';
 import { refreshTelemetry } from './gate-collector.js';
 import { defaultGates } from './gates.js';
 import { baselineOf, RolloutFacts } from './rollout-facts.js';
@@ -123,7 +124,7 @@ export class RolloutEngine {
 
   async create(input: ParsedInput<'rollouts.create'>): Promise<RolloutDetail> {
     const { ctx } = this.o;
-    const model = ctx.registry.requireModel(input.modelId);
+    const model = requireRunnableModel(ctx.registry, input.modelId);
     if (!existsSync(artifactPath(ctx.home, model.sha256))) {
       throw new AppError('MODEL_ARTIFACT_MISSING', 'Model file missing', `The registry has ${model.name} v${model.version} but not its file; import the model again.`);
     }

@@ -2,6 +2,7 @@ import ArrowBackIcon from '@mui/icons-material/ArrowBack';
 import SpeedIcon from '@mui/icons-material/Speed';
 import { Box, Button, Chip, CircularProgress, Grid, Tooltip, Typography } from '@mui/material';
 import type { ModelDetail } from '../../../electron/core/api/types.js';
+import { isTfliteConversion } from '../../../electron/core/api/tflite-conversion.js';
 import { ErrorCard } from '../components/ErrorCard.js';
 import { Page } from '../components/Page.js';
 import { ProfilesTable } from '../components/ProfilesTable.js';
@@ -12,7 +13,9 @@ import { useRequest } from '../store/useRequest.js';
 import { monoFont } from '../theme.js';
 import { GraphSection } from './model/GraphSection.js';
 import { IoTable } from './model/IoTable.js';
+import { ConversionSection } from './model/ConversionSection.js';
 import { ModelSummaryCards } from './model/ModelSummaryCards.js';
+import { TfliteSection } from './model/TfliteSection.js';
 import { OpHistogram } from './model/OpHistogram.js';
 import { TopMacsTable } from './model/TopMacsTable.js';
 
@@ -25,7 +28,8 @@ function Facts({ model }: { model: ModelDetail }) {
       </Tooltip>
       <Chip label={formatBytes(model.sizeBytes)} variant="outlined" />
       {i && <Chip label={`${i.producer.name || 'unknown producer'} ${i.producer.version}`.trim()} variant="outlined" />}
-      {i && <Chip label={`IR ${i.irVersion} · ${i.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}`} variant="outlined" />}
+      {i && !i.tflite && <Chip label={`IR ${i.irVersion} · ${i.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}`} variant="outlined" />}
+      {i?.tflite && <Chip label="TensorFlow Lite" color="info" variant="outlined" data-testid="tflite-chip" />}
       {i?.externalData && <Chip label="external weights" color="warning" variant="outlined" />}
     </Box>
   );
@@ -36,6 +40,10 @@ export function ModelDetailPage({ id }: { id: string }) {
   const model = useRequest('models.get', { id });
   const m = model.data;
   const i = m?.inspect ?? null;
+  // A TFLite original runs through its ONNX conversion (its child in the registry).
+  const models = useRequest('models.list', i?.tflite ? {} : null);
+  const conversion = models.data?.find((c) => c.parentId === id && isTfliteConversion(c.recipe)) ?? null;
+  const profileTarget = i?.tflite ? conversion?.id : id;
   return (
     <Page
       testId="page-model"
@@ -57,8 +65,14 @@ export function ModelDetailPage({ id }: { id: string }) {
           <Button href={href('models')} startIcon={<ArrowBackIcon />} color="inherit">
             All models
           </Button>
-          <Button variant="contained" startIcon={<SpeedIcon />} href={href('profiling', [], { model: id })} data-testid="profile-this-model" disabled={!m}>
-            Profile this model
+          <Button
+            variant="contained"
+            startIcon={<SpeedIcon />}
+            href={profileTarget ? href('profiling', [], { model: profileTarget }) : undefined}
+            data-testid="profile-this-model"
+            disabled={!m || !profileTarget}
+          >
+            {i?.tflite ? 'Profile its ONNX conversion' : 'Profile this model'}
           </Button>
         </>
       }
@@ -75,6 +89,8 @@ export function ModelDetailPage({ id }: { id: string }) {
       {m && i && (
         <>
           <ModelSummaryCards inspect={i} />
+          {i.tflite && <TfliteSection tflite={i.tflite} conversion={conversion} />}
+          {isTfliteConversion(m.recipe) && <ConversionSection recipe={m.recipe} sourceId={m.parentId} />}
           <SectionCard title="Inputs and outputs" subtitle="Symbolic dimensions are shown by name; they are fixed when the model runs.">
             <IoTable inputs={i.inputs} outputs={i.outputs} />
           </SectionCard>

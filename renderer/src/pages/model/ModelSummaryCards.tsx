@@ -32,7 +32,7 @@ export function ModelSummaryCards({ inspect }: { inspect: InspectReport }) {
       </Grid>
       <Grid size={{ xs: 12, md: 8, lg: 3 }}>
         <StatCard
-          label="ONNX Runtime"
+          label={inspect.tflite ? 'ONNX Runtime (its conversion)' : 'ONNX Runtime'}
           testId="stat-loadable"
           value={
             <Chip

@@ -78,7 +78,7 @@ export function ImportDialog({ open, onClose, onImport, startError }: Props) {
         <input
           ref={fileInput}
           type="file"
-          accept=".onnx,.ort"
+          accept=".onnx,.ort,.tflite"
           hidden
           data-testid="import-file"
           onChange={(e) => {
@@ -92,7 +92,7 @@ export function ImportDialog({ open, onClose, onImport, startError }: Props) {
           disabled={uploading !== null || !client.upload}
           onClick={() => fileInput.current?.click()}
         >
-          Choose an ONNX file…
+          Choose an ONNX or TFLite file…
         </Button>
         {uploading !== null && (
           <Box sx={{ mt: 1.5 }}>
@@ -110,7 +110,7 @@ export function ImportDialog({ open, onClose, onImport, startError }: Props) {
           <Box sx={{ display: 'flex', gap: 1 }}>
             <TextField
               fullWidth
-              label="Path to the .onnx file"
+              label="Path to the .onnx or .tflite file"
               placeholder="/home/me/models/detector.onnx"
               value={path}
               onChange={(e) => setPath(e.target.value)}

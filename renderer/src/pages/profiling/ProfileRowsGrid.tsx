@@ -41,14 +41,31 @@ const columns: GridColDef<Row>[] = [
   { field: 'provider', headerName: 'Provider', width: 120, valueFormatter: (v: string) => v.replace(/ExecutionProvider$/, '') },
 ];
 
+// Rows of a model converted from TFLite name the TFLite operators they run ("12 CONV_2D <tensor>").
+const sourceColumn: GridColDef<Row> = {
+  field: 'sourceOps',
+  headerName: 'TFLite operator',
+  flex: 1.5,
+  minWidth: 200,
+  cellClassName: 'mono',
+  valueGetter: (_v, row) => row.sourceOps?.join(', ') ?? '',
+  renderCell: ({ row }) => (
+    <Tooltip title={<Box sx={{ fontFamily: monoFont, whiteSpace: 'pre-line' }}>{(row.sourceOps ?? []).join('\n')}</Box>}>
+      <span data-testid="source-op">{(row.sourceOps ?? []).map((s) => s.split(' ').slice(0, 2).join(' ')).join(', ') || '—'}</span>
+    </Tooltip>
+  ),
+};
+
 /** Every row of the profile, sortable, virtualized. */
 export function ProfileRowsGrid({ rows }: { rows: ProfileRow[] }) {
   const withIds = useMemo(() => rows.map((r, i) => ({ ...r, id: i })), [rows]);
+  const withSource = rows.some((r) => r.sourceOps && r.sourceOps.length > 0);
+  const shown = useMemo(() => (withSource ? [columns[0], sourceColumn, ...columns.slice(1)] : columns), [withSource]);
   return (
     <Box sx={{ height: 520 }} data-testid="profile-table">
       <DataGrid
         rows={withIds}
-        columns={columns}
+        columns={shown}
         density="compact"
         disableRowSelectionOnClick
         initialState={{ sorting: { sortModel: [{ field: 'meanUs', sort: 'desc' }] } }}

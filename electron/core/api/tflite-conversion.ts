@@ -1,0 +1,39 @@
+// The lineage record of a TFLite → ONNX conversion: stored as the ONNX child's recipe in the registry.
+
+export interface AgreementOutput {
+  name: string;
+  kind: 'float' | 'quantized' | 'exact';
+  pass: boolean;
+  maxAbsDiff: number;
+  maxQuanta?: number;
+  within1Fraction?: number;
+  top1Same?: boolean;
+  why?: string;
+}
+
+/** How the converted model's outputs compare with TFLite's own on seeded inputs. */
+export interface ConversionAgreement {
+  /** agreed: within the tolerances; differs: outside them; unverified: no TFLite runtime could run the original here. */
+  status: 'agreed' | 'differs' | 'unverified';
+  /** The runtime the outputs were compared with ('TFLite C library (tfjs-tflite-node 0.0.2)'), or null. */
+  reference: string | null;
+  /** One line for people. */
+  summary: string;
+  seed: number;
+  outputs: AgreementOutput[];
+}
+
+export interface TfliteConversionRecipe {
+  mode: 'from-tflite';
+  nchwIo: boolean;
+  signature: string | null;
+  opset: number;
+  /** The source was a quantized model (QDQ in the ONNX form): it is not quantized again. */
+  quantized: boolean;
+  agreement: ConversionAgreement;
+  notes: string[];
+}
+
+export function isTfliteConversion(recipe: unknown): recipe is TfliteConversionRecipe {
+  return typeof recipe === 'object' && recipe !== null && (recipe as { mode?: unknown }).mode === 'from-tflite';
+}

@@ -1,0 +1,34 @@
+// Runs an ONNX model (bytes) in onnxruntime-node on given inputs, one thread, outputs in graph order.
+import type { NamedTensor, VerifyDType } from './tensor-data.js';
+
+const ortTypes: Record<VerifyDType, string> = {
+  float32: 'float32', float64: 'float64', int8: 'int8', uint8: 'uint8', int16: 'int16', uint16: 'uint16',
+  int32: 'int32', uint32: 'uint32', int64: 'int64', bool: 'bool',
+};
+
+export async function runOnnx(model: Uint8Array, inputs: NamedTensor[], opts: { timedRuns?: number } = {}): Promise<{ outputs: NamedTensor[]; timedMs: number[] }> {
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'], logSeverityLevel: 3 });
+  try {
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    session.inputNames.forEach((name, k) => {
+      const t = inputs[k];
+      if (!t) throw new Error(`the ONNX model has input "${name}" with no value to feed`);
+      feeds[name] = new ort.Tensor(ortTypes[t.dtype] as 'float32', t.data as Float32Array, t.shape);
+    });
+    const result = await session.run(feeds);
+    const timedMs: number[] = [];
+    for (let i = 0; i < (opts.timedRuns ?? 0); i++) {
+      const t0 = performance.now();
+      await session.run(feeds);
+      timedMs.push(performance.now() - t0);
+    }
+    const outputs = session.outputNames.map((name) => {
+      const t = result[name];
+      return { name, dtype: t.type as VerifyDType, shape: [...t.dims].map(Number), data: t.data as NamedTensor['data'] };
+    });
+    return { outputs, timedMs };
+  } finally {
+    await session.release();
+  }
+}
