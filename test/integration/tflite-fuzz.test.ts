@@ -14,7 +14,7 @@ import { repoRoot } from '../helpers/agent-process.js';
 import { tempDir } from '../fixtures/onnx-models.js';
 
 const CASES = 2000;
-const CLI_CASES = 6;
+const CLI_CASES = 4;
 const fixtures = join(repoRoot, 'test/fixtures/tflite');
 
 const random = seededRandom(0x7f1e);

@@ -9,6 +9,8 @@ export interface AgreementOutput {
   within1Fraction?: number;
   top1Same?: boolean;
   why?: string;
+  /** The same comparison with onnxruntime's fused integer kernels (graph optimisation 'all'), for quantized models. */
+  fused?: { maxAbsDiff: number; top1Same?: boolean };
 }
 
 /** How the converted model's outputs compare with TFLite's own on seeded inputs. */

@@ -30,6 +30,33 @@ const dtypeNames: Record<number, TfliteDType> = {
 
 class Damaged extends Error {}
 
+/**
+ * The flatbuffers runtime reads past the end of a cut file as zeros and goes on; this one stops
+ * (every other read is built on these three), so a truncated file is reported, not misread.
+ */
+class CheckedByteBuffer extends flatbuffers.ByteBuffer {
+  private check(offset: number, size: number): void {
+    if (!(offset >= 0 && offset + size <= this.capacity())) throw new Damaged(`a table or vector points at byte ${offset}, past the end of the ${this.capacity()}-byte file (is it cut short?)`);
+  }
+  override readUint8(offset: number): number {
+    this.check(offset, 1);
+    return super.readUint8(offset);
+  }
+  override readUint16(offset: number): number {
+    this.check(offset, 2);
+    return super.readUint16(offset);
+  }
+  override readInt32(offset: number): number {
+    this.check(offset, 4);
+    return super.readInt32(offset);
+  }
+  override __string(offset: number, encoding?: flatbuffers.Encoding): string | Uint8Array {
+    const start = offset + this.readInt32(offset);
+    this.check(start + 4, this.readInt32(start));
+    return super.__string(offset, encoding);
+  }
+}
+
 function damaged(fileName: string, why: string): AppError {
   return new AppError('MODEL_FORMAT', 'Not a model EdgeFleet can read', `${fileName} is damaged: ${why}. Export or download the model again.`);
 }
@@ -269,8 +296,10 @@ export function readTflite(bytes: Uint8Array, fileName: string): TfliteModel {
   if (bytes.length < 8) throw damaged(fileName, `it is only ${bytes.length} bytes long`);
   const root = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
   if (root < 8 || root + 4 > bytes.length) throw damaged(fileName, 'its root table offset points outside the file');
+  // Its own buffer: typed-array views of a damaged vector must fail, not read a neighbour in a pooled buffer.
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   try {
-    const model = Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes));
+    const model = Model.getRootAsModel(new CheckedByteBuffer(own));
     const version = model.version();
     if (version < 3) {
       throw new AppError(
@@ -280,7 +309,7 @@ export function readTflite(bytes: Uint8Array, fileName: string): TfliteModel {
       );
     }
     if (version !== 3) throw damaged(fileName, `its schema version reads ${version}, which no TFLite converter writes (3 is current)`);
-    return new Reader(bytes, model, fileName).read();
+    return new Reader(own, model, fileName).read();
   } catch (err) {
     if (err instanceof AppError) throw err;
     const why = err instanceof Damaged ? err.message : `its flatbuffer tables do not decode (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;

@@ -8,7 +8,7 @@ import { OpContext, NCHW_TO_NHWC, NHWC_TO_NCHW } from './op-context.js';
 import { opHandlers } from './ops/index.js';
 import { isQuantized, TensorMap } from './tensor-map.js';
 import { optimizeTransposes } from './transpose-pass.js';
-import { UnsupportedList, UnsupportedOp, unsupportedError, type Unsupported } from './unsupported.js';
+import { missingReason, UnsupportedList, UnsupportedOp, unsupportedError, type Unsupported } from './unsupported.js';
 
 export interface ConvertOptions {
   /** For messages. */
@@ -55,7 +55,7 @@ export function findUnsupported(model: TfliteModel, subgraphIndex = 0): Unsuppor
   const list = new UnsupportedList();
   const graph = model.subgraphs[subgraphIndex];
   if (!graph) return [];
-  for (const op of graph.operators) if (!opHandlers[opKey(op)]) list.add(opKey(op), 'no converter for this operator');
+  for (const op of graph.operators) if (!opHandlers[opKey(op)]) list.add(opKey(op), missingReason(opKey(op)));
   return list.list();
 }
 
@@ -132,6 +132,7 @@ function build(model: TfliteModel, opts: ConvertOptions): Conversion {
 
   const ioIn = sig ? sig.inputs.map((e) => ({ name: e.name, index: e.tensorIndex })) : graph.inputs.map((i) => ({ name: tensorAt(i)?.name || `input_${i}`, index: i }));
   const ioOut = sig ? sig.outputs.map((e) => ({ name: e.name, index: e.tensorIndex })) : graph.outputs.map((i) => ({ name: tensorAt(i)?.name || `output_${i}`, index: i }));
+  if (ioOut.length === 0) problems.add('model', 'its main subgraph has no outputs: there is nothing to run');
   for (const io of [...ioIn, ...ioOut]) {
     if (!tensorAt(io.index)) problems.add('model', `its signature names tensor ${io.index}, which does not exist`);
   }
@@ -176,12 +177,19 @@ function build(model: TfliteModel, opts: ConvertOptions): Conversion {
   }
 
   const tfliteOps: Record<string, number> = {};
+  // Outputs of operators that could not be converted: their consumers are not reported again.
+  const lost = new Set<number>();
   for (const op of graph.operators) {
     const key = opKey(op);
     tfliteOps[key] = (tfliteOps[key] ?? 0) + 1;
     const handler = opHandlers[key];
+    if (op.inputs.some((i) => lost.has(i))) {
+      op.outputs.forEach((o) => lost.add(o));
+      continue;
+    }
     if (!handler) {
-      problems.add(key, 'no converter for this operator');
+      problems.add(key, missingReason(key));
+      op.outputs.forEach((o) => lost.add(o));
       continue;
     }
     const first = tensorAt(op.outputs[0] ?? -1);
@@ -192,6 +200,7 @@ function build(model: TfliteModel, opts: ConvertOptions): Conversion {
     } catch (err) {
       if (err instanceof UnsupportedOp) problems.add(key, err.reason);
       else problems.add(key, `converter error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      op.outputs.forEach((o) => lost.add(o));
     }
   }
   b.currentOp = null;
@@ -200,16 +209,17 @@ function build(model: TfliteModel, opts: ConvertOptions): Conversion {
   const graphOutputs: onnx.IValueInfoProto[] = [];
   for (const io of outputsIo) {
     const t = tensorAt(io.index);
-    let stored: string;
     try {
-      stored = map.stored(io.index);
-    } catch {
-      stored = map.real(io.index);
+      const stored = map.isPlaced(io.index) && t.data === null ? map.stored(io.index) : map.real(io.index);
+      if (rank4(t)) b.node('Transpose', [stored], [io.name], { perm: [...NHWC_TO_NCHW] });
+      else if (stored !== io.name) b.node('Identity', [stored], [io.name]);
+      graphOutputs.push(valueInfo(io.name, t, rank4(t) ? NHWC_TO_NCHW : null));
+    } catch (err) {
+      if (!(err instanceof UnsupportedOp)) throw err;
+      problems.add('model', `output "${io.name}": ${err.reason}`);
     }
-    if (rank4(t)) b.node('Transpose', [stored], [io.name], { perm: [...NHWC_TO_NCHW] });
-    else if (stored !== io.name) b.node('Identity', [stored], [io.name]);
-    graphOutputs.push(valueInfo(io.name, t, rank4(t) ? NHWC_TO_NCHW : null));
   }
+  if (!problems.empty) throw new Refused(problems.list());
 
   const onnxGraph: onnx.IGraphProto = {
     name: sig?.key ?? (graph.name || 'main'),

@@ -67,7 +67,11 @@ export class OpContext {
 
   /** A constant input's real value with its data permuted at conversion time (weight layouts). */
   weight(i: number, perm: readonly number[] | null = null): string {
-    return this.map.weight(this.inTensor(i).index, perm);
+    const t = this.inTensor(i);
+    // A weight computed in the graph (DEQUANTIZE of float16 constants): transposed by a node, which the
+    // transpose pass folds into the constant when it is one.
+    if (!t.data) return perm ? this.node1('Transpose', [this.input(i)], { perm: [...perm] }) : this.input(i);
+    return this.map.weight(t.index, perm);
   }
 
   /** A constant input's stored values (shapes, axes, paddings), or null when it is computed at run time. */

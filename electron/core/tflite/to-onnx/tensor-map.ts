@@ -5,7 +5,7 @@ import { DataType } from '../../onnx/data-types.js';
 import type { TfliteQuantization, TfliteSubgraph, TfliteTensor } from '../ir.js';
 import { elementSize, isQuantizableInt, onnxType } from './dtypes.js';
 import type { GraphBuilder } from './graph-builder.js';
-import { float16BytesToFloat32, permuteBytes, permuteShape } from './tensor-values.js';
+import { constNumbers, float16BytesToFloat32, permuteBytes, permuteShape } from './tensor-values.js';
 import { UnsupportedOp } from './unsupported.js';
 
 interface Placed {
@@ -16,6 +16,9 @@ interface Placed {
 }
 
 /** True when the tensor carries usable scale/zero point (TFLite writes empty or all-zero scales for plain ints). */
+/** Stored types DequantizeLinear accepts. */
+const DQ_TYPES = new Set(['int8', 'uint8', 'int16', 'int32']);
+
 export function isQuantized(t: TfliteTensor): boolean {
   const q = t.quantization;
   return !!q && q.scale.length > 0 && q.scale.some((s) => s !== 0) && q.blockwise === null;
@@ -60,8 +63,26 @@ export class TensorMap {
       p.real = p.stored;
       return p.real;
     }
+    if (t.data && !DQ_TYPES.has(t.dtype)) {
+      // A constant stored in a type DequantizeLinear does not take (int64 biases of int16 models): its real values.
+      p.real = this.foldedReal(t);
+      return p.real;
+    }
     p.real = this.dequantize(p.stored, t, t.quantization!, t.quantization!.quantizedDimension);
     return p.real;
+  }
+
+  private foldedReal(t: TfliteTensor): string {
+    const values = constNumbers(t) ?? [];
+    const q = t.quantization!;
+    const shape = t.shape;
+    const axis = q.quantizedDimension;
+    const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const real = Float32Array.from(values, (v, i) => {
+      const c = q.scale.length > 1 ? Math.floor(i / inner) % shape[axis] : 0;
+      return q.scale[c] * (v - (q.zeroPoint[c] ?? 0));
+    });
+    return this.b.initializer(`${t.name || `t${t.index}`}_real`, DataType.FLOAT, shape, real);
   }
 
   /**

@@ -49,3 +49,13 @@ export function unsupportedError(fileName: string, list: readonly Unsupported[])
       '(for the Edge TPU, use the file from before edgetpu_compiler), or convert it with a tool that supports these operators.',
   );
 }
+
+/** Why an operator with no converter stops the conversion: vendor ops by name, the rest plainly. */
+export function missingReason(opKey: string): string {
+  if (opKey === 'CUSTOM edgetpu-custom-op') return 'compiled for the Coral Edge TPU: only the Edge TPU runtime runs it; convert the model from before edgetpu_compiler';
+  if (opKey === 'CUSTOM ethos-u') return 'compiled for the Arm Ethos-U NPU by Vela: only that NPU runs it; convert the model from before Vela';
+  if (/^CUSTOM Flex/.test(opKey)) return 'a TensorFlow (Flex) op that needs the TensorFlow Select runtime; export the model with TFLite builtins only';
+  if (opKey.startsWith('STABLEHLO_')) return 'a StableHLO op, which TFLite itself does not run';
+  if (opKey.startsWith('CUSTOM ')) return 'a custom op: its meaning is known only to the application that registered it';
+  return 'no converter for this operator yet';
+}

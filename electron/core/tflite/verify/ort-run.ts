@@ -6,9 +6,23 @@ const ortTypes: Record<VerifyDType, string> = {
   int32: 'int32', uint32: 'uint32', int64: 'int64', bool: 'bool',
 };
 
-export async function runOnnx(model: Uint8Array, inputs: NamedTensor[], opts: { timedRuns?: number } = {}): Promise<{ outputs: NamedTensor[]; timedMs: number[] }> {
+/**
+ * `level` 'basic' runs the graph as written (QDQ pairs around float kernels: what the conversion says);
+ * 'all' lets onnxruntime fuse QDQ groups into its integer kernels (what a deployment runs).
+ */
+export async function runOnnx(
+  model: Uint8Array,
+  inputs: NamedTensor[],
+  opts: { timedRuns?: number; level?: 'basic' | 'all' } = {},
+): Promise<{ outputs: NamedTensor[]; timedMs: number[] }> {
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'], logSeverityLevel: 3 });
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: opts.level ?? 'all',
+    logSeverityLevel: 3,
+  });
   try {
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
     session.inputNames.forEach((name, k) => {

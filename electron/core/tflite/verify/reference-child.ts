@@ -30,6 +30,12 @@ export type ReferenceReply =
   | { ok: false; reason: string };
 
 const shapeOf = (s: string) => (s === '' ? [] : s.split(',').map(Number));
+const KNOWN: ReadonlySet<string> = new Set(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'bool']);
+
+function dtypeOf(t: TensorInfo): VerifyDType {
+  if (!KNOWN.has(t.dataType)) throw new Error(`tensor "${t.name}" has type ${t.dataType || 'unknown'}, which the reference runner cannot exchange`);
+  return t.dataType as VerifyDType;
+}
 
 function run(req: ReferenceRequest): ReferenceReply {
   const require = createRequire(import.meta.url);
@@ -45,7 +51,7 @@ function run(req: ReferenceRequest): ReferenceReply {
   }
   const infos = interpreter.getInputs();
   const given = req.inputs?.map(fromWire) ?? null;
-  const inputs = given ?? seededInputs(infos.map((i) => ({ name: i.name, dtype: i.dataType as VerifyDType, shape: shapeOf(i.shape) })), req.seed);
+  const inputs = given ?? seededInputs(infos.map((i) => ({ name: i.name, dtype: dtypeOf(i), shape: shapeOf(i.shape) })), req.seed);
   infos.forEach((info, k) => {
     const src = given ? (given.find((g) => g.name === info.name) ?? given[k]) : inputs[k];
     const dst = info.data();
@@ -56,7 +62,7 @@ function run(req: ReferenceRequest): ReferenceReply {
   const outputs = interpreter.getOutputs().map((o) => {
     const d = o.data();
     const copy = d.slice();
-    return toWire({ name: o.name, dtype: o.dataType as VerifyDType, shape: shapeOf(o.shape), data: copy });
+    return toWire({ name: o.name, dtype: dtypeOf(o), shape: shapeOf(o.shape), data: copy });
   });
   const timedMs: number[] = [];
   for (let i = 0; i < (req.timedRuns ?? 0); i++) {

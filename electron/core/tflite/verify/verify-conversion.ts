@@ -19,13 +19,21 @@ function permuted(t: NamedTensor, perm: readonly number[]): NamedTensor {
 const moved = (c: Conversion, t: ConvertedTensor) => c.nchwIo && t.shape.length === 4;
 
 /** ORT's outputs in TFLite's layout, for the comparison. */
-async function onnxOutputs(bytes: Uint8Array, conversion: Conversion, inputs: NamedTensor[]): Promise<NamedTensor[]> {
+async function onnxOutputs(bytes: Uint8Array, conversion: Conversion, inputs: NamedTensor[], level: 'basic' | 'all' = 'basic'): Promise<NamedTensor[]> {
   const feeds = conversion.inputs.map((ci) => {
     const t = inputs.find((i) => i.name === ci.tfliteName) ?? inputs[conversion.inputs.indexOf(ci)];
     return moved(conversion, ci) ? permuted(t, NHWC_TO_NCHW) : t;
   });
-  const { outputs } = await runOnnx(bytes, feeds);
+  const { outputs } = await runOnnx(bytes, feeds, { level });
   return outputs.map((o, k) => (conversion.outputs[k] && moved(conversion, conversion.outputs[k]) ? permuted(o, NCHW_TO_NHWC) : o));
+}
+
+function fusedNote(outputs: ConversionAgreement['outputs']): string {
+  const f = outputs.filter((o) => o.fused);
+  if (f.length === 0) return '';
+  const max = Math.max(...f.map((o) => o.fused!.maxAbsDiff));
+  const top1 = f.every((o) => o.fused!.top1Same !== false);
+  return `; with onnxruntime's fused integer kernels: max ${max} quanta${top1 ? ', same top-1' : ', A DIFFERENT TOP-1'}`;
 }
 
 export async function verifyConversion(tflitePath: string, onnxBytes: Uint8Array, conversion: Conversion, seed: number): Promise<ConversionAgreement> {
@@ -45,16 +53,27 @@ export async function verifyConversion(tflitePath: string, onnxBytes: Uint8Array
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return { status: 'differs', reference: `${REFERENCE_NAME} ${available.version}`, summary: `the ONNX model did not run in onnxruntime: ${why}`, seed, outputs: [] };
   }
+  // The proof is the graph as written ('basic': each QDQ pair dequantizes, the float op runs, the result is
+  // quantized again). onnxruntime's fused integer kernels round on their own; for quantized outputs their
+  // distance from TFLite is recorded beside it.
+  const quantized = conversion.outputs.some((o) => o.quantization !== null);
+  const fused = quantized ? await onnxOutputs(onnxBytes, conversion, ref.inputs, 'all').catch(() => null) : null;
   const outputs = conversion.outputs.map((co, k) => {
     const r = ref.outputs.find((o) => o.name === co.tfliteName) ?? ref.outputs[k];
     const g = got[k];
     if (!r || !g) return { name: co.name, kind: 'exact' as const, pass: false, maxAbsDiff: 0, why: 'an output is missing on one side' };
-    return { ...compareOutput({ ...r, name: co.name }, g, co.quantization !== null), name: co.name };
+    const result = { ...compareOutput({ ...r, name: co.name }, g, co.quantization !== null), name: co.name };
+    const f = fused?.[k];
+    if (co.quantization !== null && f) {
+      const c = compareOutput({ ...r, name: co.name }, f, true);
+      result.fused = { maxAbsDiff: c.maxAbsDiff, ...(c.top1Same === undefined ? {} : { top1Same: c.top1Same }) };
+    }
+    return result;
   });
   return {
     status: outputs.every((o) => o.pass) ? 'agreed' : 'differs',
     reference: `${REFERENCE_NAME} ${available.version}`,
-    summary: summarize(outputs),
+    summary: summarize(outputs) + fusedNote(outputs),
     seed,
     outputs,
   };
