@@ -10,9 +10,8 @@ export interface CliRun {
 }
 
 export function edgefleet(...args: string[]): Promise<CliRun> {
-  const script = `const { main } = await import(${JSON.stringify(join(repoRoot, 'electron/cli/main.ts'))}); process.exitCode = await main(process.argv.slice(1));`;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/helpers/cli-entry.ts'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

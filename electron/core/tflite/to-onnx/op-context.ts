@@ -120,7 +120,8 @@ export class OpContext {
       case FusedActivation.RELU: return this.node1('Relu', [x]);
       case FusedActivation.RELU6: return this.node1('Clip', [x, this.b.floats([0], []), this.b.floats([6], [])]);
       case FusedActivation.RELU_N1_TO_1: return this.node1('Clip', [x, this.b.floats([-1], []), this.b.floats([1], [])]);
-      case FusedActivation.TANH: return this.node1('Tanh', [x]);
+      // TFLite's kernels clamp only for the three RELUs (CalculateActivationRange): a fused TANH leaves x as it is.
+      case FusedActivation.TANH: return x;
       default: throw new UnsupportedOp(`fused activation ${fused === FusedActivation.SIGN_BIT ? 'SIGN_BIT' : fused} has no ONNX equivalent`);
     }
   }

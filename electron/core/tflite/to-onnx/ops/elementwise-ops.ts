@@ -1,47 +1,92 @@
-// Element-wise operators with numpy broadcasting (TFLite and ONNX broadcast alike), unary math and activations.
+// Element-wise operators: binary arithmetic with numpy broadcasting (TFLite and ONNX broadcast alike),
+// comparisons and logic, SELECT, unary math and CAST. Activations live in activation-ops.ts.
 import { onnxType } from '../dtypes.js';
 import type { OpContext, OpHandler, OpHandlers } from '../op-context.js';
+import { isQuantized } from '../tensor-map.js';
 
-const binary = (op: string): OpHandler => (ctx) => ctx.finish(ctx.node1(op, [ctx.input(0), ctx.input(1)]));
-const unary = (op: string, attrs: (ctx: OpContext) => Record<string, number | { float: number }> = () => ({})): OpHandler =>
-  (ctx) => ctx.define(0, ctx.node1(op, [ctx.input(0)], attrs(ctx)));
-const clip = (lo: number, hi: number): OpHandler => (ctx) => ctx.define(0, ctx.node1('Clip', [ctx.input(0), ctx.b.floats([lo], []), ctx.b.floats([hi], [])]));
+/** A value's type is float once real (quantized tensors are read as their real values). */
+function isFloat(ctx: OpContext, i: number): boolean {
+  const t = ctx.inTensor(i);
+  return t.dtype === 'float32' || t.dtype === 'float16' || t.dtype === 'float64' || isQuantized(t);
+}
+
+/** Emits x with the op's fused activation; an activation on integer tensors has no float Clip to use. */
+export function finishArith(ctx: OpContext, x: string): void {
+  if (ctx.option('fusedActivationFunction', 0) !== 0 && !isFloat(ctx, 0)) {
+    ctx.fail(`a fused activation on a ${ctx.inTensor(0).dtype} result has no ONNX form here`);
+  }
+  ctx.finish(x);
+}
+
+const binary = (op: string): OpHandler => (ctx) => finishArith(ctx, ctx.node1(op, [ctx.input(0), ctx.input(1)]));
+// Ops with no fused activation option.
+const plain = (op: string): OpHandler => (ctx) => ctx.define(0, ctx.node1(op, [ctx.input(0), ctx.input(1)]));
+const unary = (op: string): OpHandler => (ctx) => ctx.define(0, ctx.node1(op, [ctx.input(0)]));
+
+function floorDiv(ctx: OpContext): void {
+  const [a, b] = [ctx.input(0), ctx.input(1)];
+  if (isFloat(ctx, 0)) return ctx.define(0, ctx.node1('Floor', [ctx.node1('Div', [a, b])]));
+  // Integers: a − floor_mod(a, b) is an exact multiple of b, so the truncating Div is exact.
+  const mod = ctx.node1('Mod', [a, b], { fmod: 0 });
+  ctx.define(0, ctx.node1('Div', [ctx.node1('Sub', [a, mod]), b]));
+}
+
+function floorMod(ctx: OpContext): void {
+  const [a, b] = [ctx.input(0), ctx.input(1)];
+  // Integer Mod with fmod=0 takes the divisor's sign, as TFLite's FLOOR_MOD does.
+  if (!isFloat(ctx, 0)) return ctx.define(0, ctx.node1('Mod', [a, b], { fmod: 0 }));
+  // Floats: TFLite's fmod, moved by one divisor when the signs differ.
+  const r = ctx.node1('Mod', [a, b], { fmod: 1 });
+  const zero = ctx.b.floats([0], []);
+  const signsDiffer = ctx.node1('Xor', [ctx.node1('Less', [r, zero]), ctx.node1('Less', [b, zero])]);
+  const move = ctx.node1('And', [ctx.node1('Not', [ctx.node1('Equal', [r, zero])]), signsDiffer]);
+  ctx.define(0, ctx.node1('Where', [move, ctx.node1('Add', [r, b]), r]));
+}
+
+function select(ctx: OpContext): void {
+  // SELECT (v1) with a rank-1 condition and higher-rank x picks whole rows (along axis 0);
+  // SELECT_V2 broadcasts like numpy, which ONNX Where does.
+  let cond = ctx.input(0);
+  const xRank = ctx.inShape(1).length;
+  if (ctx.inShape(0).length === 1 && xRank > 1) {
+    cond = ctx.node1('Reshape', [cond, ctx.b.int64s([-1, ...Array.from({ length: xRank - 1 }, () => 1)])]);
+  }
+  ctx.define(0, ctx.node1('Where', [cond, ctx.input(1), ctx.input(2)]));
+}
+
+function cast(ctx: OpContext): void {
+  const [src, dst] = [ctx.inTensor(0), ctx.outTensor(0)];
+  if (isQuantized(src) || isQuantized(dst)) ctx.fail('CAST of a quantized tensor converts its stored integers, not its real values; only unquantized CAST converts');
+  const to = onnxType(dst.dtype);
+  if (to === null) ctx.fail(`it casts to ${dst.dtype}, which ONNX cannot hold here`);
+  ctx.define(0, ctx.node1('Cast', [ctx.input(0)], { to }));
+}
 
 export const elementwiseOps: OpHandlers = {
   ADD: binary('Add'),
   SUB: binary('Sub'),
   MUL: binary('Mul'),
   DIV: binary('Div'),
-  POW: binary('Pow'),
-  MAXIMUM: binary('Max'),
-  MINIMUM: binary('Min'),
+  POW: plain('Pow'),
+  MAXIMUM: plain('Max'),
+  MINIMUM: plain('Min'),
   SQUARED_DIFFERENCE: (ctx) => {
     const d = ctx.node1('Sub', [ctx.input(0), ctx.input(1)]);
     ctx.define(0, ctx.node1('Mul', [d, d]));
   },
-  FLOOR_DIV: (ctx) => {
-    if (ctx.inTensor(0).dtype !== 'float32') ctx.fail('integer FLOOR_DIV rounds toward −∞, which ONNX Div does not; only float32 converts');
-    ctx.define(0, ctx.node1('Floor', [ctx.node1('Div', [ctx.input(0), ctx.input(1)])]));
-  },
-  EQUAL: binary('Equal'),
+  FLOOR_DIV: floorDiv,
+  FLOOR_MOD: floorMod,
+  EQUAL: plain('Equal'),
   NOT_EQUAL: (ctx) => ctx.define(0, ctx.node1('Not', [ctx.node1('Equal', [ctx.input(0), ctx.input(1)])])),
-  LESS: binary('Less'),
-  LESS_EQUAL: binary('LessOrEqual'),
-  GREATER: binary('Greater'),
-  GREATER_EQUAL: binary('GreaterOrEqual'),
-  LOGICAL_AND: binary('And'),
-  LOGICAL_OR: binary('Or'),
+  LESS: plain('Less'),
+  LESS_EQUAL: plain('LessOrEqual'),
+  GREATER: plain('Greater'),
+  GREATER_EQUAL: plain('GreaterOrEqual'),
+  LOGICAL_AND: plain('And'),
+  LOGICAL_OR: plain('Or'),
   LOGICAL_NOT: unary('Not'),
+  SELECT: select,
   SELECT_V2: (ctx) => ctx.define(0, ctx.node1('Where', [ctx.input(0), ctx.input(1), ctx.input(2)])),
-  SELECT: (ctx) => {
-    // SELECT's rank-1 condition picks whole rows; SELECT_V2 broadcasts like numpy.
-    const cond = ctx.inShape(0);
-    const x = ctx.inShape(1);
-    if (cond.length === 1 && x.length > 1) {
-      const c = ctx.node1('Reshape', [ctx.input(0), ctx.b.int64s([cond[0], ...x.slice(1).map(() => 1)])]);
-      ctx.define(0, ctx.node1('Where', [c, ctx.input(1), ctx.input(2)]));
-    } else ctx.define(0, ctx.node1('Where', [ctx.input(0), ctx.input(1), ctx.input(2)]));
-  },
   ABS: unary('Abs'),
   NEG: unary('Neg'),
   EXP: unary('Exp'),
@@ -53,39 +98,8 @@ export const elementwiseOps: OpHandlers = {
   COS: unary('Cos'),
   FLOOR: unary('Floor'),
   CEIL: unary('Ceil'),
+  // ONNX Round rounds half to even, as TFLite's ROUND does.
   ROUND: unary('Round'),
   SIGN: unary('Sign'),
-  RELU: unary('Relu'),
-  RELU6: clip(0, 6),
-  RELU_N1_TO_1: clip(-1, 1),
-  RELU_0_TO_1: clip(0, 1),
-  LOGISTIC: unary('Sigmoid'),
-  TANH: unary('Tanh'),
-  ELU: unary('Elu'),
-  LEAKY_RELU: unary('LeakyRelu', (ctx) => ({ alpha: { float: ctx.option('alpha', 0.2) } })),
-  PRELU: (ctx) => ctx.define(0, ctx.node1('PRelu', [ctx.input(0), ctx.input(1)])),
-  HARD_SWISH: (ctx) => {
-    // x · relu6(x + 3) / 6 (ONNX HardSwish needs opset 14).
-    const x = ctx.input(0);
-    const r = ctx.node1('Clip', [ctx.node1('Add', [x, ctx.b.floats([3], [])]), ctx.b.floats([0], []), ctx.b.floats([6], [])]);
-    ctx.define(0, ctx.node1('Div', [ctx.node1('Mul', [x, r]), ctx.b.floats([6], [])]));
-  },
-  GELU: (ctx) => {
-    const x = ctx.input(0);
-    if (ctx.option('approximate', false)) {
-      // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-      const x3 = ctx.node1('Mul', [ctx.node1('Mul', [x, x]), x]);
-      const inner = ctx.node1('Mul', [ctx.node1('Add', [x, ctx.node1('Mul', [x3, ctx.b.floats([0.044715], [])])]), ctx.b.floats([Math.sqrt(2 / Math.PI)], [])]);
-      const t = ctx.node1('Add', [ctx.node1('Tanh', [inner]), ctx.b.floats([1], [])]);
-      ctx.define(0, ctx.node1('Mul', [ctx.node1('Mul', [x, t]), ctx.b.floats([0.5], [])]));
-    } else {
-      const e = ctx.node1('Add', [ctx.node1('Erf', [ctx.node1('Div', [x, ctx.b.floats([Math.SQRT2], [])])]), ctx.b.floats([1], [])]);
-      ctx.define(0, ctx.node1('Mul', [ctx.node1('Mul', [x, e]), ctx.b.floats([0.5], [])]));
-    }
-  },
-  CAST: (ctx) => {
-    const to = onnxType(ctx.outTensor(0).dtype);
-    if (to === null) return ctx.fail(`it casts to ${ctx.outTensor(0).dtype}, which ONNX cannot hold here`);
-    ctx.define(0, ctx.node1('Cast', [ctx.input(0)], { to }));
-  },
+  CAST: cast,
 };
