@@ -45,8 +45,15 @@ export const profileCommand: Command = {
         else process.stdout.write(formatProfile(profile).join('\n') + '\n');
         return;
       }
-      const byFile = existsSync(target);
-      if (!byFile && !core.registry.getModel(target)) {
+      let byFile = existsSync(target);
+      let modelTarget = target;
+      if (byFile && /\.(tflite|lite)$/i.test(target)) {
+        // A TFLite file is profiled through its ONNX conversion, kept in the registry beside it.
+        const imported = await callWithProgress<Job>(core, 'models.import', { path: target }, Boolean(values.json));
+        modelTarget = (imported.result as { modelId: string }).modelId;
+        byFile = false;
+      }
+      if (!byFile && !core.registry.getModel(modelTarget)) {
         throw new AppError(
           'MODEL_NOT_FOUND',
           'Model not found',
@@ -56,7 +63,7 @@ export const profileCommand: Command = {
       const job = await callWithProgress<Job>(
         core,
         'profiling.run',
-        { ...(byFile ? { path: target } : { modelId: target }), runs, warmup, threads, inputNpy: values.input },
+        { ...(byFile ? { path: target } : { modelId: modelTarget }), runs, warmup, threads, inputNpy: values.input },
         Boolean(values.json),
       );
       const { profileId } = job.result as { profileId: string };

@@ -228,7 +228,7 @@ function build(model: TfliteModel, opts: ConvertOptions): Conversion {
     input: graphInputs,
     output: graphOutputs,
   };
-  const transposes = optimizeTransposes(onnxGraph);
+  const transposes = optimizeTransposes(onnxGraph, { opset });
   const notes = [...model.normalisations];
   if (opts.nchwIo) notes.push('Rank-4 inputs and outputs are NCHW; TFLite’s are NHWC.');
   const model2 = onnx.ModelProto.create({

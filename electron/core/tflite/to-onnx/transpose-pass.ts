@@ -1,224 +1,150 @@
-// Removes the Transposes the converter's NHWC↔NCHW wrapping makes redundant. Each layout-sensitive op
-// is wrapped as T(NHWC→NCHW) · op · T(NCHW→NHWC); this pass sinks each Transpose down through ops that
-// commute with it (element-wise ops, per-tensor Q/DQ, adds with a constant, Concat) until it meets its
-// inverse, and then both go. Graph inputs and outputs keep their names, types and layout.
+// Removes the Transposes the converter's NHWC↔NCHW wrapping makes redundant. Each layout-sensitive op is
+// wrapped as T(NHWC→NCHW) · op · T(NCHW→NHWC); this pass composes consecutive Transposes, folds Transposes
+// of constants, and sinks Transposes below ops that commute with them (transpose-commute.ts) until they meet
+// their inverse. A sink is tried on a copy and kept only when the graph ends up with fewer Transposes, so a
+// fan-out is duplicated only where every copy that must stay is paid for by ones that cancel.
+// Graph inputs and outputs keep their names, types and layout.
 import type { onnx } from '../../onnx/generated/onnx.js';
-import { attrInt, attrInts } from '../../onnx/attributes.js';
-import { toNumber } from '../../onnx/int64.js';
-import { dataTypeSize } from '../../onnx/data-types.js';
-import { tensorDims, tensorRawBytes } from '../../onnx/tensor-data.js';
-import { permuteBytes } from './tensor-values.js';
+import { tensorDims } from '../../onnx/tensor-data.js';
+import { commutePlan } from './transpose-commute.js';
+import { compose, isIdentity, permOf, TransposeGraph } from './transpose-graph.js';
 
-const UNARY = new Set([
-  'Relu', 'Clip', 'Sigmoid', 'Tanh', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Abs', 'Neg', 'Exp', 'Log', 'Sqrt', 'Reciprocal',
-  'Cast', 'Identity', 'Erf', 'Softplus', 'Floor', 'Ceil', 'Round', 'Not', 'Elu', 'Sign', 'Sin', 'Cos',
-]);
-const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'PRelu', 'Equal', 'Less', 'Greater', 'And', 'Or']);
-const QDQ = new Set(['QuantizeLinear', 'DequantizeLinear']);
+type Node = onnx.INodeProto;
 
-const compose = (a: readonly number[], b: readonly number[]) => b.map((p) => a[p]);
-const isIdentity = (p: readonly number[]) => p.every((v, i) => v === i);
-const inverse = (p: readonly number[]) => {
-  const inv = new Array<number>(p.length);
-  p.forEach((v, i) => (inv[v] = i));
-  return inv;
-};
-
-class Graph {
-  readonly inits = new Map<string, onnx.ITensorProto>();
-  readonly outputs: Set<string>;
-
-  constructor(readonly g: onnx.IGraphProto) {
-    for (const t of g.initializer ?? []) if (t.name) this.inits.set(t.name, t);
-    this.outputs = new Set((g.output ?? []).map((o) => o.name ?? ''));
-  }
-
-  get nodes(): onnx.INodeProto[] {
-    return this.g.node ?? [];
-  }
-
-  consumers(name: string): onnx.INodeProto[] {
-    return this.nodes.filter((n) => (n.input ?? []).includes(name));
-  }
-
-  producer(name: string): onnx.INodeProto | undefined {
-    return this.nodes.find((n) => (n.output ?? []).includes(name));
-  }
-
-  remove(node: onnx.INodeProto): void {
-    this.g.node = this.nodes.filter((n) => n !== node);
-  }
-
-  rename(from: string, to: string): void {
-    for (const n of this.nodes) n.input = (n.input ?? []).map((i) => (i === from ? to : i));
-  }
-
-  /** A per-tensor constant (scalar or one element), which broadcasts the same in any layout. */
-  scalarConst(name: string): boolean {
-    const t = this.inits.get(name);
-    return !!t && tensorDims(t).reduce((a, b) => a * b, 1) === 1;
-  }
-
-  /** A copy of constant `name` permuted by perm (after padding its rank to perm's with leading 1s); its new name. */
-  permutedConst(name: string, perm: readonly number[]): string | null {
-    const t = this.inits.get(name);
-    if (!t) return null;
-    const dims = tensorDims(t);
-    if (dims.length > perm.length) return null;
-    const padded = [...Array<number>(perm.length - dims.length).fill(1), ...dims];
-    const bytes = tensorRawBytes(t);
-    const size = dataTypeSize(t.data_type);
-    if (!bytes || !Number.isInteger(size) || size <= 0) return null;
-    const data = permuteBytes(bytes, padded, perm, size);
-    const out = `${name}_perm${perm.join('')}`;
-    if (!this.inits.has(out)) {
-      const copy: onnx.ITensorProto = { name: out, data_type: t.data_type, dims: perm.map((p) => padded[p]), raw_data: data };
-      this.g.initializer = [...(this.g.initializer ?? []), copy];
-      this.inits.set(out, copy);
-    }
-    return out;
-  }
+export interface TransposePassOptions {
+  /** The model's default-domain opset; Softmax-like ops move only when it is known to be ≥ 13. */
+  opset?: number;
 }
 
-function permOf(node: onnx.INodeProto): number[] | null {
-  return node.op_type === 'Transpose' ? attrInts(node, 'perm') : null;
+function setPerm(node: Node, perm: number[]): void {
+  node.attribute = (node.attribute ?? []).map((a) => (a.name === 'perm' ? { ...a, ints: perm } : a));
 }
 
-function setPerm(node: onnx.INodeProto, perm: number[]): void {
-  const a = (node.attribute ?? []).find((x) => x.name === 'perm');
-  if (a) a.ints = perm;
+/** Changes that can never add a Transpose: identity perms, Transposes of constants, Transpose of a Transpose. */
+function simplify(g: TransposeGraph, t: Node): boolean {
+  const perm = permOf(t)!;
+  const [x] = t.input ?? [];
+  const [y] = t.output ?? [];
+  if (!x || !y) return false;
+  if (isIdentity(perm)) {
+    g.replaceTensor(y, x, t);
+    g.remove(t);
+    return true;
+  }
+  const init = g.inits.get(x);
+  if (init && tensorDims(init).length === perm.length && g.canPermute(x, perm.length)) {
+    g.replaceTensor(y, g.permutedConst(x, perm)!, t);
+    g.remove(t);
+    return true;
+  }
+  const p = g.producer(x);
+  const pPerm = p ? permOf(p) : null;
+  if (p && pPerm && pPerm.length === perm.length) {
+    t.input = [p.input![0]];
+    setPerm(t, compose(pPerm, perm));
+    g.dropIfDead(p);
+    return true;
+  }
+  return false;
 }
 
-/** Tries to move Transpose `t` below its single consumer; true when the graph changed. */
-function sink(g: Graph, t: onnx.INodeProto): boolean {
+/** Moves `t` below every consumer it commutes with (a consumer Transpose composes with it); the Transposes now below them. */
+function sinkStep(g: TransposeGraph, t: Node, opset: number | null): Node[] {
   const perm = permOf(t)!;
   const x = t.input![0];
   const y = t.output![0];
-  if (g.outputs.has(y)) return false;
-  const users = g.consumers(y);
-  if (users.length !== 1) return false;
-  const c = users[0];
-  const cOut = c.output?.[0];
-  if (!cOut || g.outputs.has(cOut) || (c.output ?? []).length !== 1) return false;
-  const op = c.op_type ?? '';
-
-  // T(p) then T(q): one Transpose, or none.
-  if (op === 'Transpose') {
-    const total = compose(perm, permOf(c)!);
-    if (isIdentity(total)) {
-      g.remove(t);
-      g.remove(c);
-      g.rename(cOut, x);
-      return true;
+  const created: Node[] = [];
+  for (const c of new Set(g.consumers(y))) {
+    const cPerm = permOf(c);
+    if (cPerm) {
+      if (cPerm.length !== perm.length) continue;
+      c.input = [x];
+      setPerm(c, compose(perm, cPerm));
+      if (isIdentity(compose(perm, cPerm))) {
+        g.replaceTensor(c.output![0], x, c);
+        g.remove(c);
+      } else created.push(c);
+      continue;
     }
-    t.output = [cOut];
-    setPerm(t, total);
-    g.remove(c);
-    return true;
+    const plan = commutePlan({ g, x, y, perm, opset }, c);
+    if (!plan) continue;
+    plan();
+    const outs = c.output!;
+    for (let j = outs.length - 1; j >= 0; j--) {
+      const inner = g.fresh(`${outs[j]}_inner`);
+      const below = g.transpose(inner, outs[j], perm);
+      outs[j] = inner;
+      g.insertAfter(below, c);
+      created.push(below);
+    }
   }
-
-  const inputs = c.input ?? [];
-  let ok = false;
-  if (UNARY.has(op)) ok = inputs[0] === y && inputs.slice(1).every((i) => !i || g.inits.has(i));
-  else if (QDQ.has(op)) {
-    ok = inputs[0] === y && inputs.slice(1).every((i) => !i || g.inits.has(i));
-    if (ok && !g.scalarConst(inputs[1] ?? '')) {
-      // Per-axis: the axis moves with the layout.
-      const axis = attrInt(c, 'axis', 1);
-      const a = (c.attribute ?? []).find((x2) => x2.name === 'axis');
-      const rank = perm.length;
-      const newAxis = perm[(axis + rank) % rank];
-      if (a) a.i = newAxis;
-      else c.attribute = [...(c.attribute ?? []), { name: 'axis', type: 2, i: newAxis }];
-    }
-  } else if (BINARY.has(op)) {
-    const others = inputs.map((i, k) => ({ i, k })).filter((e) => e.i !== y);
-    if (others.every((e) => g.scalarConst(e.i) || g.inits.has(e.i))) {
-      for (const e of others) {
-        if (g.scalarConst(e.i)) continue;
-        const p = g.permutedConst(e.i, inverse(perm));
-        if (!p) return false;
-        inputs[e.k] = p;
-      }
-      ok = true;
-    }
-  } else if (op === 'Concat') {
-    // Every input must carry the same Transpose, used only here: then Concat runs in the inner layout.
-    const producers = inputs.map((i) => g.producer(i));
-    if (!producers.every((p) => p && permOf(p)?.join() === perm.join() && g.consumers(p.output![0]).length === 1)) return false;
-    const rank = perm.length;
-    const a = (c.attribute ?? []).find((x2) => x2.name === 'axis');
-    if (!a) return false;
-    a.i = perm[(toNumber(a.i ?? 0) + rank) % rank];
-    c.input = producers.map((p) => p!.input![0]);
-    for (const p of producers) if (p && p !== t) g.remove(p);
-    const inner = `${cOut}_inner`;
-    c.output = [inner];
-    t.input = [inner];
-    t.output = [cOut];
-    moveAfter(g, t, c);
-    return true;
-  }
-  if (!ok) return false;
-  // x → T → c → z   becomes   x → c → T → z
-  c.input = inputs.map((i) => (i === y ? x : i));
-  const z = cOut;
-  const inner = `${z}_inner`;
-  c.output = [inner];
-  t.input = [inner];
-  t.output = [z];
-  moveAfter(g, t, c);
-  return true;
-}
-
-/** Keeps topological order: `t` goes right after `c`. */
-function moveAfter(g: Graph, t: onnx.INodeProto, c: onnx.INodeProto): void {
-  const nodes = g.nodes.filter((n) => n !== t);
-  nodes.splice(nodes.indexOf(c) + 1, 0, t);
-  g.g.node = nodes;
-}
-
-/** A Transpose of a constant becomes the permuted constant. */
-function fold(g: Graph, t: onnx.INodeProto): boolean {
-  const x = t.input![0];
-  const y = t.output![0];
-  if (!g.inits.has(x) || g.outputs.has(y)) return false;
-  const p = g.permutedConst(x, permOf(t)!);
-  if (!p) return false;
-  g.remove(t);
-  g.rename(y, p);
-  return true;
+  g.dropIfDead(t);
+  return created;
 }
 
 /**
- * Runs to a fixed point. Returns how many Transposes went and how many stayed. The graph is changed in place.
- * Unused initializers left behind by folding are dropped.
+ * Sinks `t` on a copy, following every Transpose the moves create, and returns the copy as soon as it has
+ * fewer Transposes than `g`; null when it never gets there.
  */
-export function optimizeTransposes(graph: onnx.IGraphProto): { removed: number; remaining: number } {
-  const g = new Graph(graph);
-  const count = () => g.nodes.filter((n) => n.op_type === 'Transpose').length;
-  const before = count();
-  for (let round = 0; round < 10_000; round++) {
+function trySink(g: TransposeGraph, t: Node, opset: number | null): TransposeGraph | null {
+  const perm = permOf(t)!;
+  const ctx = { g, x: t.input![0], y: t.output![0], perm, opset };
+  if (!g.consumers(ctx.y).some((c) => commutePlan(ctx, c) !== null)) return null;
+  const trial = g.clone();
+  const start = g.transposeCount();
+  const frontier = [trial.nodes[g.nodes.indexOf(t)]];
+  const cap = 4 * trial.nodes.length + 64;
+  for (let steps = 0; frontier.length > 0 && steps < cap; steps++) {
+    const cur = frontier.shift()!;
+    if (!trial.nodes.includes(cur) || !permOf(cur)) continue;
+    frontier.push(...sinkStep(trial, cur, opset));
+    if (trial.transposeCount() < start) return trial;
+  }
+  return null;
+}
+
+/**
+ * Runs the rules to a fixed point, changing `graph` in place (its node list is replaced by rewritten
+ * copies; it stays topologically sorted). Initializers the pass left unused are dropped.
+ */
+export function optimizeTransposes(graph: onnx.IGraphProto, opts: TransposePassOptions = {}): { removed: number; remaining: number } {
+  let g = TransposeGraph.from(graph);
+  const opset = opts.opset ?? null;
+  const before = g.transposeCount();
+  const usedBefore = new Set(g.nodes.flatMap((n) => n.input ?? []));
+  const maxRounds = 8 * (g.nodes.length + before) + 64;
+  for (let round = 0; round < maxRounds; round++) {
     let changed = false;
-    for (const t of g.nodes.filter((n) => n.op_type === 'Transpose')) {
-      if (!g.nodes.includes(t)) continue;
-      const perm = permOf(t);
-      if (!perm || perm.length === 0) continue;
-      if (isIdentity(perm) && !g.outputs.has(t.output![0])) {
-        g.remove(t);
-        g.rename(t.output![0], t.input![0]);
+    for (const t of [...g.nodes]) {
+      if (!g.nodes.includes(t) || !permOf(t) || !t.input?.[0] || !t.output?.[0]) continue;
+      if (simplify(g, t)) {
         changed = true;
         continue;
       }
-      if (fold(g, t) || sink(g, t)) {
+      const next = trySink(g, t, opset);
+      if (next) {
+        g = next;
         changed = true;
         break;
       }
     }
     if (!changed) break;
   }
-  const used = new Set(g.nodes.flatMap((n) => n.input ?? []));
-  graph.initializer = (graph.initializer ?? []).filter((t) => used.has(t.name ?? '') || g.outputs.has(t.name ?? ''));
-  const remaining = count();
+  writeBack(graph, g, usedBefore);
+  const remaining = g.transposeCount();
   return { removed: before - remaining, remaining };
+}
+
+function writeBack(graph: onnx.IGraphProto, g: TransposeGraph, usedBefore: Set<string>): void {
+  graph.node = g.nodes;
+  const used = new Set(g.nodes.flatMap((n) => n.input ?? []));
+  const keep = (name: string) => used.has(name) || g.isPinned(name) || g.shared.graphInputs.has(name);
+  const original = graph.initializer ?? [];
+  const originalNames = new Set(original.map((t) => t.name ?? ''));
+  graph.initializer = [
+    ...original.filter((t) => keep(t.name ?? '') || !usedBefore.has(t.name ?? '')),
+    ...[...g.inits.values()].filter((t) => !originalNames.has(t.name ?? '') && keep(t.name ?? '')),
+  ];
+  const live = new Set([...g.nodes.flatMap((n) => n.output ?? []), ...used]);
+  if (graph.value_info) graph.value_info = graph.value_info.filter((v) => live.has(v.name ?? ''));
 }
