@@ -289,6 +289,26 @@ md.push(
   '',
 );
 
+// 11. TFLite import: conversion time of the largest fixture; converted MobileNets in onnxruntime against the
+// TFLite C library (tfjs-tflite-node's, TFLite 2.9) on the same inputs, one thread each.
+const tfl: Record<string, Record<string, unknown>> = Object.fromEntries(
+  jsonLines('tflite-measure.ts', []).map((r) => [r.case === 'latency' ? `latency:${String(r.file)}` : String(r.case), r]),
+);
+report.tflite = tfl;
+const tc = tfl['convert-largest'] ?? {};
+const lf = tfl['latency:t2o-mobilenet_v1_0.25_128.tflite'] ?? {};
+const lq = tfl['latency:t2o-mobilenet_v1_0.25_128_quant.tflite'] ?? {};
+md.push(
+  '## TFLite import (single thread, median of 200 runs each, same seeded inputs)',
+  '',
+  '| figure | value |',
+  '|---|---:|',
+  `| read + convert + encode ${tc.file} (${(Number(tc.fileBytes) / 2 ** 20).toFixed(1)} MiB, the largest fixture), median of 5 | ${f2(tc.medianMs, 0)} ms |`,
+  `| MobileNet v1 0.25 128 float: TFLite C library / converted ONNX in onnxruntime | ${f2(lf.tfliteMs, 3)} / ${f2(lf.onnxMs, 3)} ms (**${f2(lf.ratio)}×**, goal ≤ 1) |`,
+  `| MobileNet v1 0.25 128 uint8: TFLite C library / converted ONNX (QDQ, fused integer kernels) | ${f2(lq.tfliteMs, 3)} / ${f2(lq.onnxMs, 3)} ms (**${f2(lq.ratio)}×**, goal ≤ 1) |`,
+  '',
+);
+
 writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(out, 'bench.md'), md.join('\n') + '\n');
 process.stdout.write(md.join('\n') + '\n');

@@ -1,6 +1,6 @@
 // Everything InspectReport says about a TFLite file: its own IO, ops and weights, plus what its ONNX
 // conversion gives (MACs, the load check) and, when it does not convert, every operator that stops it.
-import type { InspectReport, TensorInfo, TfliteInspect } from '../api/types.js';
+import type { TensorInfo, TfliteInspect } from '../api/types.js';
 import { dataTypeName } from '../onnx/data-types.js';
 import type { OpenedTfliteModel } from '../onnx/format-types.js';
 import type { onnx } from '../onnx/generated/onnx.js';
