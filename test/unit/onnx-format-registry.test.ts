@@ -135,7 +135,7 @@ describe('the format registry', () => {
       open: async (ctx) => ({ format: 'ef-test', path: ctx.path }) as unknown as OpenedModel,
     };
     registerFormat(fake);
-    expect(modelFormats().map((f) => f.id)).toEqual(['onnx', 'ef-test']);
+    expect(modelFormats().map((f) => f.id)).toEqual(['onnx', 'tflite', 'ef-test']);
     const opened = await openModelBytes('/x/model.eft', new TextEncoder().encode('EFTEST and more'));
     expect(opened.format as string).toBe('ef-test');
     expect(() => registerFormat(fake)).toThrow(/already registered/);
