@@ -27,9 +27,9 @@ function Facts({ model }: { model: ModelDetail }) {
         <Chip label={`sha256 ${shortSha(model.sha256)}`} variant="outlined" sx={{ fontFamily: monoFont }} data-testid="model-sha" />
       </Tooltip>
       <Chip label={formatBytes(model.sizeBytes)} variant="outlined" />
-      {i && <Chip label={`${i.producer.name || 'unknown producer'} ${i.producer.version}`.trim()} variant="outlined" />}
+      {i && !i.tflite && <Chip label={`${i.producer.name || 'unknown producer'} ${i.producer.version}`.trim()} variant="outlined" />}
       {i && !i.tflite && <Chip label={`IR ${i.irVersion} · ${i.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}`} variant="outlined" />}
-      {i?.tflite && <Chip label="TensorFlow Lite" color="info" variant="outlined" data-testid="tflite-chip" />}
+      {i?.tflite && <Chip label={`TensorFlow Lite · schema ${i.tflite.schemaVersion}`} color="info" variant="outlined" data-testid="tflite-chip" />}
       {i?.externalData && <Chip label="external weights" color="warning" variant="outlined" />}
     </Box>
   );
