@@ -229,6 +229,9 @@ function build(model: TfliteModel, opts: ConvertOptions): Conversion {
     output: graphOutputs,
   };
   const transposes = optimizeTransposes(onnxGraph, { opset });
+  // Constants whose real values were folded (int64 biases, float16 weights) leave their stored form unused.
+  const used = new Set((onnxGraph.node ?? []).flatMap((n) => n.input ?? []));
+  onnxGraph.initializer = (onnxGraph.initializer ?? []).filter((t) => used.has(t.name ?? ''));
   const notes = [...model.normalisations];
   if (opts.nchwIo) notes.push('Rank-4 inputs and outputs are NCHW; TFLite’s are NHWC.');
   const model2 = onnx.ModelProto.create({

@@ -81,7 +81,6 @@ function dataInput(c: SinkContext, node: Node, k: number, broadcast: boolean): P
 function allData(c: SinkContext, node: Node, indices: number[], broadcast: boolean): Plan | null {
   const plans: Plan[] = [];
   for (const k of indices) {
-    const name = node.input![k];
     const p = dataInput(c, node, k, broadcast);
     if (!p) return null;
     plans.push(p);

@@ -75,9 +75,12 @@ export class TransposeGraph {
   ) {}
 
   static from(g: onnx.IGraphProto): TransposeGraph {
+    // Subgraphs included: a fresh name must not shadow one used in an If/Loop body either.
     const names = new Set<string>();
-    for (const n of g.node ?? []) for (const x of [...(n.input ?? []), ...(n.output ?? []), n.name ?? '']) names.add(x);
-    for (const v of [...(g.input ?? []), ...(g.output ?? []), ...(g.initializer ?? [])]) names.add(v.name ?? '');
+    for (const { graph } of walkGraphs(g)) {
+      for (const n of graph.node ?? []) for (const x of [...(n.input ?? []), ...(n.output ?? []), n.name ?? '']) names.add(x);
+      for (const v of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.initializer ?? [])]) names.add(v.name ?? '');
+    }
     const pinned = new Set([...(g.output ?? []).map((o) => o.name ?? ''), ...namesUsedInSubgraphs(g)]);
     const inits = new Map<string, onnx.ITensorProto>();
     for (const t of g.initializer ?? []) if (t.name) inits.set(t.name, t);

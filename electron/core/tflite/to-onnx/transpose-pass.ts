@@ -20,7 +20,7 @@ function setPerm(node: Node, perm: number[]): void {
   node.attribute = (node.attribute ?? []).map((a) => (a.name === 'perm' ? { ...a, ints: perm } : a));
 }
 
-/** Changes that can never add a Transpose: identity perms, Transposes of constants, Transpose of a Transpose. */
+/** Changes that can never add a Transpose: identity perms, Transposes of constants, twins, Transpose of a Transpose. */
 function simplify(g: TransposeGraph, t: Node): boolean {
   const perm = permOf(t)!;
   const [x] = t.input ?? [];
@@ -35,6 +35,13 @@ function simplify(g: TransposeGraph, t: Node): boolean {
   if (init && tensorDims(init).length === perm.length && g.canPermute(x, perm.length)) {
     g.replaceTensor(y, g.permutedConst(x, perm)!, t);
     g.remove(t);
+    return true;
+  }
+  // The same Transpose of the same tensor, later in the graph (NHWC input wrapped for each of its readers).
+  const twin = g.nodes.slice(g.nodes.indexOf(t) + 1).find((n) => n.input?.[0] === x && permOf(n)?.join() === perm.join());
+  if (twin?.output?.[0]) {
+    g.replaceTensor(twin.output[0], y, twin);
+    g.remove(twin);
     return true;
   }
   const p = g.producer(x);
@@ -115,8 +122,10 @@ export function optimizeTransposes(graph: onnx.IGraphProto, opts: TransposePassO
   const maxRounds = 8 * (g.nodes.length + before) + 64;
   for (let round = 0; round < maxRounds; round++) {
     let changed = false;
-    for (const t of [...g.nodes]) {
-      if (!g.nodes.includes(t) || !permOf(t) || !t.input?.[0] || !t.output?.[0]) continue;
+    // By position, since a kept trial replaces every node object; whatever shifts past is met next round.
+    for (let i = 0; i < g.nodes.length; i++) {
+      const t = g.nodes[i];
+      if (!permOf(t) || !t.input?.[0] || !t.output?.[0]) continue;
       if (simplify(g, t)) {
         changed = true;
         continue;
@@ -125,7 +134,6 @@ export function optimizeTransposes(graph: onnx.IGraphProto, opts: TransposePassO
       if (next) {
         g = next;
         changed = true;
-        break;
       }
     }
     if (!changed) break;
