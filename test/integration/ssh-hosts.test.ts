@@ -99,7 +99,8 @@ describe('SSH hosts', () => {
     const devices = ok<DeviceSummary[]>(await core.call('devices.list', {}));
     expect(devices.find((d) => d.id === host.id)).toMatchObject({ transport: 'ssh', paired: false, state: 'online', name: 'factory-box' });
     // The password is nowhere under the home folder (database, WAL, keys).
-    const grep = spawnSync('grep', ['-rl', sshd.password, home], { encoding: 'utf8' });
+    // -e: a base64url password may start with '-', which grep would take for an option.
+    const grep = spawnSync('grep', ['-rl', '-e', sshd.password, home], { encoding: 'utf8' });
     expect(grep.status, grep.stdout).toBe(1);
   });
 
