@@ -122,8 +122,8 @@ describe('fixture files using these operators agree with TFLite', () => {
     const model = readTflite(new Uint8Array(readFileSync(join(fixtures, file))), file);
     const conversion = convertTflite(model, { fileName: file });
     const agreement = await verifyConversion(join(fixtures, file), encodeModel(conversion.model), conversion, 1);
-    if (conversion.outputs.some((o) => o.dtype === 'int64')) {
-      // The reference runner cannot hand back int64 tensors (WHERE's coordinates); the graph must still run.
+    if (file.includes('where')) {
+      // WHERE's coordinates have a shape the run decides, which the reference library cannot hand back whole; the graph must still run.
       expect(agreement.status, agreement.summary).toBe('unverified');
       return;
     }

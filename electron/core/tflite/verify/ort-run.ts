@@ -1,4 +1,5 @@
-// Runs an ONNX model (bytes) in onnxruntime-node on given inputs, one thread, outputs in graph order.
+// Runs an ONNX model (bytes or a file path) in onnxruntime-node on given inputs, one thread, outputs in graph order.
+// The graph's inputs in order take the given tensors in order.
 import type { NamedTensor, VerifyDType } from './tensor-data.js';
 
 const ortTypes: Record<VerifyDType, string> = {
@@ -11,18 +12,19 @@ const ortTypes: Record<VerifyDType, string> = {
  * 'all' lets onnxruntime fuse QDQ groups into its integer kernels (what a deployment runs).
  */
 export async function runOnnx(
-  model: Uint8Array,
+  model: Uint8Array | string,
   inputs: NamedTensor[],
   opts: { timedRuns?: number; level?: 'basic' | 'all' } = {},
 ): Promise<{ outputs: NamedTensor[]; timedMs: number[] }> {
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(model, {
+  const options = {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
     executionProviders: ['cpu'],
     graphOptimizationLevel: opts.level ?? 'all',
     logSeverityLevel: 3,
-  });
+  } as const;
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   try {
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
     session.inputNames.forEach((name, k) => {

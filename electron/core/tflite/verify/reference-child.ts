@@ -31,38 +31,64 @@ export type ReferenceReply =
 
 const shapeOf = (s: string) => (s === '' ? [] : s.split(',').map(Number));
 const KNOWN: ReadonlySet<string> = new Set(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'bool']);
+// The addon names most types plainly but int64 by its C enum; its data() is a BigInt64Array all the same.
+const RENAMED: Record<string, VerifyDType> = { kTfLiteInt64: 'int64' };
 
 function dtypeOf(t: TensorInfo): VerifyDType {
-  if (!KNOWN.has(t.dataType)) throw new Error(`tensor "${t.name}" has type ${t.dataType || 'unknown'}, which the reference runner cannot exchange`);
-  return t.dataType as VerifyDType;
+  const dtype = RENAMED[t.dataType] ?? t.dataType;
+  if (!KNOWN.has(dtype)) throw new Error(`tensor "${t.name}" has type ${t.dataType || 'unknown'}, which the reference runner cannot exchange`);
+  return dtype as VerifyDType;
 }
+
+/** The library's messages span lines and point at a web page: one line, the facts only. */
+const oneLine = (err: unknown) =>
+  (err instanceof Error ? err.message : String(err)).replace(/See instructions: \S+/g, '').replace(/\s+/g, ' ').trim();
 
 function run(req: ReferenceRequest): ReferenceReply {
   const require = createRequire(import.meta.url);
   const binding = require.resolve('tfjs-tflite-node/build/Release/node_tflite_binding.node');
   const addon = require(binding) as { Interpreter: new (model: ArrayBuffer, opts: { threads: number }) => Interpreter };
-  const file = readFileSync(req.model);
-  const model = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+  let model: ArrayBuffer;
+  try {
+    const file = readFileSync(req.model);
+    model = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+  } catch (err) {
+    return { ok: false, reason: `the model file cannot be read (${oneLine(err)})` };
+  }
   let interpreter: Interpreter;
   try {
     interpreter = new addon.Interpreter(model, { threads: 1 });
   } catch (err) {
-    return { ok: false, reason: `the TFLite runtime refused the model (${err instanceof Error ? err.message : String(err)})` };
+    return { ok: false, reason: `the TFLite runtime refused the model (${oneLine(err)})` };
   }
   const infos = interpreter.getInputs();
   const given = req.inputs?.map(fromWire) ?? null;
   const inputs = given ?? seededInputs(infos.map((i) => ({ name: i.name, dtype: dtypeOf(i), shape: shapeOf(i.shape) })), req.seed);
-  infos.forEach((info, k) => {
+  const used = infos.map((info, k) => {
     const src = given ? (given.find((g) => g.name === info.name) ?? given[k]) : inputs[k];
     const dst = info.data();
     if (!src || src.data.length !== dst.length) throw new Error(`input "${info.name}" needs ${dst.length} values, got ${src?.data.length ?? 0}`);
+    if (src.dtype !== dtypeOf(info)) throw new Error(`input "${info.name}" is ${dtypeOf(info)} in the model, got ${src.dtype}`);
     (dst as Float32Array).set(src.data as Float32Array);
+    return { ...src, name: info.name };
   });
-  if (!interpreter.infer()) return { ok: false, reason: 'the TFLite runtime failed to run the model (Invoke returned an error)' };
+  let invoked: boolean;
+  try {
+    invoked = interpreter.infer();
+  } catch (err) {
+    return { ok: false, reason: `the TFLite runtime failed to run the model (${oneLine(err)})` };
+  }
+  if (!invoked) return { ok: false, reason: 'the TFLite runtime failed to run the model (Invoke returned an error)' };
   const outputs = interpreter.getOutputs().map((o) => {
     const d = o.data();
-    const copy = d.slice();
-    return toWire({ name: o.name, dtype: dtypeOf(o), shape: shapeOf(o.shape), data: copy });
+    const shape = shapeOf(o.shape);
+    const count = shape.reduce((a, b) => a * b, 1);
+    // The addon sizes an output's buffer once, before the first run: an output whose shape is decided
+    // by the run (WHERE, NON_MAX_SUPPRESSION) comes back cut short, so it cannot be compared.
+    if (count !== d.length) {
+      throw new Error(`output "${o.name}" has a shape decided at run time ([${shape.join(', ')}]), which the TFLite reference library cannot hand back whole (it returns ${d.length} of ${count} values)`);
+    }
+    return toWire({ name: o.name, dtype: dtypeOf(o), shape, data: d.slice() });
   });
   const timedMs: number[] = [];
   for (let i = 0; i < (req.timedRuns ?? 0); i++) {
@@ -70,7 +96,7 @@ function run(req: ReferenceRequest): ReferenceReply {
     interpreter.infer();
     timedMs.push(performance.now() - t0);
   }
-  return { ok: true, inputs: inputs.map((t, k) => toWire({ ...t, name: infos[k]?.name ?? t.name })), outputs, ...(req.timedRuns ? { timedMs } : {}) };
+  return { ok: true, inputs: used.map(toWire), outputs, ...(req.timedRuns ? { timedMs } : {}) };
 }
 
 process.once('message', (req: ReferenceRequest) => {
@@ -78,7 +104,7 @@ process.once('message', (req: ReferenceRequest) => {
   try {
     reply = run(req);
   } catch (err) {
-    reply = { ok: false, reason: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+    reply = { ok: false, reason: oneLine(err) };
   }
   process.send!(reply, () => process.exit(0));
 });
