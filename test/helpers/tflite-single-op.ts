@@ -13,6 +13,8 @@ export interface TensorSpec {
   /** shape_signature, -1 for a dynamic dim. */
   signature?: number[];
   quant?: { scale: number; zeroPoint: number };
+  /** A variable tensor (recurrent state): neither a constant nor a graph input. */
+  variable?: boolean;
 }
 
 export interface OpSpec {
@@ -62,6 +64,7 @@ export function singleOpModel(spec: OpSpec): Uint8Array {
     const tensor = new S.TensorT(t.shape, types[dtype], buffer, name);
     tensor.hasRank = true;
     if (t.signature) tensor.shapeSignature = t.signature;
+    if (t.variable) tensor.isVariable = true;
     if (t.quant) {
       tensor.quantization = new S.QuantizationParametersT();
       tensor.quantization.scale = [t.quant.scale];
@@ -72,7 +75,7 @@ export function singleOpModel(spec: OpSpec): Uint8Array {
   };
   const inputs = spec.inputs.map((t, i) => (t ? addTensor(t, `in${i}`) : -1));
   const outputs = spec.outputs.map((t, i) => addTensor(t, `out${i}`));
-  graph.inputs = inputs.filter((i, k) => i >= 0 && !spec.inputs[k]!.data);
+  graph.inputs = inputs.filter((i, k) => i >= 0 && !spec.inputs[k]!.data && !spec.inputs[k]!.variable);
   graph.outputs = outputs;
   const op = new S.OperatorT(0, inputs, outputs);
   if (spec.options) {

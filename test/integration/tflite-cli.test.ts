@@ -1,15 +1,17 @@
 // TFLite files through the real CLI, as a user runs it: import keeps the .tflite and its proved ONNX
 // conversion as parent and child; convert writes the ONNX; inspect describes the TFLite file; quantize,
 // profile and deploy (to a real agent process) go through the conversion.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeployResult, InspectReport, ModelSummary, ProfileResult } from '../../electron/core/api/types.js';
+import type { DeployResult, InspectReport, ModelSummary, ProfileResult, VariantMetrics } from '../../electron/core/api/types.js';
 import type { TfliteConversionRecipe } from '../../electron/core/api/tflite-conversion.js';
+import { encodeNpy } from '../../electron/core/util/npy.js';
 import { repoRoot, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 import { edgefleet } from '../helpers/edgefleet-cli.js';
+import { syntheticImages } from '../helpers/synthetic-images.js';
 
 const fixtures = join(repoRoot, 'test/fixtures/tflite');
 const floatNet = join(fixtures, 't2o-mobilenet_v1_0.25_128.tflite');
@@ -94,6 +96,60 @@ describe('TFLite models in the CLI', () => {
     expect(q.code, q.stderr).toBe(0);
     const { variant, parent } = json<{ variant: ModelSummary; parent: { id: string } }>(q.stdout);
     expect(variant.parentId).toBe(parent.id);
+  });
+
+  it('tune keeps the converted model\'s sensitive layers float, by their TFLite names, until the budget is met', { timeout: 300_000 }, async () => {
+    // Evaluation labels: the float conversion's own top-1 on smooth synthetic images (no ImageNet data here).
+    const onnxPath = join(scratch, 'tune-labels.onnx');
+    expect((await cli('convert', floatNet, '--to', 'onnx', '-o', onnxPath)).code).toBe(0);
+    const [calN, evalN, px] = [8, 24, 128 * 128 * 3];
+    const evalImages = syntheticImages(evalN, 128, 3, 2);
+    const session = await ort.InferenceSession.create(onnxPath);
+    const labels = new BigInt64Array(evalN);
+    for (let k = 0; k < evalN; k++) {
+      const out = await session.run({ input: new ort.Tensor('float32', evalImages.slice(k * px, (k + 1) * px), [1, 128, 128, 3]) });
+      const scores = Array.from(out[session.outputNames[0]].data as Float32Array);
+      labels[k] = BigInt(scores.indexOf(Math.max(...scores)));
+    }
+    await session.release();
+    const npy = (name: string, shape: number[], data: Float32Array | BigInt64Array) => {
+      const file = join(scratch, name);
+      writeFileSync(file, encodeNpy({ dtype: data instanceof Float32Array ? 'float32' : 'int64', shape, data }));
+      return file;
+    };
+    const data = [
+      '--calibration', npy('tune-cal.npy', [calN, 128, 128, 3], syntheticImages(calN, 128, 3, 1)),
+      '--eval-inputs', npy('tune-eval.npy', [evalN, 128, 128, 3], evalImages),
+      '--eval-labels', npy('tune-labels.npy', [evalN], labels),
+    ];
+    const tune = (maxDrop: number, out: string) => cli('tune', floatNet, '-o', join(scratch, out), ...data, '--max-drop', String(maxDrop), '--json');
+    type TuneJson = { variant: ModelSummary; parent: { id: string }; metrics: VariantMetrics };
+
+    // A budget of 99 points: full INT8 in one step, which measures its drop on these images.
+    const probe = await tune(0.99, 'tune-probe.onnx');
+    expect(probe.code, probe.stderr).toBe(0);
+    const full = json<TuneJson>(probe.stdout);
+    expect(full.metrics.tuning!.steps).toHaveLength(1);
+    const int8Drop = 1 - full.metrics.tuning!.steps[0].top1;
+    expect(int8Drop, 'full INT8 must miss some labels for tuning to have work').toBeGreaterThan(1 / evalN);
+    // The conversion is the float parent; the .tflite is its parent in turn.
+    expect(full.variant.parentId).toBe(full.parent.id);
+    const models = json<ModelSummary[]>((await cli('models', 'list', '--json')).stdout);
+    const conversion = models.find((m) => m.id === full.parent.id)!;
+    expect(conversion.recipe).toMatchObject({ mode: 'from-tflite' });
+    expect(models.find((m) => m.id === conversion.parentId)?.name).toBe('t2o-mobilenet_v1_0.25_128-tflite');
+
+    // Half a sample tighter than full INT8: tuning must keep layers float, and they carry the TFLite names.
+    const maxDrop = int8Drop - 0.5 / evalN;
+    const r = await tune(maxDrop, 'tune.onnx');
+    const tuned = json<TuneJson>(r.stdout);
+    const steps = tuned.metrics.tuning!.steps;
+    expect(steps.length).toBeGreaterThan(1);
+    expect(1 - tuned.metrics.top1!).toBeLessThanOrEqual(maxDrop + 1e-9);
+    const kept = tuned.metrics.floatNodes!.filter((n) => n.reason?.includes('tuning')).map((n) => n.name);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((name) => name.startsWith('MobilenetV1/'))).toBe(true);
+    expect(r.code, r.stderr).toBe(0);
   });
 
   it('a profile of a TFLite file maps its rows back to the TFLite operators', { timeout: 120_000 }, async () => {

@@ -21,6 +21,8 @@ interface Entry {
   refused?: string[];
   /** For conversions: what the comparison with TFLite gives. */
   agreement?: 'agreed' | 'differs' | 'unverified';
+  /** The TFLite library crashes on this file at random: a crashed run is accepted, any run that completes must agree. */
+  referenceCrashes?: boolean;
   /** Why an entry is what it is, for the next reader. */
   note?: string;
 }
@@ -61,6 +63,10 @@ describe('TFLite regression manifest', () => {
       return;
     }
     const agreement = await verifyConversion(join(dir, file), encodeModel(attempt.conversion.model), attempt.conversion, 1);
+    if (entry.referenceCrashes && agreement.status === 'unverified') {
+      expect(agreement.summary).toMatch(/crashed on this model/);
+      return;
+    }
     expect(agreement.status, agreement.summary).toBe(entry.agreement);
   });
 });

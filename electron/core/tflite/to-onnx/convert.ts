@@ -232,7 +232,7 @@ function build(model: TfliteModel, opts: ConvertOptions): Conversion {
   // Constants whose real values were folded (int64 biases, float16 weights) leave their stored form unused.
   const used = new Set((onnxGraph.node ?? []).flatMap((n) => n.input ?? []));
   onnxGraph.initializer = (onnxGraph.initializer ?? []).filter((t) => used.has(t.name ?? ''));
-  const notes = [...model.normalisations];
+  const notes = [...model.normalisations, ...b.notes];
   if (opts.nchwIo) notes.push('Rank-4 inputs and outputs are NCHW; TFLite’s are NHWC.');
   const model2 = onnx.ModelProto.create({
     ir_version: opset >= 21 ? 10 : 8,

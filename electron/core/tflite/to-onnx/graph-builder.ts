@@ -12,6 +12,8 @@ export class GraphBuilder {
   readonly initializers: onnx.ITensorProto[] = [];
   private readonly used = new Set<string>();
   private readonly shared = new Map<string, string>();
+  /** Choices handlers made that the user should know (each said once). */
+  readonly notes: string[] = [];
   /** Set by the converter before each TFLite operator: names its ONNX nodes and tags them for profile mapping. */
   currentOp: { index: number; label: string; opcode: string } | null = null;
 
@@ -22,6 +24,10 @@ export class GraphBuilder {
     for (let n = 2; this.used.has(name); n++) name = `${base}_${n}`;
     this.used.add(name);
     return name;
+  }
+
+  note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
   }
 
   reserve(name: string): void {

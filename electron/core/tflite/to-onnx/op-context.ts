@@ -47,6 +47,16 @@ export class OpContext {
     return this.map.tensor(this.op.inputs[i]);
   }
 
+  /** Any tensor of the subgraph by index (an operator's intermediates). */
+  tensorAt(index: number): TfliteTensor {
+    return this.map.tensor(index);
+  }
+
+  /** A conversion choice worth saying once in the conversion's notes. */
+  note(text: string): void {
+    this.b.note(text);
+  }
+
   outTensor(i: number): TfliteTensor {
     return this.map.tensor(this.op.outputs[i]);
   }

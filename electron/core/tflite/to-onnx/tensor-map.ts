@@ -115,8 +115,17 @@ export class TensorMap {
     }
     const q = t.quantization!;
     if (q.scale.length > 1) throw new UnsupportedOp(`its output "${t.name}" is quantized per axis, which TFLite allows only for constants`);
-    if (!isQuantizableInt(t.dtype)) throw new UnsupportedOp(`its output "${t.name}" is a quantized ${t.dtype} tensor, which ONNX QuantizeLinear cannot produce`);
     const stored = this.storedName(t);
+    if (t.dtype === 'int32') {
+      // ONNX QuantizeLinear has no int32 form (TFLite requantizes to int32 for accumulator-scale outputs): round(x / scale) + zero point.
+      const steps = this.b.unique(`${t.name || `t${index}`}_steps`);
+      this.b.node('Round', [this.b.node('Div', [real, this.b.floats([q.scale[0]], [])], [this.b.unique(`${steps}_div`)]).output![0]], [steps]);
+      const shifted = q.zeroPoint[0] ? this.b.node('Add', [steps, this.b.floats([q.zeroPoint[0]], [])], [this.b.unique(`${steps}_zp`)]).output![0] : steps;
+      this.b.node('Cast', [shifted], [stored], { to: DataType.INT32 });
+      this.placed.set(index, { stored, real: null });
+      return;
+    }
+    if (!isQuantizableInt(t.dtype)) throw new UnsupportedOp(`its output "${t.name}" is a quantized ${t.dtype} tensor, which ONNX QuantizeLinear cannot produce`);
     const [scale, zp] = this.qParams(t, q, null);
     this.b.node('QuantizeLinear', [real, scale, zp], [stored]);
     this.placed.set(index, { stored, real: null });

@@ -6,6 +6,7 @@ import { elementwiseOps } from './elementwise-ops.js';
 import { nnOps } from './nn-ops.js';
 import { poolOps } from './pool-ops.js';
 import { quantOps } from './quant-ops.js';
+import { recurrentOps } from './recurrent-ops.js';
 import { shapeOps } from './shape-ops.js';
 import { sliceOps } from './slice-ops.js';
 
@@ -18,4 +19,5 @@ export const opHandlers: OpHandlers = {
   ...shapeOps,
   ...sliceOps,
   ...nnOps,
+  ...recurrentOps,
 };
