@@ -46,6 +46,11 @@ const needs = [
     fix: 'apt-get install -y python3-zeroconf',
   },
   {
+    what: "python3-pyarmnn under /usr/bin/python3 (Arm NN's TFLite runtime, the conversion tests' second opinion)",
+    ok: () => spawnSync('/usr/bin/python3', ['-c', 'import pyarmnn'], { stdio: 'ignore' }).status === 0,
+    fix: 'apt-get install -y python3-pyarmnn',
+  },
+  {
     what: 'qemu-aarch64 registered with binfmt_misc (the arm64 agent build runs under emulation)',
     ok: () => existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64') && existsSync('/usr/lib/aarch64-linux-gnu/libstdc++.so.6'),
     fix: 'bash .ci/prepare-arm64.sh (qemu-user-static, binfmt-support, libc6:arm64, libstdc++6:arm64)',
