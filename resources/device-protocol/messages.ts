@@ -9,120 +9,139 @@ import { reportedDesiredSchema } from './mqtt/desired-state.js';
 export { canonicalJson } from './canonical-json.js';
 export { describeArtifact, manifestSchema, releaseOf, signManifest, signedManifestSchema, verifyManifest, type Manifest, type SignedManifest } from './manifest.js';
 
-export const errorDataSchema = z.object({ code: z.string(), title: z.string(), detail: z.string() });
+export const errorDataSchema = z.object({
+  code: z.string().describe('Stable code for programs, UPPER_SNAKE_CASE (REQUEST_INVALID, MANIFEST_SIGNATURE_INVALID, ...).'),
+  title: z.string().describe('A short human title ("Wrong pairing code").'),
+  detail: z.string().describe('What happened and what to do, in a sentence or two, for a person.'),
+});
 
-export const slotIdSchema = z.enum(['a', 'b']);
+export const slotIdSchema = z.enum(['a', 'b']).describe('One of the two model slots.');
 export type SlotId = z.infer<typeof slotIdSchema>;
 
-export const slotInfoSchema = z.object({ slot: slotIdSchema, manifest: manifestSchema });
+export const slotInfoSchema = z.object({ slot: slotIdSchema, manifest: manifestSchema.describe('The signed manifest the model in this slot was accepted with (without its signature).') });
 export type SlotInfo = z.infer<typeof slotInfoSchema>;
 
 export const healthReportSchema = z.object({
-  ok: z.boolean(),
-  loaded: z.boolean(),
-  finite: z.boolean(),
-  runs: z.number().int(),
+  ok: z.boolean().describe('The verdict: true keeps the model on trial, false reverts it.'),
+  loaded: z.boolean().describe('The model loaded into the runtime (a store-only device: it parsed and checked the file).'),
+  finite: z.boolean().describe('Every floating-point output of the self-test runs was finite (no NaN, no infinity); false when nothing ran.'),
+  runs: z.number().int().describe('Self-test runs timed (after one untimed warm-up); 0 when the model was not run.'),
   /** Median self-test run (robust to one slow run on a busy device); null when the model did not run. */
-  latencyMs: z.number().nullable(),
-  maxLatencyMs: z.number(),
-  reason: z.string().nullable(),
-  checkedAt: z.string(),
+  latencyMs: z.number().nullable().describe('Median self-test run in milliseconds; null when the model did not run.'),
+  maxLatencyMs: z.number().describe("The bound the median was held to (the activate request's maxLatencyMs)."),
+  reason: z.string().nullable().describe('Why the check failed, one sentence; null when ok.'),
+  checkedAt: z.string().describe('When the check ran, ISO 8601 UTC (2025-01-15T09:31:02.000Z).'),
 });
 export type HealthReport = z.infer<typeof healthReportSchema>;
 
 export const trialSchema = z.object({
-  slot: slotIdSchema,
-  since: z.string(),
-  healthyWindowSec: z.number(),
+  slot: slotIdSchema.describe('The slot on trial: always the active slot.'),
+  since: z.string().describe('When the trial started, ISO 8601 UTC.'),
+  healthyWindowSec: z.number().describe('From the activate request; 0: the trial waits for confirm.'),
   /** When the trial confirms itself if the model stayed healthy. */
-  deadline: z.string(),
+  deadline: z.string().describe('since + healthyWindowSec, ISO 8601 UTC: when the trial confirms itself if the model stayed healthy (equal to since when the window is 0).'),
 });
 export type TrialInfo = z.infer<typeof trialSchema>;
 
 export const uploadStatusSchema = z.object({
-  manifest: manifestSchema,
+  manifest: manifestSchema.describe('The manifest of the upload in progress (from upload-begin).'),
   /** Bytes durably stored: send the next chunk from here. */
-  offset: z.number().int().nonnegative(),
-  size: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative().describe('Bytes durably stored (they survive a power cut): the next chunk starts here.'),
+  size: z.number().int().nonnegative().describe("The artifact's size in bytes (manifest.size)."),
   /** All bytes received and the sha256 verified: ready to activate. */
-  complete: z.boolean(),
+  complete: z.boolean().describe("All bytes are in and their SHA-256 equals manifest.sha256: ready to activate."),
 });
 export type UploadStatus = z.infer<typeof uploadStatusSchema>;
 
-export const deviceStateSchema = z.enum(['empty', 'running', 'trial']);
+export const deviceStateSchema = z.enum(['empty', 'running', 'trial']).describe('empty: no model; running: a confirmed model is active; trial: the active model is on trial.');
 export type DeviceState = z.infer<typeof deviceStateSchema>;
 
 export const deviceStatusSchema = z.object({
-  deviceId: z.string(),
+  deviceId: z.string().describe('The id the device answered at pairing.'),
   state: deviceStateSchema,
-  active: slotInfoSchema.nullable(),
-  previous: slotInfoSchema.nullable(),
-  trial: trialSchema.nullable(),
-  upload: uploadStatusSchema.nullable(),
-  lastHealth: healthReportSchema.nullable(),
+  active: slotInfoSchema.nullable().describe('The slot that serves, on trial or confirmed; null when the device runs nothing.'),
+  previous: slotInfoSchema.nullable().describe('The slot rollback returns to; null when there is none.'),
+  trial: trialSchema.nullable().describe('Set while the active model is on trial; null otherwise.'),
+  upload: uploadStatusSchema.nullable().describe('The staged upload, in progress or complete; null when none.'),
+  lastHealth: healthReportSchema.nullable().describe('The last health check (activate), null before the first.'),
   /** What the device last did on its own (revert at start, auto-confirm), for the console's log. */
-  lastEvent: z.object({ at: z.string(), kind: z.string(), detail: z.string() }).nullable(),
+  lastEvent: z
+    .object({
+      at: z.string().describe('ISO 8601 UTC.'),
+      kind: z.string().describe('trial-started, confirmed, auto-confirmed, rolled-back, trial-unhealthy, reverted-at-start, active-unloadable.'),
+      detail: z.string().describe('One sentence for a person.'),
+    })
+    .nullable()
+    .describe('What the device last did (a revert at start, an auto-confirm), for the console to show; null when nothing yet.'),
   /**
    * The highest release counter the device has accepted; the console signs every deploy above it.
    * Absent from agents before release counters, which take manifests without one (see manifest.ts).
    */
-  release: z.number().int().nonnegative().optional(),
+  release: z.number().int().nonnegative().optional().describe('The highest manifest release counter the device has accepted (0 before any); the console signs the next deploy above it.'),
   /** What the device did with the console's desired state (MQTT binding; absent elsewhere and from older agents). */
-  desired: reportedDesiredSchema.optional(),
+  desired: reportedDesiredSchema.optional().describe('MQTT binding only: what the device did with the desired state; leave it out on serial.'),
 });
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 
 /** What a board is (agents before this report leave it out of info). */
 export const boardInfoSchema = z.object({
   /** The CPU by name; on arm64 derived from the implementer and part numbers, e.g. "ARM Cortex-A72". */
-  cpu: z.string(),
+  cpu: z.string().describe('The CPU by name ("ARM Cortex-A72").'),
   /** The board, from /proc/cpuinfo or the device tree ("Raspberry Pi 4 Model B Rev 1.1"); null when unknown. */
-  model: z.string().nullable(),
+  model: z.string().nullable().describe('The board ("Raspberry Pi 4 Model B Rev 1.1"); null when unknown.'),
   /** Instruction-set features inference kernels use: asimd (NEON), asimddp, i8mm, sve on arm64; avx2, avx512_vnni, amx_int8 on x86. */
-  cpuFeatures: z.array(z.string()),
-  os: z.object({ type: z.string(), release: z.string(), distro: z.string().nullable() }),
-  onnxruntime: z.object({ version: z.string(), executionProviders: z.array(z.string()) }),
+  cpuFeatures: z.array(z.string()).describe('Instruction-set features inference kernels use (asimd, asimddp, i8mm, sve; avx2, avx512_vnni); empty when none or unknown.'),
+  os: z.object({ type: z.string(), release: z.string(), distro: z.string().nullable() }).describe('The operating system: kernel type and release, distribution (null when unknown).'),
+  onnxruntime: z.object({ version: z.string(), executionProviders: z.array(z.string()) }).describe('The ONNX runtime and its execution providers (a device without one: its runtime name and version, providers empty).'),
 });
 export type BoardInfo = z.infer<typeof boardInfoSchema>;
 
 export const deviceInfoSchema = z.object({
-  deviceId: z.string(),
-  name: z.string(),
-  agentVersion: z.string(),
-  arch: z.string(),
-  platform: z.string(),
-  cpu: z.string(),
-  cores: z.number().int(),
-  totalMemoryBytes: z.number(),
-  runtime: z.object({ name: z.string(), version: z.string() }),
-  consoleName: z.string().nullable(),
+  deviceId: z.string().describe('The same id as in pair and status.'),
+  name: z.string().describe('A name for people (the host name, a board label).'),
+  agentVersion: z.string().describe("The device software's version (the firmware's)."),
+  arch: z.string().describe('CPU architecture in Node terms: arm64, x64, arm; a microcontroller may say e.g. "armv7e-m".'),
+  platform: z.string().describe('Operating system in Node terms (linux, darwin, win32); firmware without one may say "none".'),
+  cpu: z.string().describe('The CPU model by name.'),
+  cores: z.number().int().describe('CPU cores.'),
+  totalMemoryBytes: z.number().describe('RAM in bytes.'),
+  runtime: z.object({ name: z.string(), version: z.string() }).describe('The inference runtime that runs the models (onnxruntime-node 1.x, tflite-micro ...).'),
+  consoleName: z.string().nullable().describe('The consoleName of the pair request; null before pairing.'),
   /** Loopback port of the local inference endpoint, null when serving over a unix socket. */
-  servePort: z.number().int().nullable(),
-  board: boardInfoSchema.optional(),
+  servePort: z.number().int().nullable().describe('Loopback port of the local inference endpoint; null when there is none.'),
+  board: boardInfoSchema.optional().describe('What the board is; optional.'),
 });
 export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 
 const latencySchema = z.object({ mean: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), min: z.number(), max: z.number() });
 
 export const telemetrySummarySchema = z.object({
-  seq: z.number().int(),
-  at: z.string(),
+  seq: z.number().int().describe('Summary number, 1 for the first after start, +1 each summary.'),
+  at: z.string().describe('When the summary was made, ISO 8601 UTC.'),
   /** Seconds this summary covers (since the previous one). */
-  windowSec: z.number(),
-  requests: z.number().int(),
-  errors: z.number().int(),
-  windowRequests: z.number().int(),
-  windowErrors: z.number().int(),
+  windowSec: z.number().describe('Seconds this summary covers (since the previous one).'),
+  requests: z.number().int().describe('Inference requests since start (a counter that goes down means the device restarted).'),
+  errors: z.number().int().describe('Failed inference requests since start.'),
+  windowRequests: z.number().int().describe('Inference requests in this window.'),
+  windowErrors: z.number().int().describe('Failed inference requests in this window.'),
   /** Over the most recent requests (bounded), null before the first one. */
-  latencyMs: latencySchema.nullable(),
-  histogram: z.object({ boundsMs: z.array(z.number()), counts: z.array(z.number().int()) }),
+  latencyMs: latencySchema.nullable().describe('Latency of the most recent successful requests (the agent keeps the last 2,048) of the model serving now, in ms; null before the first one.'),
+  histogram: z
+    .object({
+      boundsMs: z.array(z.number()).describe('Upper bucket bounds in ms, ascending.'),
+      counts: z.array(z.number().int()).describe('Requests per bucket since start: one more entry than boundsMs, the last counting everything slower.'),
+    })
+    .describe('Latency histogram of every successful request since start.'),
   /** Max softmax probability of the first output, per request. */
-  confidence: z.object({ mean: z.number(), p50: z.number(), min: z.number() }).nullable(),
-  rssBytes: z.number(),
-  cpuPercent: z.number(),
-  loadAvg1: z.number(),
-  temperatureC: z.number().nullable(),
-  model: z.object({ name: z.string(), version: z.string() }).nullable(),
+  confidence: z
+    .object({ mean: z.number(), p50: z.number(), min: z.number() })
+    .nullable()
+    .describe("Largest softmax probability of the first output, per request, over the recent requests (0 ... 1); null when none or the device cannot tell."),
+  rssBytes: z.number().describe("Memory the device software uses, bytes (a process's resident set; on firmware the heap in use)."),
+  cpuPercent: z.number().describe("CPU time of the device software since the previous summary, percent of one core (may exceed 100 on several cores)."),
+  loadAvg1: z.number().describe('One-minute load average; 0 where there is none.'),
+  temperatureC: z.number().nullable().describe('SoC temperature in degrees Celsius; null when unknown.'),
+  model: z.object({ name: z.string(), version: z.string() }).nullable().describe('The model serving now (manifest name and version); null when none.'),
   state: deviceStateSchema,
 });
 export type TelemetrySummary = z.infer<typeof telemetrySummarySchema>;
@@ -137,22 +156,32 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 export const deviceOps = {
   pair: {
     request: z.object({
-      code: z.string().min(4).max(16),
+      code: z.string().min(4).max(16).describe('The one-time pairing code the device shows (the agent: 8 characters of ABCDEFGHJKMNPQRSTUVWXYZ23456789, compared after trimming and upper-casing).'),
       /** PEM (SPKI) of the console's ed25519 key; manifests must verify with it. */
-      consolePublicKey: z.string().min(1).max(4000),
-      consoleName: z.string().min(1).max(200),
+      consolePublicKey: z.string().min(1).max(4000).describe("The console's ed25519 public key, PEM SPKI (-----BEGIN PUBLIC KEY-----): every manifest must verify with it. Keep it."),
+      consoleName: z.string().min(1).max(200).describe('A name for the console, for people; info answers it as consoleName.'),
     }),
-    response: z.object({ deviceId: z.string(), token: z.string(), certFingerprint: z.string() }),
+    response: z.object({
+      deviceId: z.string().describe('A stable id for this device; the console keys its inventory by it.'),
+      token: z.string().describe('A new secret bearer token; every later request carries it. Keep only its hash.'),
+      certFingerprint: z.string().describe("SHA-256 (lowercase hex) of the device's TLS certificate DER; must not be empty (see Semantics)."),
+    }),
   },
   info: { request: empty, response: deviceInfoSchema },
   status: { request: empty, response: deviceStatusSchema },
   telemetry: {
-    request: z.object({ limit: z.number().int().positive().max(10_000).optional() }),
-    response: z.object({ current: telemetrySummarySchema, history: z.array(telemetrySummarySchema) }),
+    request: z.object({ limit: z.number().int().positive().max(10_000).optional().describe('Most history entries wanted; the agent answers 120 when absent.') }),
+    response: z.object({
+      current: telemetrySummarySchema.describe('A summary made now for this request (it joins the history).'),
+      history: z.array(telemetrySummarySchema).describe('The most recent summaries, oldest first, at most limit.'),
+    }),
   },
   'upload-begin': { request: signedManifestSchema, response: uploadStatusSchema },
   'upload-chunk': {
-    request: z.object({ offset: z.number().int().nonnegative(), data: z.instanceof(Uint8Array) }),
+    request: z.object({
+      offset: z.number().int().nonnegative().describe("Where this chunk goes in the artifact: must equal the device's durable offset."),
+      data: z.instanceof(Uint8Array),
+    }),
     response: uploadStatusSchema,
   },
   'upload-status': { request: empty, response: z.object({ upload: uploadStatusSchema.nullable() }) },
@@ -168,23 +197,33 @@ export const deviceOps = {
   activate: {
     request: z.object({
       /** The trial confirms itself after this many healthy seconds; 0 waits for `confirm`. */
-      healthyWindowSec: z.number().nonnegative().max(7 * 24 * 3600).default(0),
+      healthyWindowSec: z.number().nonnegative().max(7 * 24 * 3600).default(0).describe('The trial confirms itself after this many healthy seconds; 0 waits for confirm.'),
       /** Largest allowed median self-test run. */
-      maxLatencyMs: z.number().positive().max(600_000).default(1000),
-      selfTestRuns: z.number().int().min(1).max(100).default(5),
+      maxLatencyMs: z.number().positive().max(600_000).default(1000).describe('Largest allowed median self-test run, ms.'),
+      selfTestRuns: z.number().int().min(1).max(100).default(5).describe('Timed self-test runs (after one warm-up).'),
       /** Precondition: the staged artifact must be this one (a duplicate or late request cannot activate another). */
-      expectStagedSha256: sha256Hex.optional(),
+      expectStagedSha256: sha256Hex.optional().describe('Precondition: activate only if the staged artifact has this SHA-256 (else PRECONDITION_FAILED). The serial console leaves it out.'),
     }),
-    response: z.object({ outcome: z.enum(['trial', 'reverted']), health: healthReportSchema, status: deviceStatusSchema }),
+    response: z.object({
+      outcome: z.enum(['trial', 'reverted']).describe('trial: the model passed its health check and serves on trial; reverted: it failed and the device went back.'),
+      health: healthReportSchema,
+      status: deviceStatusSchema.describe('The status after the activation.'),
+    }),
   },
   /** Preconditions: confirm only this trial model; roll back only from this active model. */
-  confirm: { request: z.object({ expectTrialSha256: sha256Hex.optional() }).strict(), response: deviceStatusSchema },
-  rollback: { request: z.object({ ifActiveSha256: sha256Hex.optional() }).strict(), response: deviceStatusSchema },
+  confirm: {
+    request: z.object({ expectTrialSha256: sha256Hex.optional().describe('Precondition: confirm only if the model on trial has this SHA-256.') }).strict(),
+    response: deviceStatusSchema,
+  },
+  rollback: {
+    request: z.object({ ifActiveSha256: sha256Hex.optional().describe('Precondition: roll back only if the active model has this SHA-256.') }).strict(),
+    response: deviceStatusSchema,
+  },
   profile: {
     request: z.object({
-      runs: z.number().int().min(1).max(10_000).default(50),
-      warmup: z.number().int().min(0).max(1000).default(5),
-      threads: z.number().int().min(0).max(256).default(0),
+      runs: z.number().int().min(1).max(10_000).default(50).describe('Timed runs.'),
+      warmup: z.number().int().min(0).max(1000).default(5).describe('Untimed runs first.'),
+      threads: z.number().int().min(0).max(256).default(0).describe('Inference threads; 0: the runtime decides.'),
     }),
     response: z.custom<ProfileResult>((v) => !!v && typeof v === 'object'),
   },
