@@ -8,7 +8,7 @@ import type { ModelSummary, OptimizeRecipe, VariantMetrics, VariantRow } from '.
 import type { JobManager } from './jobs/job-manager.js';
 import { artifactPath } from './registry/artifact-store.js';
 import { requireRunnableModel } from './registry/runnable-model.js';
-import { isTfliteConversion } from './api/tflite-conversion.js';
+import { floatRootOf, isTfliteConversion } from './api/tflite-conversion.js';
 import type { Registry } from './registry/registry.js';
 import { cpuInfo } from './util/cpu-info.js';
 
@@ -23,11 +23,7 @@ export function optimizeHandlers(deps: {
   const { home, registry, jobs, bus } = deps;
   const get = (id: string): ModelSummary => registry.requireModel(id);
   // A TFLite file's ONNX conversion is the float model its variants derive from; the .tflite above it is its source.
-  const root = (id: string): ModelSummary => {
-    let m = get(id);
-    while (m.parentId && !isTfliteConversion(m.recipe)) m = get(m.parentId);
-    return m;
-  };
+  const root = (id: string): ModelSummary => floatRootOf(get, id);
   const row = (m: ModelSummary): VariantRow => {
     // The ONNX conversion of a .tflite is the root of its variants: shown as the float model.
     const recipe = isTfliteConversion(m.recipe) ? null : ((m.recipe as OptimizeRecipe | null) ?? null);

@@ -52,7 +52,7 @@ describe('formatInspectReport', () => {
       macs: { total: 5e9, perNode: [], unresolved: ['a', 'b'] },
     }).join('\n');
     expect(text).toContain('5.00 G');
-    expect(text).toContain('2 node(s) not counted');
+    expect(text).toContain('2 nodes not counted (shapes unknown until run time)');
     expect(text).toContain('external data');
   });
 });

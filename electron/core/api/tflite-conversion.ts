@@ -39,3 +39,25 @@ export interface TfliteConversionRecipe {
 export function isTfliteConversion(recipe: unknown): recipe is TfliteConversionRecipe {
   return typeof recipe === 'object' && recipe !== null && (recipe as { mode?: unknown }).mode === 'from-tflite';
 }
+
+interface Lineage {
+  id: string;
+  parentId: string | null;
+  recipe: unknown;
+}
+
+/**
+ * The float model a model's variants derive from: up the parents to one without a parent, or to the
+ * ONNX conversion of a .tflite (the .tflite above it is its source, not something to run).
+ */
+export function floatRootOf<M extends Lineage>(get: (id: string) => M, id: string): M {
+  let m = get(id);
+  while (m.parentId && !isTfliteConversion(m.recipe)) m = get(m.parentId);
+  return m;
+}
+
+/** Models the Optimize page offers: float roots, with a .tflite source replaced by its conversion. */
+export function floatRoots<M extends Lineage>(models: readonly M[]): M[] {
+  const converted = new Set(models.filter((m) => m.parentId && isTfliteConversion(m.recipe)).map((m) => m.parentId));
+  return models.filter((m) => isTfliteConversion(m.recipe) || (m.parentId === null && !converted.has(m.id)));
+}

@@ -1,5 +1,6 @@
 // InspectReport -> lines of text for `edgefleet inspect MODEL` (without --json).
 import type { Dim, InspectReport, TensorInfo } from '../api/types.js';
+import { uncountedMacsNote } from '../api/macs-note.js';
 import { LOAD_NOT_CHECKED } from './load-check.js';
 
 const TOP_OPS = 8;
@@ -71,7 +72,8 @@ export function formatInspectReport(r: InspectReport): string[] {
     `Parameters: ${formatCount(r.parameterCount)} · weights ${formatBytes(r.weightBytesTotal)}` +
       `${bytesByType ? ` (${bytesByType})` : ''}${r.externalData ? ' · external data' : ''}`,
   );
-  const unresolved = r.macs.unresolved.length ? ` · ${r.macs.unresolved.length} node(s) not counted (shapes unknown)` : '';
+  const note = uncountedMacsNote(r);
+  const unresolved = note ? ` · ${note}` : '';
   lines.push(`MACs:       ${formatCount(r.macs.total)} (batch 1)${unresolved}`);
   const loads = r.loadable.ok ? 'yes' : r.loadable.error === LOAD_NOT_CHECKED ? 'not checked' : `no — ${r.loadable.error ?? 'unknown error'}`;
   if (r.tflite) lines.push(...tfliteLines(r.tflite));

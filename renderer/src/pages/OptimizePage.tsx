@@ -1,6 +1,7 @@
 import TuneIcon from '@mui/icons-material/Tune';
 import { Box, Button, CircularProgress, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { floatRootOf, floatRoots, isTfliteConversion } from '../../../electron/core/api/tflite-conversion.js';
 import type { ErrorData, OptimizeDefaults, VariantRow } from '../../../electron/core/api/types.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorCard } from '../components/ErrorCard.js';
@@ -29,12 +30,16 @@ export function OptimizePage({ query }: { query: URLSearchParams }) {
   const models = useRequest('models.list', {});
   const appInfo = useRequest('app.info', {});
   const modelList = useMemo(() => models.data ?? [], [models.data]);
-  const floatModels = useMemo(() => modelList.filter((m) => m.parentId === null), [modelList]);
+  const floatModels = useMemo(() => floatRoots(modelList), [modelList]);
 
-  // A link may name a variant: optimize its float parent instead.
+  // A link may name a variant (or a .tflite source): optimize its float root instead.
   const asked = query.get('model') ?? '';
-  const askedModel = modelList.find((m) => m.id === asked);
-  const modelId = askedModel?.parentId ?? asked;
+  const byId = useMemo(() => new Map(modelList.map((m) => [m.id, m])), [modelList]);
+  const modelId = useMemo(() => {
+    if (!byId.has(asked)) return asked;
+    const root = floatRootOf((id) => byId.get(id) ?? { id, parentId: null, recipe: null }, asked);
+    return modelList.find((m) => m.parentId === root.id && isTfliteConversion(m.recipe))?.id ?? root.id;
+  }, [asked, byId, modelList]);
 
   const defaults = useRequest('optimize.defaults', modelId ? { modelId } : null);
   const variants = useRequest('optimize.variants', modelId ? { modelId } : null);

@@ -65,7 +65,8 @@ export function DeployDialog({ open, onClose, deviceIds, targetLabel, runner }: 
     onClose();
   };
 
-  const noModels = !models.loading && !models.error && options.length === 0;
+  // Only once the list has arrived: while the dialog closes the request is off and there is no list at all.
+  const noModels = models.data !== undefined && options.length === 0;
 
   return (
     <Dialog open={open} onClose={close} fullWidth maxWidth={job ? 'lg' : 'sm'} data-testid="deploy-dialog">

@@ -1,4 +1,5 @@
 import { Chip, Grid, Tooltip, Typography } from '@mui/material';
+import { uncountedMacsNote } from '../../../../electron/core/api/macs-note.js';
 import type { InspectReport } from '../../../../electron/core/api/types.js';
 import { StatCard } from '../../components/StatCard.js';
 import { formatBytes, formatCount, formatMacs } from '../../format/format.js';
@@ -26,7 +27,7 @@ export function ModelSummaryCards({ inspect }: { inspect: InspectReport }) {
         <StatCard
           label="Compute per inference"
           value={formatMacs(inspect.macs.total)}
-          hint={inspect.macs.unresolved.length ? `${inspect.macs.unresolved.length} nodes not counted (dynamic shapes)` : 'multiply-accumulates'}
+          hint={uncountedMacsNote(inspect) || 'multiply-accumulates'}
           testId="stat-macs"
         />
       </Grid>
