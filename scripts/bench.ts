@@ -298,6 +298,8 @@ report.tflite = tfl;
 const tc = tfl['convert-largest'] ?? {};
 const lf = tfl['latency:t2o-mobilenet_v1_0.25_128.tflite'] ?? {};
 const lq = tfl['latency:t2o-mobilenet_v1_0.25_128_quant.tflite'] ?? {};
+const ll = tfl['latency:micro-trained_lstm.tflite'] ?? {};
+const lli = tfl['latency:micro-trained_lstm_int8.tflite'] ?? {};
 md.push(
   '## TFLite import (single thread, median of 200 runs each, same seeded inputs)',
   '',
@@ -306,6 +308,8 @@ md.push(
   `| read + convert + encode ${tc.file} (${(Number(tc.fileBytes) / 2 ** 20).toFixed(1)} MiB, the largest fixture), median of 5 | ${f2(tc.medianMs, 0)} ms |`,
   `| MobileNet v1 0.25 128 float: TFLite C library / converted ONNX in onnxruntime | ${f2(lf.tfliteMs, 3)} / ${f2(lf.onnxMs, 3)} ms (**${f2(lf.ratio)}×**, goal ≤ 1) |`,
   `| MobileNet v1 0.25 128 uint8: TFLite C library / converted ONNX (QDQ, fused integer kernels) | ${f2(lq.tfliteMs, 3)} / ${f2(lq.onnxMs, 3)} ms (**${f2(lq.ratio)}×**, goal ≤ 1) |`,
+  `| MNIST LSTM float (28 steps, unrolled): TFLite C library / converted ONNX | ${f2(ll.tfliteMs, 3)} / ${f2(ll.onnxMs, 3)} ms (**${f2(ll.ratio)}×**) |`,
+  `| MNIST LSTM int8 (28 steps, unrolled, fake-quantized cell): TFLite C library / converted ONNX | ${f2(lli.tfliteMs, 3)} / ${f2(lli.onnxMs, 3)} ms (**${f2(lli.ratio)}×**) |`,
   '',
 );
 

@@ -1,5 +1,6 @@
 // TFLite import figures, one JSON line each: conversion time of the largest fixture (read + convert +
-// encode, median of 5), and single-thread latency of the converted MobileNets in onnxruntime against
+// encode, median of 5), and single-thread latency of the converted MobileNets and MNIST LSTMs (28 steps,
+// unrolled) in onnxruntime against
 // the TFLite C library on the same inputs (both medians of 200 runs after warm-up, measured in turn).
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -27,7 +28,7 @@ const largest = join(fixtures, 't2o-mobilenet_v1_0.25_128.tflite');
 const times = Array.from({ length: 5 }, () => convertOnce(largest).ms);
 console.log(JSON.stringify({ case: 'convert-largest', file: basename(largest), fileBytes: statSync(largest).size, medianMs: median(times) }));
 
-for (const file of ['t2o-mobilenet_v1_0.25_128.tflite', 't2o-mobilenet_v1_0.25_128_quant.tflite']) {
+for (const file of ['t2o-mobilenet_v1_0.25_128.tflite', 't2o-mobilenet_v1_0.25_128_quant.tflite', 'micro-trained_lstm.tflite', 'micro-trained_lstm_int8.tflite']) {
   const path = join(fixtures, file);
   const { onnx } = convertOnce(path);
   const ref = await runReference(path, 'seeded', { seed: 7, timedRuns: RUNS, timeoutMs: 300_000 });

@@ -28,6 +28,15 @@ async function onnxOutputs(bytes: Uint8Array, conversion: Conversion, inputs: Na
   return outputs.map((o, k) => (conversion.outputs[k] && moved(conversion, conversion.outputs[k]) ? permuted(o, NCHW_TO_NHWC) : o));
 }
 
+async function fullyOptimised(bytes: Uint8Array, conversion: Conversion, inputs: NamedTensor[]): Promise<{ ok: true; outputs: NamedTensor[] } | { ok: false; why: string }> {
+  try {
+    return { ok: true, outputs: await onnxOutputs(bytes, conversion, inputs, 'all') };
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return { ok: false, why: `the ONNX model does not run with onnxruntime's full graph optimisation, which devices use: ${why}` };
+  }
+}
+
 function fusedNote(outputs: ConversionAgreement['outputs']): string {
   const f = outputs.filter((o) => o.fused);
   if (f.length === 0) return '';
@@ -42,10 +51,17 @@ export async function verifyConversion(tflitePath: string, onnxBytes: Uint8Array
     // No reference: the conversion must at least run in onnxruntime on seeded inputs.
     const specs = conversion.inputs.map((i) => ({ name: i.tfliteName, dtype: i.dtype as VerifyDType, shape: i.shape }));
     const outs = await onnxOutputs(onnxBytes, conversion, seededInputs(specs, seed));
+    const full = await fullyOptimised(onnxBytes, conversion, seededInputs(specs, seed));
+    if (!full.ok) return { status: 'differs', reference: null, summary: full.why, seed, outputs: [] };
     return { status: 'unverified', reference: null, summary: `ran in onnxruntime (${outs.length} outputs); ${available.reason}`, seed, outputs: [] };
   }
   const ref = await runReference(tflitePath, 'seeded', { seed });
-  if (!ref.ok) return { status: 'unverified', reference: `${REFERENCE_NAME} ${available.version}`, summary: `not compared: ${ref.reason}`, seed, outputs: [] };
+  if (!ref.ok) {
+    const specs = conversion.inputs.map((i) => ({ name: i.tfliteName, dtype: i.dtype as VerifyDType, shape: i.shape }));
+    const full = await fullyOptimised(onnxBytes, conversion, seededInputs(specs, seed));
+    if (!full.ok) return { status: 'differs', reference: `${REFERENCE_NAME} ${available.version}`, summary: full.why, seed, outputs: [] };
+    return { status: 'unverified', reference: `${REFERENCE_NAME} ${available.version}`, summary: `not compared: ${ref.reason}`, seed, outputs: [] };
+  }
   let got: NamedTensor[];
   try {
     got = await onnxOutputs(onnxBytes, conversion, ref.inputs);
@@ -56,8 +72,10 @@ export async function verifyConversion(tflitePath: string, onnxBytes: Uint8Array
   // The proof is the graph as written ('basic': each QDQ pair dequantizes, the float op runs, the result is
   // quantized again). onnxruntime's fused integer kernels round on their own; for quantized outputs their
   // distance from TFLite is recorded beside it.
-  const quantized = conversion.outputs.some((o) => o.quantization !== null);
-  const fused = quantized ? await onnxOutputs(onnxBytes, conversion, ref.inputs, 'all').catch(() => null) : null;
+  // Devices load the model with full graph optimisation ('all'): a model that only runs as written is no use there.
+  const full = await fullyOptimised(onnxBytes, conversion, ref.inputs);
+  if (!full.ok) return { status: 'differs', reference: `${REFERENCE_NAME} ${available.version}`, summary: full.why, seed, outputs: [] };
+  const fused = full.outputs;
   const outputs = conversion.outputs.map((co, k) => {
     const r = ref.outputs.find((o) => o.name === co.tfliteName) ?? ref.outputs[k];
     const g = got[k];

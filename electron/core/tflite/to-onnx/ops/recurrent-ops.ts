@@ -148,7 +148,10 @@ function lstm(ctx: OpContext, sequence: boolean): void {
       m = clipBoth(ctx, m, ctx.option('projClip', 0));
     }
     h = fakeQuant(ctx, m, outputScale);
-    outputs.push(h);
+    // The sequence output is quantized to the same grid by its own QuantizeLinear: stacking the unrounded
+    // values gives the same integers, and keeps a DQ → Unsqueeze → Concat → Q chain out of the graph
+    // (onnxruntime 1.30's QDQ propagation writes a QuantizeLinear with mismatched types from it).
+    outputs.push(m);
   }
   const y = sequence
     ? ctx.node1('Concat', outputs.map((o) => ctx.node1('Unsqueeze', [o, ctx.b.int64s([timeAxis])])), { axis: timeAxis })
@@ -178,10 +181,11 @@ function svdf(ctx: OpContext): void {
   const units = filters / rank;
   const state3 = ctx.node1('Reshape', [initialState(ctx, SVDF_IN.state, [batch, filters * memory]), ctx.b.int64s([batch, filters, memory])]);
   const kept = ctx.node1('Slice', [state3, ctx.b.int64s([1]), ctx.b.int64s([memory]), ctx.b.int64s([2])]);
-  let feature = ctx.node1('Gemm', [ctx.input(SVDF_IN.input), ctx.input(SVDF_IN.featureW)], { transB: 1 });
-  // The integer kernel stores the new activations in the state's own type and scale before using them.
-  feature = fakeQuant(ctx, feature, scaleOf(ctx.inTensor(SVDF_IN.state)));
-  const state = ctx.node1('Concat', [kept, ctx.node1('Unsqueeze', [feature, ctx.b.int64s([2])])], { axis: 2 });
+  const feature = ctx.node1('Gemm', [ctx.input(SVDF_IN.input), ctx.input(SVDF_IN.featureW)], { transB: 1 });
+  // The integer kernel stores the new activations in the state's own type and scale before using them
+  // (rounded after the Unsqueeze: onnxruntime 1.30's QDQ propagation breaks a DQ → Unsqueeze chain).
+  const column = fakeQuant(ctx, ctx.node1('Unsqueeze', [feature, ctx.b.int64s([2])]), scaleOf(ctx.inTensor(SVDF_IN.state)));
+  const state = ctx.node1('Concat', [kept, column], { axis: 2 });
   const perFilter = ctx.node1('ReduceSum', [ctx.node1('Mul', [state, ctx.input(SVDF_IN.timeW)]), ctx.b.int64s([2])], { keepdims: 0 });
   let y = rank === 1 ? perFilter : ctx.node1('ReduceSum', [ctx.node1('Reshape', [perFilter, ctx.b.int64s([batch, units, rank])]), ctx.b.int64s([2])], { keepdims: 0 });
   if (ctx.has(SVDF_IN.bias)) y = ctx.node1('Add', [y, ctx.input(SVDF_IN.bias)]);
