@@ -69,7 +69,7 @@ const expectedCommands = [
 const expectedSubcommands: Record<string, string[]> = {
   models: ['import', 'list'],
   profiles: ['list', 'compare'],
-  serial: ['list', 'add'],
+  serial: ['list', 'add', 'conformance'],
   ssh: ['add', 'list', 'remove', 'provision', 'deploy', 'rollback', 'uninstall'],
   rollout: ['start', 'status', 'pause', 'resume', 'abort', 'rollback', 'list'],
   ab: ['start', 'status', 'promote', 'stop', 'list'],
