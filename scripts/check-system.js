@@ -38,6 +38,9 @@ const needs = [
   tool('ps', 'checks which user an agent runs as', 'procps'),
   tool('mosquitto', 'a real MQTT broker for the MQTT binding tests', 'mosquitto'),
   tool('openssl', 'a device-made key and CSR for the broker certificate test', 'openssl'),
+  tool('gcc', 'builds the C reference serial device (resources/serial-device-c)', 'gcc'),
+  tool('make', "the C reference device's build", 'make'),
+  file('/usr/include/sodium.h', "libsodium, the C reference device's POSIX port crypto (SHA-256, Ed25519)", 'libsodium-dev'),
   file('/usr/bin/chromium', 'browser end-to-end tests', 'chromium'),
   file('/usr/share/libonnx-testdata/data', 'ONNX conformance corpus for the codec round-trip and fuzz tests', 'libonnx-testdata'),
   {

@@ -3,8 +3,12 @@
 // field and the expected and received values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../electron/core/devices/serial/conformance/run-conformance.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RequestBody } from '../../resources/device-protocol/serial/message-codec.js';
 import { startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import { buildCDevice, startCDevice } from '../helpers/c-device.js';
 import { edgefleet } from '../helpers/edgefleet-cli.js';
 import { startFaultyDevice, type Fault, type Kind } from '../helpers/faulty-serial-device.js';
 import { SerialRelay } from '../helpers/serial-relay.js';
@@ -34,6 +38,24 @@ describe('edgefleet serial conformance', () => {
     expect(report.checks.length).toBeGreaterThan(25);
   });
 
+  it('passes every required check against the C reference device', { timeout: 300_000 }, async () => {
+    await buildCDevice();
+    const cable = await SerialRelay.start({ baud, seed: 'conformance-c' });
+    const device = await startCDevice({ port: cable.agentPath, data: mkdtempSync(join(tmpdir(), 'ef-conformance-c-')), baud });
+    try {
+      const r = await edgefleet('serial', 'conformance', cable.consolePath, '--baud', String(baud), '--code', device.pairingCode!, '--json');
+      const report = JSON.parse(r.stdout) as ConformanceReport;
+      const failed = report.checks.filter((c) => c.required && c.status !== 'pass');
+      expect(failed, JSON.stringify(failed, null, 1)).toEqual([]);
+      expect(r.code, r.stderr).toBe(0);
+      // A store-only device: it does not profile, and says so with a documented code.
+      expect(report.checks.find((c) => c.id === 'profile')?.detail).toMatch(/does not profile/);
+    } finally {
+      await device.stop();
+      await cable.stop();
+    }
+  });
+
   type Json = Record<string, unknown>;
   const codeOf = (json: unknown) => (json as { code?: string }).code;
   /** An error with code `from` comes back as `to`. */
@@ -57,6 +79,8 @@ describe('edgefleet serial conformance', () => {
     ['pair-wrong-code', ['pair-wrong-code'], recode('PAIRING_CODE_INVALID', 'INTERNAL'), /pair\.error\.code: expected "PAIRING_CODE_INVALID"; received "INTERNAL"/],
     ['pair', [], rewrite('pair', (j) => ({ ...j, certFingerprint: '' })), /pair\.certFingerprint: expected 64 lowercase hex digits/],
     ['wrong-token', ['wrong-token'], { request: (b, seen) => (b.token === 'not-the-token' ? withToken(b, seen.token) : b) }, /expected an error message with code UNAUTHORIZED/],
+    ['hello', [], { link: { params: { maxPayload: 8000, window: 256, deflate: true } } }, /hello_ack\.maxPayload: expected 32 … 4096; received 8000/],
+    ['deflate-off', ['deflate-off'], { ignoresHello: { deflate: true } }, /is deflated, but deflate was not negotiated/],
     ['hello-small', ['hello-small'], { ignoresHello: { maxPayload: 256 }, link: { fixedPayload: 256 } }, /carries \d+ payload bytes; maxPayload is 32/],
     ['window', ['window'], { request: (b, seen) => (b.op === 'status' && seen.inFlight >= 4 ? null : b) }, /did not answer status/],
     ['loss-in', ['loss-in'], { link: { minRtoMs: 60_000, maxRtoMs: 60_000 } }, /did not answer status/],

@@ -2,7 +2,7 @@
 // with loss and corruption injected on the console side, and answers handed back raw (a response's
 // JSON or an error's), so every check can judge them itself.
 import { AppError } from '../../../api/errors.js';
-import type { LinkParams } from '../../../../../resources/device-protocol/serial/hello.js';
+import { decodeHello, type Hello, type LinkParams } from '../../../../../resources/device-protocol/serial/hello.js';
 import { decodeFrame, FrameFlag, FrameSplitter, FrameType } from '../../../../../resources/device-protocol/serial/frame.js';
 import { decodeMessage, encodeMessage, MessageKind } from '../../../../../resources/device-protocol/serial/message-codec.js';
 import { openPort, type PortConnection } from '../../../../../resources/device-protocol/serial/open-port.js';
@@ -50,6 +50,8 @@ export class ConformanceLink {
   readonly injected = { droppedOut: 0, corruptedOut: 0, droppedIn: 0 };
   /** What the device sent against the negotiated parameters (the first few). */
   readonly violations: string[] = [];
+  /** The device's own HELLO_ACK, as it sent it (before negotiation clamps anything). */
+  peerHello: Hello | null = null;
 
   private constructor(
     private readonly port: PortConnection,
@@ -84,6 +86,7 @@ export class ConformanceLink {
     // Incoming frames go through a splitter of our own, so whole DATA frames can be dropped.
     const splitter = new FrameSplitter(16_384, (block) => {
       const frame = decodeFrame(block);
+      if (frame?.type === FrameType.helloAck) conn.peerHello ??= decodeHello(frame.payload);
       if (frame?.type === FrameType.data && link.state === 'open' && conn.violations.length < 5) {
         const p = link.params;
         if (frame.payload.length > p.maxPayload) conn.violations.push(`DATA frame ${frame.seq} carries ${frame.payload.length} payload bytes; maxPayload is ${p.maxPayload}`);

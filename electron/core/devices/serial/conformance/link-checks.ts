@@ -50,7 +50,14 @@ export const linkChecks: Check[] = [
     required: true,
     async run(ctx) {
       const l = await ctx.link();
+      const h = l.peerHello;
       const problems = negotiated(l, consoleParams, 'hello');
+      if (!h) problems.push(mismatch('hello_ack', 'a HELLO_ACK frame with the 10-byte payload', 'none decoded'));
+      else {
+        if (h.maxPayload < limits.minPayload || h.maxPayload > limits.maxPayload) problems.push(mismatch('hello_ack.maxPayload', `${limits.minPayload} … ${limits.maxPayload}`, h.maxPayload));
+        if (h.window < limits.minWindow || h.window > limits.maxWindow) problems.push(mismatch('hello_ack.window', `${limits.minWindow} … ${limits.maxWindow}`, h.window));
+        if (h.version !== 1) problems.push(mismatch('hello_ack.version', '1', h.version));
+      }
       if (problems.length) return fail('the negotiated parameters are outside what the console offered', problems);
       return pass(`maxPayload ${l.params.maxPayload}, window ${l.params.window}, deflate ${l.params.deflate ? 'on' : 'off'}`);
     },
