@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FrameSplitter } from '../../resources/device-protocol/serial/frame.js';
 import type { LinkParams } from '../../resources/device-protocol/serial/hello.js';
 import { decodeMessage, encodeMessage, MessageKind, type RequestBody } from '../../resources/device-protocol/serial/message-codec.js';
 import { openPort, type PortConnection } from '../../resources/device-protocol/serial/open-port.js';
@@ -22,6 +23,8 @@ export interface Fault {
   link?: Partial<Omit<ReliableLinkOptions, 'role' | 'write'>>;
   /** What the device side uses after each handshake, whatever was negotiated (a device that ignores HELLO). */
   ignoresHello?: Partial<LinkParams>;
+  /** Each frame from the tester (COBS block, no delimiter) before the device's link layer sees it; null drops it. */
+  inbound?(block: Buffer): Buffer | null;
 }
 /** What the proxy learned so far (the token pairing gave). */
 export interface Seen {
@@ -46,7 +49,12 @@ export async function startFaultyDevice(fault: Fault): Promise<FaultyDevice> {
   const up: PortConnection = await openPort(at('consoleSide'), 115200);
   const device = new ReliableLink({ role: 'responder', write: (b) => down.write(b), params: linkParams, ...fault.link });
   const toAgent = new ReliableLink({ role: 'initiator', write: (b) => up.write(b), params: linkParams });
-  down.on('data', (b: Buffer) => device.receive(b));
+  const inbound = fault.inbound;
+  const splitter = new FrameSplitter(16_384, (block) => {
+    const kept = inbound!(block);
+    if (kept) device.receive(Buffer.concat([kept, Buffer.of(0)]));
+  });
+  down.on('data', (b: Buffer) => (inbound ? splitter.push(b) : device.receive(b)));
   up.on('data', (b: Buffer) => toAgent.receive(b));
   const seen: Seen = { token: null, inFlight: 0 };
   // Upstream id → the tester's id and op, within the tester's current session.

@@ -6,6 +6,10 @@ import type { ConformanceReport } from '../../electron/core/devices/serial/confo
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { cobsDecode, cobsEncode } from '../../resources/device-protocol/serial/cobs.js';
+import { decodeHello } from '../../resources/device-protocol/serial/hello.js';
+import { FrameType } from '../../resources/device-protocol/serial/frame.js';
 import type { RequestBody } from '../../resources/device-protocol/serial/message-codec.js';
 import { startAgent, type AgentProcess } from '../helpers/agent-process.js';
 import { buildCDevice, startCDevice } from '../helpers/c-device.js';
@@ -73,6 +77,29 @@ describe('edgefleet serial conformance', () => {
   const chain = ['upload-resume', 'trial', 'confirm', 'confirm-no-trial', 'activate-incomplete', 'rollback-swap', 'rollback-trial', 'rollback-nothing'];
   const upTo = (id: string) => chain.slice(0, chain.indexOf(id) + 1);
 
+  /** A device that does not check CRCs: a damaged frame gets a CRC that fits it, so its bytes are taken as sent. */
+  const noCrcCheck: Fault = {
+    inbound: (block) => {
+      const body = cobsDecode(block);
+      if (!body || body.length < 8) return block;
+      body.writeUInt32LE(crc32(body.subarray(0, body.length - 4)), body.length - 4);
+      return cobsEncode(body);
+    },
+  };
+  /** A device that keeps its first session: a HELLO with another session is ignored. */
+  const firstSessionOnly = (): Fault => {
+    let first: number | null = null;
+    return {
+      inbound: (block) => {
+        const body = cobsDecode(block);
+        if (!body || body[0] !== FrameType.hello) return block;
+        const h = decodeHello(body.subarray(4, body.length - 4));
+        first ??= h?.session ?? null;
+        return h && h.session !== first ? null : block;
+      },
+    };
+  };
+
   // One broken behaviour per check: [check that must fail, checks to run, the fault, what the failure must name].
   const broken: [string, string[], Fault, RegExp][] = [
     ['unauthorized', ['unauthorized'], accepts('UNAUTHORIZED'), /expected an error message with code UNAUTHORIZED/],
@@ -81,6 +108,8 @@ describe('edgefleet serial conformance', () => {
     ['wrong-token', ['wrong-token'], { request: (b, seen) => (b.token === 'not-the-token' ? withToken(b, seen.token) : b) }, /expected an error message with code UNAUTHORIZED/],
     ['hello', [], { link: { params: { maxPayload: 8000, window: 256, deflate: true } } }, /hello_ack\.maxPayload: expected 32 … 4096; received 8000/],
     ['deflate-off', ['deflate-off'], { ignoresHello: { deflate: true } }, /is deflated, but deflate was not negotiated/],
+    ['corruption', ['corruption'], noCrcCheck, /FAIL {2}corruption .*\n +No answer: the device did not answer status/],
+    ['new-session', ['new-session'], firstSessionOnly(), /No device answers on the serial port/],
     ['hello-small', ['hello-small'], { ignoresHello: { maxPayload: 256 }, link: { fixedPayload: 256 } }, /carries \d+ payload bytes; maxPayload is 32/],
     ['window', ['window'], { request: (b, seen) => (b.op === 'status' && seen.inFlight >= 4 ? null : b) }, /did not answer status/],
     ['loss-in', ['loss-in'], { link: { minRtoMs: 60_000, maxRtoMs: 60_000 } }, /did not answer status/],
