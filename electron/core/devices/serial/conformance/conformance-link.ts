@@ -7,6 +7,7 @@ import { decodeFrame, FrameFlag, FrameSplitter, FrameType } from '../../../../..
 import { decodeMessage, encodeMessage, MessageKind } from '../../../../../resources/device-protocol/serial/message-codec.js';
 import { openPort, type PortConnection } from '../../../../../resources/device-protocol/serial/open-port.js';
 import { ReliableLink, type LinkStats } from '../../../../../resources/device-protocol/serial/reliable-link.js';
+import { seededRandom } from '../../../util/seeded-random.js';
 
 /** Fractions of DATA frames the console drops or damages (outgoing) or drops (incoming). */
 export interface Faults {
@@ -26,18 +27,6 @@ export interface OpenOptions {
   faults?: Faults;
   /** Per request. */
   timeoutMs?: number;
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const isData = (block: Buffer) => decodeFrame(block)?.type === FrameType.data;
@@ -61,7 +50,7 @@ export class ConformanceLink {
 
   static async open(o: OpenOptions): Promise<ConformanceLink> {
     const port = await openPort(o.path, o.baudRate);
-    const rnd = random(o.faults?.seed ?? 1);
+    const rnd = seededRandom(o.faults?.seed ?? 1);
     const f = o.faults ?? {};
     let self: ConformanceLink | null = null;
     const write = (wire: Buffer) => {
