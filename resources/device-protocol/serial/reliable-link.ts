@@ -5,13 +5,15 @@
 //
 // A serial line delivers bytes in the order they were sent, so when the peer acknowledges a frame,
 // every frame transmitted before it that is still unacknowledged was damaged on the way: it is
-// sent again at once. A retransmission timer covers the tail (no later frame to reveal the loss).
+// sent again at once. A retransmission timer covers the tail (no later frame to reveal the loss);
+// it counts from when the frame left the wire, as LineModel estimates it from the acknowledgements.
 import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { decodeFrame, encodeFrame, FrameFlag, FrameSplitter, FrameType, wireBytes, type Frame } from './frame.js';
 import { FrameSizer } from './frame-size.js';
 import { decodeHello, encodeHello, limits, negotiate, protocolVersion, type LinkParams } from './hello.js';
+import { LineModel, type RateMark } from './line-model.js';
 
 export interface ReliableLinkOptions {
   /** The console starts sessions (HELLO); the device answers them. */
@@ -31,8 +33,9 @@ export interface ReliableLinkOptions {
   minRtoMs?: number;
   maxRtoMs?: number;
   /**
-   * Line rate in bytes per second (baud/10 for 8N1). A frame waits behind the ones written before
-   * it; timers count from when it should have left the wire, not from when it was queued.
+   * Nominal line rate in bytes per second (baud/10 for 8N1): the first guess of how long a frame
+   * waits behind the ones written before it, corrected by what the peer acknowledges (LineModel).
+   * Timers count from when a frame left the wire, not from when it was queued.
    */
   bytesPerSec?: number;
   /** Fixes the DATA payload size (otherwise it follows the loss seen, up to the negotiated size). */
@@ -47,14 +50,29 @@ export interface LinkStats {
   duplicates: number;
   bytesWritten: number;
   bytesRead: number;
+  /** Retransmissions because a timer expired (the others were revealed by a later frame's ACK). */
+  timeouts: number;
+  /** Longest time frames were unacknowledged with no ACK covering anything new (a loss at the tail waits this long). */
+  maxStallMs: number;
+  /** The smoothed round trip and the retransmission timeout before backoff, as they stand now. */
+  srttMs: number;
+  rtoMs: number;
+  /** The line rate as measured (null: nothing known yet). */
+  lineBytesPerSec: number | null;
 }
 
 interface Tx {
   seq: number;
   wire: Buffer;
-  /** When the frame should have left the wire (its write time plus the line time of what was ahead of it). */
-  sentAt: number;
+  writtenAt: number;
+  /** Stream offset of the frame's end (of its latest transmission). */
+  end: number;
+  /** When the frame left the wire by the line model; re-estimated at each ACK. */
+  leavesAt: number;
+  mark: RateMark;
+  /** Order of transmission: of the latest, and of the first. */
   txId: number;
+  firstTxId: number;
   retried: boolean;
 }
 
@@ -72,16 +90,18 @@ const half = 0x8000;
 export class ReliableLink extends EventEmitter<LinkEvents> {
   state: 'idle' | 'hello' | 'open' | 'closed' = 'idle';
   params: LinkParams;
-  readonly stats: LinkStats = { framesSent: 0, retransmits: 0, badFrames: 0, duplicates: 0, bytesWritten: 0, bytesRead: 0 };
+  readonly stats: LinkStats = { framesSent: 0, retransmits: 0, badFrames: 0, duplicates: 0, bytesWritten: 0, bytesRead: 0, timeouts: 0, maxStallMs: 0, srttMs: 0, rtoMs: 0, lineBytesPerSec: null };
   private readonly o: Required<Omit<ReliableLinkOptions, 'fixedPayload' | 'bytesPerSec'>> & { fixedPayload?: number; bytesPerSec?: number };
   private readonly splitter: FrameSplitter;
   private session = 0;
   private timer: NodeJS.Timeout | null = null;
   private helloSince = 0;
   private lastHelloAt = 0;
+  private hellosSent = 0;
   private lastWrite = 0;
-  /** When the bytes written so far will have left the wire, at the line rate. */
-  private lineFreeAt = 0;
+  private readonly line: LineModel;
+  /** Since when frames have been unacknowledged without an ACK covering anything new. */
+  private progressAt = 0;
   private lastHeard = 0;
   private lastPingAt = 0;
   // Sender.
@@ -123,6 +143,9 @@ export class ReliableLink extends EventEmitter<LinkEvents> {
     };
     this.params = opts.params;
     this.baseRto = this.rto = this.o.minRtoMs * 2;
+    this.stats.rtoMs = this.baseRto;
+    this.line = new LineModel(opts.bytesPerSec, 4 * wireBytes(opts.params.maxPayload));
+    this.stats.lineBytesPerSec = this.line.bytesPerSec;
     this.sizer = new FrameSizer(opts.params.maxPayload);
     this.splitter = new FrameSplitter(wireBytes(limits.maxPayload) + 16, (block) => this.onBlock(block));
   }
@@ -178,16 +201,18 @@ export class ReliableLink extends EventEmitter<LinkEvents> {
     this.writeWire(wire);
   }
 
-  private writeWire(wire: Buffer): void {
+  private writeWire(wire: Buffer): { end: number; leavesAt: number } {
     const now = Date.now();
     this.lastWrite = now;
-    this.lineFreeAt = this.o.bytesPerSec ? Math.max(now, this.lineFreeAt) + (wire.length * 1000) / this.o.bytesPerSec : now;
+    const at = this.line.write(wire.length, now);
     this.stats.bytesWritten += wire.length;
     this.o.write(wire);
+    return at;
   }
 
   private sendHello(type: number): void {
     this.lastHelloAt = Date.now();
+    this.hellosSent++;
     this.write({ type, flags: 0, seq: 0, payload: encodeHello({ version: protocolVersion, session: this.session, ...this.o.params }) });
   }
 
@@ -203,6 +228,7 @@ export class ReliableLink extends EventEmitter<LinkEvents> {
     this.discarding = false;
     this.sizer = new FrameSizer(this.params.maxPayload);
     this.baseRto = this.rto = this.o.minRtoMs * 2;
+    this.stats.rtoMs = this.baseRto;
     this.backoff = 1;
     this.srtt = 0;
   }
@@ -250,6 +276,10 @@ export class ReliableLink extends EventEmitter<LinkEvents> {
     if (this.o.role !== 'initiator' || this.state !== 'hello') return;
     const h = decodeHello(f.payload);
     if (!h || h.session !== this.session) return;
+    // The handshake is the first observation of the line: a HELLO and its answer crossed it in this
+    // time (unambiguous only when one HELLO was sent). It can only raise the nominal guess.
+    if (this.hellosSent === 1) this.line.observe(2 * wireBytes(f.payload.length), Date.now() - this.helloSince);
+    this.stats.lineBytesPerSec = this.line.bytesPerSec;
     this.params = negotiate(this.o.params, h);
     this.resetSession();
     this.state = 'open';
@@ -349,17 +379,24 @@ export class ReliableLink extends EventEmitter<LinkEvents> {
       this.fragments++;
       const seq = this.nextSeq;
       this.nextSeq = (this.nextSeq + 1) % seqSpace;
-      const tx: Tx = { seq, wire: encodeFrame({ type: FrameType.data, flags, seq, payload }), sentAt: 0, txId: 0, retried: false };
+      const tx: Tx = { seq, wire: encodeFrame({ type: FrameType.data, flags, seq, payload }), writtenAt: 0, end: 0, leavesAt: 0, mark: { delivered: 0, at: 0 }, txId: 0, firstTxId: 0, retried: false };
       this.inflight.set(seq, tx);
       this.transmit(tx);
     }
   }
 
   private transmit(tx: Tx): void {
+    const now = Date.now();
+    const alone = this.inflight.size <= 1;
+    if (alone && !tx.retried) this.progressAt = now;
     tx.txId = ++this.txCounter;
+    if (!tx.retried) tx.firstTxId = tx.txId;
+    tx.writtenAt = now;
+    tx.mark = this.line.mark(now, alone);
     this.stats.framesSent++;
-    this.writeWire(tx.wire);
-    tx.sentAt = this.lineFreeAt;
+    const at = this.writeWire(tx.wire);
+    tx.end = at.end;
+    tx.leavesAt = at.leavesAt;
   }
 
   /** `lost`: counted as damaged (a later frame arrived, or a first timeout), which steers the frame size. */
@@ -376,21 +413,40 @@ export class ReliableLink extends EventEmitter<LinkEvents> {
     const advance = (cum - this.sendBase + seqSpace) % seqSpace;
     if (advance > 0 && advance <= this.params.window) this.sendBase = cum;
     let newestAcked = 0;
+    let progress = false;
+    let ackedBytes = 0;
+    let anchor: Tx | null = null;
     for (const tx of this.inflight.values()) {
       const before = (cum - tx.seq + seqSpace) % seqSpace;
       const k = (tx.seq - cum - 1 + seqSpace) % seqSpace;
       const sacked = k < f.payload.length * 8 && (f.payload[k >> 3] & (1 << (k & 7))) !== 0;
       if ((before >= 1 && before <= half) || sacked) {
         this.inflight.delete(tx.seq);
-        newestAcked = Math.max(newestAcked, tx.txId);
+        progress = true;
+        // Which copy of a frame sent twice arrived is unknown (a timer may have fired on a frame that
+        // was only queued, or whose ACK was): only what was sent before the first copy is certainly
+        // lost, not the frames queued behind the latest.
+        newestAcked = Math.max(newestAcked, tx.retried ? tx.firstTxId : tx.txId);
+        ackedBytes += tx.wire.length;
+        // Karn: a frame sent twice gives no round trip, nor a certain place on the line.
         if (!tx.retried) {
           this.sizer.record(tx.wire.length, false);
-          this.rttSample(Math.max(0, now - tx.sentAt));
+          // Acknowledged before the model thought it had left: the model was slow, no sample.
+          if (tx.leavesAt <= now) this.rttSample(now - tx.leavesAt);
+          if (!anchor || tx.txId > anchor.txId) anchor = tx;
         }
       }
     }
-    // Progress: the line works, so the backoff of earlier timeouts no longer applies.
-    if (newestAcked > 0 && this.backoff > 1) {
+    if (progress) {
+      this.stats.maxStallMs = Math.max(this.stats.maxStallMs, now - this.progressAt);
+      this.progressAt = now;
+      this.line.acked(ackedBytes, now, anchor ?? undefined);
+      this.stats.lineBytesPerSec = this.line.bytesPerSec;
+      if (anchor) for (const tx of this.inflight.values()) tx.leavesAt = this.line.leavesAt(tx.end, tx.wire.length, tx.writtenAt);
+    }
+    // A frame sent once arrived in time: the backoff of earlier timeouts no longer applies (Karn: an
+    // ACK of a retransmission may be the answer to a copy the timer gave up on too early).
+    if (anchor && this.backoff > 1) {
       this.backoff = 1;
       this.rto = this.baseRto;
     }
@@ -409,6 +465,8 @@ export class ReliableLink extends EventEmitter<LinkEvents> {
     }
     this.baseRto = Math.min(this.o.maxRtoMs, Math.max(this.o.minRtoMs, this.srtt + 4 * this.rttvar));
     this.rto = Math.min(this.o.maxRtoMs, this.baseRto * this.backoff);
+    this.stats.srttMs = this.srtt;
+    this.stats.rtoMs = this.baseRto;
   }
 
   private tick(): void {
@@ -424,12 +482,14 @@ export class ReliableLink extends EventEmitter<LinkEvents> {
     }
     // A gap is open: repeat the ACK in case the last one was damaged (the sender then learns sooner).
     if (this.rxBuf.size > 0 && now - this.lastAckAt > this.o.minRtoMs / 2) this.sendAck();
+    if (this.inflight.size > 0) this.stats.maxStallMs = Math.max(this.stats.maxStallMs, now - this.progressAt);
     let timedOut = false;
     for (const tx of this.inflight.values()) {
-      if (now - tx.sentAt > this.rto) {
+      if (now - tx.leavesAt > this.rto) {
         // The line time is accounted for, so a first timeout is most likely a loss; repeated ones
         // (backoff) more likely a stall, which says nothing about the frame size.
         this.retransmit(tx, this.backoff === 1);
+        this.stats.timeouts++;
         timedOut = true;
       }
     }
