@@ -113,7 +113,7 @@ describe('edgefleet serial conformance', () => {
     ['hello-small', ['hello-small'], { ignoresHello: { maxPayload: 256 }, link: { fixedPayload: 256 } }, /carries \d+ payload bytes; maxPayload is 32/],
     ['window', ['window'], { request: (b, seen) => (b.op === 'status' && seen.inFlight >= 4 ? null : b) }, /did not answer status/],
     ['loss-in', ['loss-in'], { link: { minRtoMs: 60_000, maxRtoMs: 60_000 } }, /did not answer status/],
-    ['info', ['info'], rewrite('info', ({ arch: _, ...j }) => j), /info\.arch: expected .*; received nothing \(missing\)/],
+    ['info', ['info'], rewrite('info', ({ arch: _, ...j }) => j), /info\.arch: expected .*; received nothing \(the field is missing\)/],
     ['status', ['status'], rewrite('status', (j) => ({ ...j, state: 'ready' })), /status\.state: expected .*; received "ready"/],
     ['telemetry', ['telemetry'], rewrite('telemetry', (j) => ({ ...j, history: 'none' })), /telemetry\.history: expected .*; received "none"/],
     ['unknown-op', ['unknown-op'], recode('NOT_FOUND', 'INTERNAL'), /no-such-operation\.error\.code: expected "NOT_FOUND"; received "INTERNAL"/],

@@ -1,4 +1,6 @@
+import { ZodError } from 'zod';
 import { AppError, type ErrorData } from '../../../resources/device-protocol/error-data.js';
+import { describeIssues, inputUnknown } from '../../../resources/device-protocol/protocol-error.js';
 
 export { AppError, isErrorData } from '../../../resources/device-protocol/error-data.js';
 
@@ -23,6 +25,8 @@ export function toErrorData(err: unknown): ErrorData {
     const where = e.path ? ` (${e.path})` : '';
     return { code: e.code, title, detail: `${hint}${where}` };
   }
+  // A zod error's message is its issues as JSON: never show that; name the fields instead.
+  if (err instanceof ZodError) return { code: 'DATA_INVALID', title: 'Data that does not match its schema', detail: `${describeIssues('value', err.issues, inputUnknown)}.` };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', title: 'Something went wrong', detail: firstLine(message) };
 }

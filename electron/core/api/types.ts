@@ -203,14 +203,16 @@ export interface DeviceSummary {
   /** 'trial' while an activation waits for confirmation. */
   slotState: 'confirmed' | 'trial' | 'empty' | null;
   health: 'ok' | 'warning' | 'error' | 'unknown';
+  /** Why the last refresh or operation on the device failed (a reply it could not read, no answer); null once it answers. */
+  lastError: ErrorData | null;
   lastSeen: string | null;
   tags: string[];
   groups: string[];
   telemetry: DeviceTelemetry | null;
 }
 
-/** A device as the Fleet grid shows it: its summary without the fingerprint, agent version, model hash and telemetry. */
-export type DeviceListItem = Omit<DeviceSummary, 'fingerprint' | 'agentVersion' | 'activeModel' | 'telemetry'> & {
+/** A device as the Fleet grid shows it: its summary without the fingerprint, agent version, model hash, telemetry and last error. */
+export type DeviceListItem = Omit<DeviceSummary, 'fingerprint' | 'agentVersion' | 'activeModel' | 'telemetry' | 'lastError'> & {
   activeModel: { name: string; version: string } | null;
 };
 
@@ -239,6 +241,22 @@ export interface DeviceDetail extends DeviceSummary {
   slots: DeviceSlot[];
   history: DeviceTelemetry[];
   profiles: ProfileSummary[];
+  /** The last few exchanges of the device's protocol log, oldest first (`edgefleet devices log ID` prints them all). */
+  exchanges: ProtocolExchange[];
+}
+
+/** One operation with a device as the protocol log keeps it: never a body, token or model byte. */
+export interface ProtocolExchange {
+  /** When the exchange started, ISO 8601 UTC. */
+  at: string;
+  /** The operation (status, telemetry, upload …). */
+  op: string;
+  /** How the device was reached: a host:port, a serial port, a broker. */
+  where: string;
+  ok: boolean;
+  durationMs: number;
+  /** The error as the console reported it; null when ok. */
+  error: ErrorData | null;
 }
 
 export interface DeployDeviceProgress {

@@ -10,6 +10,8 @@ import type { DemoFleet } from './demo-fleet.js';
 import { startDeploy } from './deploy-job.js';
 import { addDevice, pairDevice } from './pair-device.js';
 import { discoverFor, refreshDevices } from './refresh-devices.js';
+import { readExchanges } from './protocol-log.js';
+import { recordFailure } from './record-failure.js';
 import { statusPatch } from './status-fields.js';
 
 type DeviceChannels =
@@ -68,11 +70,15 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
     'devices.get': async ({ id }): Promise<DeviceDetail> => {
       let device = known(id);
       if (device.paired) {
-        const status = await onDevice(id, (link) => link.call('status'), 5000).catch(() => null);
-        if (status) device = store.upsert(id, statusPatch(status));
+        // A status it cannot read: the page shows why (lastError) beside the slots it last reported.
+        const status = await onDevice(id, (link) => link.call('status'), 5000).catch((err: unknown) => {
+          recordFailure(store, id, err);
+          return null;
+        });
+        device = status ? store.upsert(id, { ...statusPatch(status), lastError: null }) : known(id);
       }
       // Unreachable: the slots it last reported (the device state says offline).
-      return { ...device, slots: store.slots(id), history: store.history(id), profiles: store.profiles(id) };
+      return { ...device, slots: store.slots(id), history: store.history(id), profiles: store.profiles(id), exchanges: readExchanges(ctx.home, id, 10) };
     },
     'devices.refresh': ({ ids }) => refreshDevices(ctx, ids),
     'devices.discover': ({ seconds }) => discoverFor(ctx, seconds),

@@ -7,8 +7,15 @@ import { parseAddress } from './address.js';
 import { parseSerialAddress } from './serial/serial-address.js';
 import { SerialLink } from './serial/serial-link.js';
 import { openMqttLink } from './mqtt/open-mqtt-link.js';
+import { LoggedLink } from './logged-link.js';
 
+/** The link, recording each operation in the device's protocol log when the console's home is known. */
 export function openLink(device: DeviceCredentials, timeoutMs = 30_000): DeviceLink {
+  const link = transportLink(device, timeoutMs);
+  return device.consoleHome ? new LoggedLink(link, device.consoleHome, device.id) : link;
+}
+
+function transportLink(device: DeviceCredentials, timeoutMs: number): DeviceLink {
   switch (device.transport) {
     case 'lan':
       return new AgentClient({ ...parseAddress(device.address), fingerprint: device.fingerprint, token: device.token, timeoutMs });

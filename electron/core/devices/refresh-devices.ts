@@ -3,9 +3,10 @@
 import { AppError } from '../api/errors.js';
 import type { DeviceSummary } from '../api/types.js';
 import type { DeviceContext } from './device-context.js';
-import { isUnreachable } from './device-errors.js';
+import { deviceError } from './device-errors.js';
 import { judgeHealth, toDeviceTelemetry } from './health.js';
 import { runPool } from './pool.js';
+import { recordFailure } from './record-failure.js';
 import { statusPatch } from './status-fields.js';
 
 export async function refreshDevices(ctx: DeviceContext, ids?: string[]): Promise<DeviceSummary[]> {
@@ -18,11 +19,11 @@ export async function refreshDevices(ctx: DeviceContext, ids?: string[]): Promis
       const { current } = await link.call('telemetry', { limit: 1 });
       const t = toDeviceTelemetry(current);
       const prev = store.get(c.id)?.telemetry ?? null;
-      store.addTelemetry(c.id, t, { ...statusPatch(status), health: judgeHealth(prev, t, status.lastEvent) });
+      store.addTelemetry(c.id, t, { ...statusPatch(status), health: judgeHealth(prev, t, status.lastEvent), lastError: null });
     } catch (err) {
-      // One device out of reach must not hide the others: it is marked offline, the rest go on.
-      if (isUnreachable(err)) store.upsert(c.id, { state: 'offline' });
-      else store.upsert(c.id, { health: 'error' });
+      // One device failing must not hide the others: it is marked offline or in error, with the reason
+      // (the summary's lastError says which devices this refresh could not read); the rest go on.
+      recordFailure(store, c.id, deviceError(err, link.where));
     } finally {
       link.close();
       ctx.changed.mark(c.id);

@@ -3,7 +3,7 @@
 // inside the private home folder, sealed by the keychain where there is one (see token-seal.ts), and
 // never leaves the core (summaries carry `paired`, not the token).
 import type Database from 'better-sqlite3';
-import type { DeviceListRow, DeviceSlot, DeviceState, DeviceSummary, DeviceTelemetry, ProfileSummary } from '../api/types.js';
+import type { DeviceListRow, DeviceSlot, DeviceState, DeviceSummary, DeviceTelemetry, ErrorData, ProfileSummary } from '../api/types.js';
 import { prepared } from './prepared.js';
 import { decodeToken, encodeToken, type TokenSealer } from './token-seal.js';
 
@@ -19,6 +19,8 @@ export interface DevicePatch {
   activeModel?: DeviceSummary['activeModel'];
   slotState?: DeviceSummary['slotState'];
   health?: DeviceSummary['health'];
+  /** Set with the failure it explains; a health other than 'error' clears it unless given. */
+  lastError?: ErrorData | null;
   lastSeen?: string | null;
   tags?: string[];
   groups?: string[];
@@ -54,6 +56,7 @@ interface DeviceRow {
   model_sha256: string | null;
   slot_state: DeviceSummary['slotState'];
   health: DeviceSummary['health'];
+  last_error: string | null;
   last_seen: string | null;
   tags: string;
   groups_json: string;
@@ -260,6 +263,8 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
   }
   if (p.slotState !== undefined) c.slot_state = p.slotState;
   if (p.health !== undefined) c.health = p.health;
+  if (p.lastError !== undefined) c.last_error = p.lastError ? JSON.stringify(p.lastError) : null;
+  else if (p.health !== undefined && p.health !== 'error') c.last_error = null;
   if (p.lastSeen !== undefined) c.last_seen = p.lastSeen;
   if (p.tags !== undefined) c.tags = JSON.stringify(p.tags);
   if (p.groups !== undefined) c.groups_json = JSON.stringify(p.groups);
@@ -271,10 +276,10 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
 // A summary reads only what it holds, as an array (no per-row column object); the token only as whether there
 // is one, the slots not at all. About three times faster than mapping whole rows at fleet scale.
 const listColumns =
-  'id, name, transport, address, state, token IS NOT NULL, fingerprint, arch, agent_version, model_name, model_version, model_sha256, slot_state, health, last_seen, tags, groups_json, telemetry';
+  'id, name, transport, address, state, token IS NOT NULL, fingerprint, arch, agent_version, model_name, model_version, model_sha256, slot_state, health, last_seen, tags, groups_json, telemetry, last_error';
 type SummaryRow = [
   string, string, DeviceSummary['transport'], string, DeviceState, 0 | 1, string | null, string | null, string | null,
-  string | null, string | null, string | null, DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null,
+  string | null, string | null, string | null, DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null, string | null,
 ];
 
 type GridRow = [
@@ -286,7 +291,7 @@ const noLabels = '[]';
 const parseLabels = (json: string): string[] => (json === noLabels ? [] : (JSON.parse(json) as string[]));
 
 function summaryFromList(r: SummaryRow): DeviceSummary {
-  const [id, name, transport, address, state, paired, fingerprint, arch, agentVersion, modelName, modelVersion, modelSha256, slotState, health, lastSeen, tags, groups, telemetry] = r;
+  const [id, name, transport, address, state, paired, fingerprint, arch, agentVersion, modelName, modelVersion, modelSha256, slotState, health, lastSeen, tags, groups, telemetry, lastError] = r;
   return {
     id,
     name,
@@ -300,6 +305,7 @@ function summaryFromList(r: SummaryRow): DeviceSummary {
     activeModel: modelName ? { name: modelName, version: modelVersion ?? '', sha256: modelSha256 } : null,
     slotState,
     health,
+    lastError: lastError ? (JSON.parse(lastError) as ErrorData) : null,
     lastSeen,
     tags: parseLabels(tags),
     groups: parseLabels(groups),

@@ -16,7 +16,7 @@ export const privateFileMode = 0o600;
 const homeEntries = [
   /^registry\.db(-wal|-shm|-journal)?$/,
   /^secrets\.json(\.tmp)?$/,
-  /^(keys|artifacts|tmp|uploads|demo|mqtt-ca|mqtt-console-ca|mqtt)$/,
+  /^(keys|artifacts|tmp|uploads|demo|mqtt-ca|mqtt-console-ca|mqtt|logs)$/,
 ];
 
 function isHomeEntry(name: string): boolean {

@@ -88,6 +88,8 @@ export const migrations: readonly string[] = [
   desiredStateMigrationSql,
   // Rollout snapshots rewritten every few hundred events, not on each (see rollouts/rollout-store.ts).
   rolloutSnapshotMigrationSql,
+  // Why the device's last operation failed (JSON ErrorData), shown beside its health; null once it answers.
+  `ALTER TABLE devices ADD COLUMN last_error TEXT;`,
 ];
 
 /**

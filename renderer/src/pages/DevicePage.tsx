@@ -9,6 +9,7 @@ import { formatAgo, formatTime } from '../format/format.js';
 import { href } from '../router/hash-route.js';
 import { useJobRunner } from '../store/useJobRunner.js';
 import { useRequest } from '../store/useRequest.js';
+import { DeviceErrorCard } from './device/DeviceErrorCard.js';
 import { DeviceProfiles } from './device/DeviceProfiles.js';
 import { IdentityCard } from './device/IdentityCard.js';
 import { SlotsCard } from './device/SlotsCard.js';
@@ -92,6 +93,7 @@ export function DevicePage({ id }: { id: string }) {
               The agent reports an error. Check the slots below: a failed trial usually reverts on its own; otherwise roll back.
             </Typography>
           )}
+          <DeviceErrorCard device={d} />
           <Grid container spacing={2}>
             <Grid size={{ xs: 12, lg: 5 }}>
               <IdentityCard device={d} onSaved={reload} />

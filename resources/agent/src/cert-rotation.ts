@@ -9,6 +9,7 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import { AppError } from '../../../electron/core/api/errors.js';
 import { certOps, type CertOp, type CertResponse } from '../../device-protocol/messages.js';
+import { requestRefusal } from '../../device-protocol/protocol-error.js';
 import { newKeyAndCsr } from './enrol-client.js';
 import { commitRotation, dropPending, pendingPath, writePrivateAtomic, type TlsFiles } from './mqtt-cert-files.js';
 
@@ -42,8 +43,9 @@ export class CertRotation {
 
   /** Validates the request with the operation's schema and runs it. */
   async handle<Op extends CertOp>(op: Op, request: unknown): Promise<CertResponse<Op>> {
-    const parsed = certOps[op].request.safeParse(request ?? {});
-    if (!parsed.success) throw new AppError('REQUEST_INVALID', `Invalid ${op} request`, parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; '));
+    const schema = certOps[op].request;
+    const parsed = schema.safeParse(request ?? {});
+    if (!parsed.success) throw requestRefusal(op, parsed.error, request ?? {}, schema);
     const dir = this.dirOrRefuse();
     if (this.busy) throw new AppError('CERT_ROTATION_BUSY', 'Rotation under way', `${this.h.deviceId} is installing a certificate right now. Wait for it to finish, then try again.`);
     this.busy = true;

@@ -11,6 +11,7 @@ import type { DeviceHandler } from '../../device-protocol/device-handler.js';
 import { isCertOp, isDeviceOp, type DeviceEvent, type DeviceOp, type DeviceStatus } from '../../device-protocol/messages.js';
 import { clockSkewMs, envelopeVersion, maxDeadlineAheadMs, maxPacketBytes, requestEnvelopeSchema, verifyRequest, type Presence, type RequestEnvelope, type ResponseEnvelope } from '../../device-protocol/mqtt/envelope.js';
 import { deviceTopics, parseDeviceTopic } from '../../device-protocol/mqtt/topics.js';
+import { describeIssues } from '../../device-protocol/protocol-error.js';
 import { CertRotation } from './cert-rotation.js';
 import { DesiredReconciler } from './desired-reconciler.js';
 import type { TlsFiles } from './mqtt-cert-files.js';
@@ -186,7 +187,7 @@ export function startMqttBinding(agent: BoundDevice, pairing: PairedConsole, jou
     const where = reply ? parseDeviceTopic(reply) : null;
     if (!reply || where?.kind !== 'res' || where.deviceId !== o.deviceId) return;
     if (!parsed.success) {
-      if (typeof raw.id === 'string') answer({ id: raw.id, reply }, refusal(raw.id, new AppError('REQUEST_INVALID', 'Invalid MQTT request', parsed.error.issues.map((i) => `${i.path.join('.') || '(envelope)'}: ${i.message}`).join('; '))));
+      if (typeof raw.id === 'string') answer({ id: raw.id, reply }, refusal(raw.id, new AppError('REQUEST_INVALID', 'Invalid MQTT request', `The device refused the request envelope: ${describeIssues('envelope', parsed.error.issues, json)}.`)));
       return;
     }
     const env = parsed.data;

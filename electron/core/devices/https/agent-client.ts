@@ -11,7 +11,6 @@ import { normalizeFingerprint } from '../../../../resources/device-protocol/fing
 import { eventsPath, offsetHeader, opPath, readOnlyOps } from '../../../../resources/device-protocol/http/binding.js';
 import {
   deviceEventSchema,
-  deviceOps,
   type DeviceEvent,
   type DeviceRequest,
   type DeviceResponse,
@@ -19,6 +18,7 @@ import {
   type UploadStatus,
 } from '../../../../resources/device-protocol/messages.js';
 import type { DeviceLink, LinkOp, LinkUploadOptions } from '../../../../resources/device-protocol/device-link.js';
+import { readResponse } from '../../../../resources/device-protocol/protocol-error.js';
 import { pinnedConnection } from './pinned-tls.js';
 
 export interface AgentAddress {
@@ -92,7 +92,7 @@ export class AgentClient implements DeviceLink {
       connect: pinnedConnection(opts.fingerprint ?? null, (fp) => (presented = fp)),
       timeoutMs: opts.timeoutMs ?? 60_000,
     });
-    const res = deviceOps.pair.response.parse(raw);
+    const res = readResponse('pair', raw);
     // The device states its fingerprint inside the TLS session: it must be the one that session showed.
     if (normalizeFingerprint(res.certFingerprint) !== presented) {
       throw new AppError('DEVICE_FINGERPRINT_MISMATCH', 'Device certificate does not match', 'The device reported a certificate other than the one it presented. Something between the console and the device may be intercepting the connection.');
@@ -105,7 +105,7 @@ export class AgentClient implements DeviceLink {
   async call<Op extends LinkOp>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>> {
     const get = readOnlyOps.includes(op) && req === undefined;
     const raw = await this.send(get ? 'GET' : 'POST', opPath(op), get ? undefined : Buffer.from(JSON.stringify(req ?? {})), { 'Content-Type': 'application/json' });
-    return deviceOps[op].response.parse(raw) as DeviceResponse<Op>;
+    return readResponse(op, raw);
   }
 
   info() {
@@ -142,7 +142,7 @@ export class AgentClient implements DeviceLink {
 
   async chunk(offset: number, data: Uint8Array): Promise<UploadStatus> {
     const raw = await this.send('POST', opPath('upload-chunk'), data, { 'Content-Type': 'application/octet-stream', [offsetHeader]: String(offset) });
-    return deviceOps['upload-chunk'].response.parse(raw);
+    return readResponse('upload-chunk', raw);
   }
 
   /** upload-chunk with `length` bytes of a file from `offset`, streamed rather than held in memory. */
@@ -156,7 +156,7 @@ export class AgentClient implements DeviceLink {
       return stream;
     };
     const raw = await this.send('POST', opPath('upload-chunk'), { length, open: body }, { 'Content-Type': 'application/octet-stream', [offsetHeader]: String(offset) });
-    return deviceOps['upload-chunk'].response.parse(raw);
+    return readResponse('upload-chunk', raw);
   }
 
   /**

@@ -12,6 +12,7 @@ import { claimToken, readAnswer, readClaim, readTokenRecord, saveAnswer, secretM
 import type { DeviceContext } from '../device-context.js';
 import { recordPaired } from '../record-paired.js';
 import { mqttAddress } from './mqtt-address.js';
+import { describeIssues } from '../../../../resources/device-protocol/protocol-error.js';
 
 /** The text to publish on the token's answer topic (null: nothing), and what happened (for the log). */
 export interface EnrolOutcome {
@@ -40,7 +41,7 @@ export async function answerEnrolment(ctx: DeviceContext, tokenId: string, paylo
   try {
     const parsed = enrolRequestSchema.safeParse(json);
     if (!parsed.success) {
-      throw new AppError('ENROL_REQUEST_INVALID', 'Invalid enrolment request', parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; '));
+      throw new AppError('ENROL_REQUEST_INVALID', 'Invalid enrolment request', `The console refused the enrolment request: ${describeIssues('enrol', parsed.error.issues, json)}.`);
     }
     const req = parsed.data;
     const record = await readTokenRecord(ctx.home, tokenId);

@@ -7,7 +7,8 @@ import type { KeyObject } from 'node:crypto';
 import { AppError } from '../../api/errors.js';
 import { uploadInChunks, type ChunkTransport } from '../../../../resources/device-protocol/chunked-upload.js';
 import type { DeviceLink, LinkOp, LinkUploadOptions } from '../../../../resources/device-protocol/device-link.js';
-import { certOps, deviceOps, type CertOp, type CertRequest, type CertResponse, type DeviceOp, type DeviceRequest, type DeviceResponse, type SignedManifest, type UploadStatus } from '../../../../resources/device-protocol/messages.js';
+import type { CertOp, CertRequest, CertResponse, DeviceOp, DeviceRequest, DeviceResponse, SignedManifest, UploadStatus } from '../../../../resources/device-protocol/messages.js';
+import { readCertResponse, readResponse } from '../../../../resources/device-protocol/protocol-error.js';
 import { envelopeVersion, maxDeadlineAheadMs, signRequest, type ResponseEnvelope, type UnsignedRequest } from '../../../../resources/device-protocol/mqtt/envelope.js';
 import { deviceTopics } from '../../../../resources/device-protocol/mqtt/topics.js';
 import { randomBytes } from 'node:crypto';
@@ -117,16 +118,16 @@ export class MqttLink implements DeviceLink {
   }
 
   async call<Op extends LinkOp>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>> {
-    return deviceOps[op].response.parse(await this.request(op, req ?? {})) as DeviceResponse<Op>;
+    return readResponse(op, await this.request(op, req ?? {}));
   }
 
   /** A certificate rotation step (the MQTT binding's own operations), with its own silence limit. */
   async certCall<Op extends CertOp>(op: Op, req: CertRequest<Op>, timeoutMs?: number): Promise<CertResponse<Op>> {
-    return certOps[op].response.parse(await this.request(op, req, timeoutMs)) as CertResponse<Op>;
+    return readCertResponse(op, await this.request(op, req, timeoutMs));
   }
 
   async pair(req: DeviceRequest<'pair'>): Promise<DeviceResponse<'pair'>> {
-    return deviceOps.pair.response.parse(await this.request('pair', req));
+    return readResponse('pair', await this.request('pair', req));
   }
 
   async upload(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions = {}): Promise<UploadStatus> {
@@ -145,7 +146,7 @@ export class MqttLink implements DeviceLink {
     this.lastUpload = { path: 'chunks', fallback };
     const io: ChunkTransport = {
       begin: (s) => this.call('upload-begin', s),
-      chunk: async (offset, data) => deviceOps['upload-chunk'].response.parse(await this.request('upload-chunk', { offset, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') })),
+      chunk: async (offset, data) => readResponse('upload-chunk', await this.request('upload-chunk', { offset, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') })),
       status: async () => (await this.call('upload-status')).upload,
     };
     return uploadInChunks(io, artifact, signed, opts, chunkSizing);

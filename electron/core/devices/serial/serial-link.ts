@@ -5,7 +5,8 @@
 import { AppError } from '../../api/errors.js';
 import { uploadInChunks, type ChunkTransport } from '../../../../resources/device-protocol/chunked-upload.js';
 import type { DeviceLink, LinkOp, LinkUploadOptions } from '../../../../resources/device-protocol/device-link.js';
-import { deviceOps, type DeviceOp, type DeviceRequest, type DeviceResponse, type SignedManifest, type UploadStatus } from '../../../../resources/device-protocol/messages.js';
+import type { DeviceOp, DeviceRequest, DeviceResponse, SignedManifest, UploadStatus } from '../../../../resources/device-protocol/messages.js';
+import { readResponse } from '../../../../resources/device-protocol/protocol-error.js';
 import type { LinkParams } from '../../../../resources/device-protocol/serial/hello.js';
 import { decodeMessage, encodeMessage, MessageKind } from '../../../../resources/device-protocol/serial/message-codec.js';
 import { openPort, type PortConnection } from '../../../../resources/device-protocol/serial/open-port.js';
@@ -145,11 +146,11 @@ export class SerialLink implements DeviceLink {
   }
 
   async call<Op extends LinkOp>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>> {
-    return deviceOps[op].response.parse(await this.request(op, req ?? {})) as DeviceResponse<Op>;
+    return readResponse(op, await this.request(op, req ?? {}));
   }
 
   async pair(req: DeviceRequest<'pair'>): Promise<DeviceResponse<'pair'>> {
-    return deviceOps.pair.response.parse(await this.request('pair', req));
+    return readResponse('pair', await this.request('pair', req));
   }
 
   async upload(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions = {}): Promise<UploadStatus> {
@@ -168,7 +169,7 @@ export class SerialLink implements DeviceLink {
   private uploadOnce(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions): Promise<UploadStatus> {
     const io: ChunkTransport = {
       begin: (s) => this.call('upload-begin', s),
-      chunk: async (offset, data) => deviceOps['upload-chunk'].response.parse(await this.request('upload-chunk', { offset }, data)),
+      chunk: async (offset, data) => readResponse('upload-chunk', await this.request('upload-chunk', { offset }, data)),
       status: async () => (await this.call('upload-status')).upload,
     };
     return uploadInChunks(io, artifact, signed, opts, { defaultChunk, maxChunk: 1024 * 1024, pipelineDepth });

@@ -94,7 +94,7 @@ export function expectResponse<T>(name: string, a: Answer, schema: z.ZodType<T>)
     return { ok: false, result: fail(`${name}: the device answered an error where a response was expected: ${what}`) };
   }
   const parsed = schema.safeParse(a.json);
-  if (!parsed.success) return { ok: false, result: fail(`${name}: the response does not match the protocol`, problemsOf(name, a.json, parsed.error)) };
+  if (!parsed.success) return { ok: false, result: fail(`${name}: the response does not match the protocol`, problemsOf(name, a.json, parsed.error, schema)) };
   return { ok: true, value: parsed.data };
 }
 
@@ -102,7 +102,7 @@ export function expectResponse<T>(name: string, a: Answer, schema: z.ZodType<T>)
 export function expectError(name: string, a: Answer, code: string): CheckResult | null {
   if (a.kind !== 'error') return fail(`${name}: the device answered a response where error ${code} was expected`, [{ path: `${name}`, expected: `an error message with code ${code}`, received: `a response ${shown(a.json)}` }]);
   const e = errorDataSchema.safeParse(a.json);
-  if (!e.success) return fail(`${name}: the error is not {code, title, detail}`, problemsOf(`${name}.error`, a.json, e.error));
+  if (!e.success) return fail(`${name}: the error is not {code, title, detail}`, problemsOf(`${name}.error`, a.json, e.error, errorDataSchema));
   if (e.data.code !== code) return fail(`${name}: wrong error code`, [{ path: `${name}.error.code`, expected: JSON.stringify(code), received: JSON.stringify(e.data.code) }]);
   if (!e.data.title.trim()) return fail(`${name}: the error has an empty title`, [{ path: `${name}.error.title`, expected: 'a sentence for people', received: '""' }]);
   return null;

@@ -1,12 +1,9 @@
 // What a check found wrong, as a firmware author needs it: where (a field path), what was expected,
 // what came. Zod issues of a device message become these.
 import type { z } from 'zod';
+import { issueParts, type IssuePart } from '../../../../../resources/device-protocol/protocol-error.js';
 
-export interface Problem {
-  path: string;
-  expected: string;
-  received: string;
-}
+export type Problem = IssuePart;
 
 /** A value, short enough for one line. */
 export function shown(v: unknown): string {
@@ -15,20 +12,7 @@ export function shown(v: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function at(value: unknown, path: readonly PropertyKey[]): unknown {
-  let v = value;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
-
-/** One problem per zod issue (the first few), paths prefixed with the message's name ('status', 'info'). */
-export function problemsOf(prefix: string, value: unknown, error: z.ZodError, most = 5): Problem[] {
-  return error.issues.slice(0, most).map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].join('.');
-    const received = issue.code === 'unrecognized_keys' ? `extra field(s) ${issue.keys.join(', ')}` : shown(at(value, issue.path));
-    return { path, expected: issue.message, received };
-  });
+/** One problem per zod issue (the first few), paths prefixed with the message's name ('status', 'info'): the console's own wording (protocol-error.ts). */
+export function problemsOf(prefix: string, value: unknown, error: z.ZodError, schema?: z.ZodType, most = 5): Problem[] {
+  return issueParts(prefix, error.issues, value, schema, most);
 }
