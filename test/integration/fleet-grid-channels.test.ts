@@ -54,7 +54,7 @@ describe('devices.listRows', () => {
     const rows = await call<DeviceListRow[]>('devices.listRows', {});
     expect(rows.map((r) => r[0])).toEqual(summaries.map((d) => d.id));
     expect(rows.map(fromListRow)).toEqual(
-      summaries.map(({ fingerprint: _f, agentVersion: _a, telemetry: _t, activeModel, ...rest }) => ({
+      summaries.map(({ fingerprint: _f, agentVersion: _a, telemetry: _t, lastError: _e, activeModel, ...rest }) => ({
         ...rest,
         activeModel: activeModel && { name: activeModel.name, version: activeModel.version },
       })),
