@@ -21,6 +21,7 @@ function electronRuntime() {
 }
 
 const systemdRoot = process.env.EDGEFLEET_SYSTEMD_ROOT_CACHE ?? '/var/cache/edgefleet-ci/systemd-root';
+const arm64Root = process.env.EDGEFLEET_ARM64_ROOT_CACHE ?? '/var/cache/edgefleet-ci/arm64-root';
 
 const needs = [
   {
@@ -57,6 +58,12 @@ const needs = [
     what: 'qemu-aarch64 registered with binfmt_misc (the arm64 agent build runs under emulation)',
     ok: () => existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64') && existsSync('/usr/lib/aarch64-linux-gnu/libstdc++.so.6'),
     fix: 'bash .ci/prepare-arm64.sh (qemu-user-static, binfmt-support, libc6:arm64, libstdc++6:arm64)',
+  },
+  file('/usr/sbin/debootstrap', 'builds the Debian roots of the systemd and emulated arm64 board tests, once', 'debootstrap'),
+  {
+    what: `a stock Debian 12 arm64 root with sshd and no Node, the emulated board of the SSH provisioning test (${arm64Root}/complete)`,
+    ok: () => existsSync(join(arm64Root, 'complete')),
+    fix: 'bash .ci/prepare-arm64-root.sh (debootstrap under qemu, once, after .ci/prepare-arm64.sh)',
   },
   tool('systemd-nspawn', 'boots a Debian root with systemd as PID 1 for the SSH systemd-unit test', 'systemd-container'),
   {

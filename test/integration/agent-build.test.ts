@@ -15,6 +15,7 @@ import { parseCpuinfo } from '../../resources/agent/src/board-info.js';
 import { signedAgentBuildSchema, verifyAgentBuild, type SignedAgentBuild } from '../../electron/core/agent-build/build-manifest.js';
 import { consoleKeyPath, readConsoleKey } from '../../electron/core/devices/console-key.js';
 import { decodeFloats, infer, pairWith, repoRoot, sampleModel, signed, startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import { piCpuinfo, withCpuinfo } from '../helpers/arm64-board.js';
 import { requireRoot } from '../helpers/require-root.js';
 import { startPtyPair } from '../helpers/serial-relay.js';
 
@@ -59,15 +60,6 @@ function filesUnder(dir: string, base = dir): string[] {
 function manifestOf(arch: Arch): SignedAgentBuild {
   return signedAgentBuildSchema.parse(JSON.parse(readFileSync(path.join(unpacked[arch], 'MANIFEST.json'), 'utf8')));
 }
-
-// A Raspberry Pi 4 (Cortex-A72): onnxruntime's CPU probe reads this and crashes on the host's x86 text.
-const piCpuinfo = [0, 1, 2, 3]
-  .map((n) => `processor\t: ${n}\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm crc32 cpuid\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n`)
-  .join('\n')
-  .concat('\nHardware\t: BCM2835\nRevision\t: c03111\nModel\t\t: Raspberry Pi 4 Model B Rev 1.1\n');
-
-/** Runs a command in a private mount namespace that sees `cpuinfo` as /proc/cpuinfo (the pid stays the command's). */
-const withCpuinfo = (cpuinfo: string) => ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `mount --bind ${cpuinfo} /proc/cpuinfo && exec "$@"`, 'sh'];
 
 async function deployAndInfer(agent: AgentProcess, arch: Arch, board: Record<string, unknown>): Promise<void> {
   const { client, console: konsole } = await pairWith(agent);

@@ -88,6 +88,8 @@ describe.each([
     try {
       const r = (await finished(await core.call('ssh.provision', { id: host.id, agentPort, servePort: 0, mdns: false }))).result as SshProvisionResult;
       expect(r.mode).toBe(mode);
+      // The root has no Node: the agent runs on the pinned x64 runtime uploaded with it.
+      expect(r.check.runtime).toBe('bundled');
       expect(ssh(user, `${ctl} is-active edgefleet-agent.service`)).toBe('active');
       const before = mainPid();
       expect(Number(before)).toBeGreaterThan(0);

@@ -7,11 +7,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AppError } from '../api/errors.js';
-import { agentBundle, agentDistDir } from '../ssh/agent-bundle.js';
-import { appRoot, appVersion } from '../util/app-root.js';
+import { agentDistDir } from '../ssh/agent-bundle.js';
+import { appVersion } from '../util/app-root.js';
 import { sha256File } from '../util/hash-file.js';
+import { agentFiles, defaultResourcesDir, serialportVersion } from './agent-files.js';
 import { agentArchSchema, formatSignedBuild, signAgentBuild, type AgentArch, type BuildFile, type SignedAgentBuild } from './build-manifest.js';
-import { packageTree } from './package-tree.js';
 import { writeTarGz, type TarEntry } from './tar-gz.js';
 
 export interface AgentBuildOptions {
@@ -33,16 +33,13 @@ export interface AgentBuildResult {
   signed: SignedAgentBuild;
 }
 
-interface Pin {
-  version: string;
-  arches: Record<AgentArch, { package: string; integrity: string; nodeSha256: string }>;
-}
-
 type Source = { file: string } | { bytes: Uint8Array };
 interface Item {
   path: string;
   mode: number;
   source: Source;
+  /** Already hashed (the files agentFiles lists and checks). */
+  described?: BuildFile;
 }
 
 const unitExecStart = 'ExecStart=/usr/bin/node /opt/edgefleet-agent/agent.js';
@@ -64,40 +61,6 @@ function checkOutput(output: string): string {
   return target;
 }
 
-/** The pinned Node runtime for `arch`, fetched beforehand (no network now) and checked against its pin. */
-async function nodeRuntime(resourcesDir: string, arch: AgentArch): Promise<{ pin: Pin; dir: string; sha256: string }> {
-  const pin = JSON.parse(readFileSync(path.join(resourcesDir, 'agent', 'node-runtimes.json'), 'utf8')) as Pin;
-  const dir = path.join(resourcesDir, 'agent', 'runtimes', `linux-${arch}`);
-  if (!existsSync(path.join(dir, 'node')) || !existsSync(path.join(dir, 'LICENSE'))) {
-    throw new AppError(
-      'AGENT_RUNTIME_MISSING',
-      `No Node.js runtime for linux-${arch}`,
-      `${dir} holds no fetched Node ${pin.version}. Run \`npm run fetch:agent-runtimes\` once in the EdgeFleet folder on a machine that reaches the npm registry (it checks the pinned integrity); building needs no network after that.`,
-    );
-  }
-  const sha256 = await sha256File(path.join(dir, 'node'));
-  if (sha256 !== pin.arches[arch].nodeSha256) {
-    throw new AppError(
-      'AGENT_RUNTIME_MISMATCH',
-      `The Node.js runtime for linux-${arch} is not the pinned one`,
-      `${path.join(dir, 'node')} hashes to ${sha256}, but node-runtimes.json pins ${pin.arches[arch].nodeSha256}. Fetch it again with \`npm run fetch:agent-runtimes\`.`,
-    );
-  }
-  return { pin, dir, sha256 };
-}
-
-/** The folder holding the node_modules that serialport was installed in. */
-function modulesRoot(): string {
-  const main = createRequire(import.meta.url).resolve('serialport');
-  const marker = `${path.sep}node_modules${path.sep}serialport${path.sep}`;
-  const at = main.lastIndexOf(marker);
-  return at === -1 ? appRoot() : main.slice(0, at);
-}
-
-function modeOf(file: string): number {
-  return statSync(file).mode & 0o111 ? 0o755 : 0o644;
-}
-
 function serviceUnit(distDir: string): Uint8Array {
   const text = readFileSync(path.join(distDir, 'edgefleet-agent.service'), 'utf8');
   if (!text.includes(unitExecStart)) {
@@ -108,6 +71,7 @@ function serviceUnit(distDir: string): Uint8Array {
 }
 
 async function describe(item: Item): Promise<BuildFile> {
+  if (item.described) return item.described;
   if ('bytes' in item.source) {
     return { path: item.path, sha256: createHash('sha256').update(item.source.bytes).digest('hex'), size: item.source.bytes.byteLength, mode: item.mode };
   }
@@ -117,19 +81,15 @@ async function describe(item: Item): Promise<BuildFile> {
 export async function buildAgentArchive(opts: AgentBuildOptions): Promise<AgentBuildResult> {
   const arch = parseArch(opts.arch);
   const output = checkOutput(opts.output);
-  const resourcesDir = opts.resourcesDir ?? path.join(appRoot(), 'resources');
+  const resourcesDir = opts.resourcesDir ?? defaultResourcesDir();
   const distDir = agentDistDir(resourcesDir);
-  const runtime = await nodeRuntime(resourcesDir, arch);
+  const { files: agent, runtime } = await agentFiles(arch, { resourcesDir, runtime: `The build for linux-${arch} carries its own Node.js.` });
   const packageDir = path.join(resourcesDir, 'agent', 'package');
 
   const items: Item[] = [];
-  for (const f of await agentBundle(arch, distDir)) {
-    if (f.remote !== 'edgefleet-agent.service') items.push({ path: f.remote, mode: f.mode, source: { file: f.local } });
+  for (const f of agent) {
+    if (f.remote !== 'edgefleet-agent.service') items.push({ path: f.remote, mode: f.mode, source: { file: f.local }, described: { path: f.remote, sha256: f.sha256, size: f.size, mode: f.mode } });
   }
-  const root = modulesRoot();
-  for (const f of packageTree('serialport', root, arch)) items.push({ path: f.remote, mode: modeOf(f.local), source: { file: f.local } });
-  items.push({ path: 'node/bin/node', mode: 0o755, source: { file: path.join(runtime.dir, 'node') } });
-  items.push({ path: 'node/LICENSE', mode: 0o644, source: { file: path.join(runtime.dir, 'LICENSE') } });
   items.push({ path: 'edgefleet-agent.service', mode: 0o644, source: { bytes: serviceUnit(distDir) } });
   for (const f of ['install.sh', 'run.sh']) items.push({ path: f, mode: 0o755, source: { file: path.join(packageDir, f) } });
   items.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -138,20 +98,18 @@ export async function buildAgentArchive(opts: AgentBuildOptions): Promise<AgentB
   }
 
   const files = await Promise.all(items.map(describe));
-  const nodeEntry = files.find((f) => f.path === 'node/bin/node')!;
-  if (nodeEntry.sha256 !== runtime.sha256) throw new AppError('AGENT_BUILD_CHANGED', 'A file changed during the build', `${path.join(runtime.dir, 'node')} changed while it was read; build again.`);
   const req = createRequire(import.meta.url);
   const created = opts.created ?? new Date();
-  const pinned = runtime.pin.arches[arch];
+  const pin = runtime!.pin;
   const signed = signAgentBuild(opts.key.privateKey, opts.key.publicKey, {
     kind: 'edgefleet-agent-build',
     agentVersion: appVersion(),
     platform: 'linux',
     arch,
     created: created.toISOString(),
-    node: { version: runtime.pin.version, package: pinned.package, integrity: pinned.integrity, sha256: runtime.sha256 },
+    node: { version: pin.version, package: pin.package, integrity: pin.integrity, sha256: pin.nodeSha256 },
     onnxruntime: { version: (req('onnxruntime-node/package.json') as { version: string }).version },
-    serialport: { version: JSON.parse(readFileSync(path.join(root, 'node_modules', 'serialport', 'package.json'), 'utf8')).version as string },
+    serialport: { version: serialportVersion() },
     files,
   });
 

@@ -89,7 +89,10 @@ export async function startService(s: SshSession, spec: ServiceSpec, restart: bo
   if (running) await stopService(s, spec);
   const dir = sh(spec.installDir);
   const launch = spec.setsid ? `setsid sh ${dir}/supervise.sh` : `nohup sh ${dir}/supervise.sh`;
-  await s.run(`cd ${dir} && ${launch} >>${dir}/agent.log 2>&1 </dev/null & echo $! > ${dir}/agent.pid`, 'Starting the agent');
+  // Only the launch goes to the background, as one simple command: then $! is the supervisor itself in
+  // every sh (bash would otherwise background a subshell that holds the SSH channel open and whose pid
+  // is not the supervisor's).
+  await s.run(`cd ${dir} && { ${launch} >>${dir}/agent.log 2>&1 </dev/null & echo $! > ${dir}/agent.pid; }`, 'Starting the agent');
 }
 
 export async function stopService(s: SshSession, spec: Pick<ServiceSpec, 'mode' | 'installDir' | 'home'>): Promise<void> {

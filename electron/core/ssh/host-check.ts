@@ -6,6 +6,7 @@ import type { SshSession } from './ssh-session.js';
 
 /** The agent bundle targets Node 20.19 or later (resources/agent/dist/package.json engines). */
 const minNode = [20, 19] as const;
+export const minNodeText = `${minNode[0]}.${minNode[1]}`;
 
 const script = [
   'echo "os=$( (. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || uname -sr)"',

@@ -10,8 +10,10 @@ import { deviceError, isUnreachable } from '../devices/device-errors.js';
 import { runPool } from '../devices/pool.js';
 import { throwIfCancelled, type TaskContext } from '../jobs/task-types.js';
 import { formatBytes } from '../jobs/progress.js';
-import { agentBundle, type BundleFile } from './agent-bundle.js';
-import { freeBytes, checkHost } from './host-check.js';
+import { agentFiles, runtimeNodePath } from '../agent-build/agent-files.js';
+import { agentArchSchema } from '../agent-build/build-manifest.js';
+import type { BundleFile } from './agent-bundle.js';
+import { freeBytes, checkHost, minNodeText } from './host-check.js';
 import { isRunning, serviceFile, startService, type ServiceSpec } from './agent-service.js';
 import { sh } from './quote.js';
 import { SshSession, type SshTarget } from './ssh-session.js';
@@ -29,7 +31,8 @@ export interface ProvisionTaskInput {
   known: { deviceId: string; fingerprint: string; token: string } | null;
   installDir?: string;
   dataDir?: string;
-  distDir?: string;
+  /** EdgeFleet's resources folder: the agent bundle and the fetched Node runtimes (resources/agent). */
+  resourcesDir?: string;
 }
 
 export interface ProvisionTaskResult {
@@ -60,8 +63,10 @@ export async function provisionTask(input: ProvisionTaskInput, ctx: TaskContext)
     const facts = await checkHost(s);
     const installDir = input.installDir ?? (facts.root ? '/opt/edgefleet-agent' : `${facts.home}/.local/share/edgefleet-agent`);
     const dataDir = input.dataDir ?? (facts.root ? '/var/lib/edgefleet-agent' : `${facts.home}/.local/state/edgefleet-agent`);
-    const bundle = await agentBundle(facts.arch, input.distDir);
-    if (facts.runtime === 'bundled') bundle.push(await localRuntime(facts.arch, s.label, facts.node));
+    const bundled = facts.runtime === 'bundled';
+    // No usable Node on the host: the pinned runtime for the host's arch goes with the agent, as in a build.
+    const why = `On ${s.label} ${facts.node ? `Node ${facts.node} is older than ${minNodeText}` : 'no Node.js is installed'}, so the agent takes its own Node for linux-${facts.arch}.`;
+    const { files: bundle } = await agentFiles(agentArchSchema.parse(facts.arch), { resourcesDir: input.resourcesDir, runtime: bundled && why });
     const total = bundle.reduce((n, f) => n + f.size, 0);
     facts.freeBytes = await freeBytes(s, installDir);
     if (facts.freeBytes < total * 2) {
@@ -74,18 +79,19 @@ export async function provisionTask(input: ProvisionTaskInput, ctx: TaskContext)
     const { uploaded, skipped } = await uploadBundle(s, installDir, bundle, (sent) => step(1, 0.05 + 0.75 * (sent / total), `${formatBytes(sent)} of ${formatBytes(total)}`), ctx.signal);
 
     step(2, 0.82);
-    const node = facts.runtime === 'bundled' ? `${installDir}/runtime/node` : 'node';
-    const nodePath = facts.runtime === 'bundled' ? `${installDir}/runtime/node` : (await s.run('command -v node', 'Finding node')).trim();
+    const nodePath = bundled ? `${installDir}/${runtimeNodePath}` : (await s.run('command -v node', 'Finding node')).trim() || 'node';
     const listen = ['127.0.0.1', 'localhost', '::1'].includes(input.target.host) ? ['--host', '127.0.0.1'] : [];
-    const args = [nodePath || node, `${installDir}/agent.js`, '--data-dir', dataDir, '--port', String(input.agentPort), '--serve-port', String(input.servePort), '--name', input.name, ...listen, ...(input.mdns ? [] : ['--no-mdns'])];
+    const args = [nodePath, `${installDir}/agent.js`, '--data-dir', dataDir, '--port', String(input.agentPort), '--serve-port', String(input.servePort), '--name', input.name, ...listen, ...(input.mdns ? [] : ['--no-mdns'])];
     const spec: ServiceSpec = { mode: facts.mode, installDir, dataDir, command: args.map(sh).join(' '), home: facts.home, setsid: facts.setsid };
     const file = serviceFile(spec);
     const current = await s.exec(`cat ${sh(file.path)} 2>/dev/null`);
     const defChanged = current.stdout !== file.text;
     if (defChanged) {
-      await s.run(`mkdir -p ${sh(file.path.slice(0, file.path.lastIndexOf('/')))} && mkdir -p -m 700 ${sh(dataDir)}`, 'Creating folders');
+      await s.run(`mkdir -p ${sh(file.path.slice(0, file.path.lastIndexOf('/')))} && mkdir -p -m 700 ${sh(dataDir)} && chmod 700 ${sh(dataDir)}`, 'Creating folders');
       await s.writeFile(`${file.path}.tmp`, file.text, spec.mode === 'background' ? 0o755 : 0o644);
       await s.run(`mv -f ${sh(`${file.path}.tmp`)} ${sh(file.path)}`, 'Installing the service definition');
+      // Provisioning before the pinned runtimes uploaded the console's node to runtime/node: unused now.
+      await s.exec(`rm -rf ${sh(`${installDir}/runtime`)}`);
     }
     throwIfCancelled(ctx.signal);
 
@@ -131,17 +137,6 @@ async function uploadBundle(s: SshSession, dir: string, files: BundleFile[], onS
     await s.rename(`${target}.tmp`, target);
   });
   return { uploaded: todo.length, skipped: files.length - todo.length };
-}
-
-/** Where the host has no usable Node: this console's own node binary, when it can run there. */
-async function localRuntime(arch: string, label: string, found: string | null): Promise<BundleFile> {
-  const why = found ? `Node ${found} is older than 20.19` : 'no Node.js is installed';
-  if (process.versions.electron || process.platform !== 'linux' || process.arch !== arch) {
-    throw new AppError('HOST_NODE_MISSING', 'Node.js 20.19 or later needed on the host', `On ${label} ${why}. Install Node.js 20 LTS there (e.g. from NodeSource or the distribution), then provision again.`);
-  }
-  const { statSync } = await import('node:fs');
-  const { sha256File } = await import('../util/hash-file.js');
-  return { local: process.execPath, remote: 'runtime/node', size: statSync(process.execPath).size, sha256: await sha256File(process.execPath), mode: 0o755 };
 }
 
 /** Pairs with the agent using the code in its data dir, or checks that our stored pairing still works. */
