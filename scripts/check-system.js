@@ -54,6 +54,8 @@ const needs = [
     ok: () => spawnSync('/usr/bin/python3', ['-c', 'import pyarmnn'], { stdio: 'ignore' }).status === 0,
     fix: 'apt-get install -y python3-pyarmnn',
   },
+  // Only recommended by python3-pyarmnn: without it Arm NN refuses every model ("None of the preferred backends").
+  file('/usr/lib/x86_64-linux-gnu/armnn22/Arm_CpuRef_backend.so', "Arm NN's CpuRef backend, the one the conversion tests run on", 'libarmnn-cpuref-backend22'),
   {
     what: 'qemu-aarch64 registered with binfmt_misc (the arm64 agent build runs under emulation)',
     ok: () => existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64') && existsSync('/usr/lib/aarch64-linux-gnu/libstdc++.so.6'),

@@ -44,7 +44,7 @@ beforeAll(async () => {
     token = res.token;
     deviceId = res.deviceId;
   } finally {
-    pairing.close();
+    await pairing.close();
   }
 }, 60_000);
 
@@ -62,13 +62,13 @@ describe('serial link to a real agent', () => {
       expect(info.deviceId).toBe(agent.deviceId);
       expect((await l.call('status')).state).toBe('empty');
     } finally {
-      l.close();
+      await l.close();
     }
     const stranger = link({ token: 'not-the-token' });
     try {
       await expect(stranger.call('status')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     } finally {
-      stranger.close();
+      await stranger.close();
     }
   });
 
@@ -83,7 +83,7 @@ describe('serial link to a real agent', () => {
       expect(up).toMatchObject({ complete: true, offset: bytes.length, manifest: { sha256: s.manifest.sha256 } });
     } finally {
       relay.faults = {};
-      l.close();
+      await l.close();
     }
     expect(relay.toAgent.dropped + relay.toConsole.dropped).toBeGreaterThan(droppedBefore);
   }, 120_000);
@@ -112,7 +112,7 @@ describe('serial link to a real agent', () => {
       expect(back.active?.manifest.sha256).toBe(s.manifest.sha256);
     } finally {
       relay.faults = {};
-      l.close();
+      await l.close();
     }
     expect(relay.toAgent.flipped).toBeGreaterThan(0);
   }, 120_000);
@@ -134,7 +134,7 @@ describe('serial link to a real agent', () => {
       expect(stalled).toBe(true);
       expect(up).toMatchObject({ complete: true, manifest: { sha256: s.manifest.sha256 } });
     } finally {
-      l.close();
+      await l.close();
     }
   }, 60_000);
 
@@ -165,7 +165,7 @@ describe('serial link to a real agent', () => {
       expect(offsets[0]).toBeGreaterThan(250_000);
       expect(again).toMatchObject({ complete: true, offset: bytes.length, manifest: { sha256: s.manifest.sha256 } });
     } finally {
-      l.close();
+      await l.close();
     }
   }, 90_000);
 
@@ -187,7 +187,7 @@ describe('serial link to a real agent', () => {
       expect(unplugged).toBe(true);
       expect(up).toMatchObject({ complete: true, manifest: { sha256: s.manifest.sha256 } });
     } finally {
-      l.close();
+      await l.close();
     }
   }, 90_000);
 
@@ -203,7 +203,7 @@ describe('serial link to a real agent', () => {
     try {
       const silent = new SerialLink({ path: `${dir}ttySilentA`, baudRate: 115200, token, link: { handshakeMs: 800 } });
       await expect(silent.call('info')).rejects.toMatchObject({ code: 'SERIAL_SILENT' });
-      silent.close();
+      await silent.close();
     } finally {
       await pair.stop();
     }
