@@ -4,11 +4,13 @@ import type { Handlers } from '../api/dispatch.js';
 import type { DeviceDetail, DeviceSummary, ProfileResult } from '../api/types.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
+import { activeModelFit, checkFit } from './check-fit.js';
 import type { DeviceContext } from './device-context.js';
 import { deviceError, isUnreachable } from './device-errors.js';
 import type { DemoFleet } from './demo-fleet.js';
 import { startDeploy } from './deploy-job.js';
 import { addDevice, pairDevice } from './pair-device.js';
+import { hardwareOf } from './hardware-fields.js';
 import { discoverFor, refreshDevices } from './refresh-devices.js';
 import { readExchanges } from './protocol-log.js';
 import { recordFailure } from './record-failure.js';
@@ -25,6 +27,7 @@ type DeviceChannels =
   | 'devices.update'
   | 'devices.remove'
   | 'devices.deploy'
+  | 'devices.checkFit'
   | 'devices.confirm'
   | 'devices.rollback'
   | 'devices.profile'
@@ -70,15 +73,32 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
     'devices.get': async ({ id }): Promise<DeviceDetail> => {
       let device = known(id);
       if (device.paired) {
+        // Info once for a device paired before the console kept its hardware (or provisioned over SSH).
+        const needInfo = store.hardware(id) === null;
         // A status it cannot read: the page shows why (lastError) beside the slots it last reported.
-        const status = await onDevice(id, (link) => link.call('status'), 5000).catch((err: unknown) => {
+        const read = await onDevice(
+          id,
+          async (link) => ({ status: await link.call('status'), info: needInfo ? await link.call('info').catch(() => null) : null }),
+          5000,
+        ).catch((err: unknown) => {
           recordFailure(store, id, err);
           return null;
         });
-        device = status ? store.upsert(id, { ...statusPatch(status), lastError: null }) : known(id);
+        device = read ? store.upsert(id, { ...statusPatch(read.status), ...(read.info ? { hardware: hardwareOf(read.info) } : {}), lastError: null }) : known(id);
       }
+      const hardware = store.hardware(id);
+      const board = hardware?.board ?? null;
       // Unreachable: the slots it last reported (the device state says offline).
-      return { ...device, slots: store.slots(id), history: store.history(id), profiles: store.profiles(id), exchanges: readExchanges(ctx.home, id, 10) };
+      return {
+        ...device,
+        slots: store.slots(id),
+        history: store.history(id),
+        profiles: store.profiles(id),
+        exchanges: readExchanges(ctx.home, id, 10),
+        board,
+        hardware,
+        activeModelFit: activeModelFit(registry, device, { arch: device.arch, board }),
+      };
     },
     'devices.refresh': ({ ids }) => refreshDevices(ctx, ids),
     'devices.discover': ({ seconds }) => discoverFor(ctx, seconds),
@@ -96,6 +116,7 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
       return { removed };
     },
     'devices.deploy': (input) => startDeploy(ctx, jobs, input),
+    'devices.checkFit': ({ modelId, deviceIds }) => checkFit(registry, store, modelId, deviceIds),
     'devices.confirm': ({ id }) => slotChange(id, 'confirm'),
     'devices.rollback': ({ id }) => slotChange(id, 'rollback'),
     'devices.profile': async ({ id, modelId, runs }) => {

@@ -2,6 +2,7 @@
 import type { DeviceSummary } from '../api/types.js';
 import type { DeviceInfo, DeviceStatus } from '../../../resources/device-protocol/messages.js';
 import type { DeviceContext } from './device-context.js';
+import { hardwareOf } from './hardware-fields.js';
 import { statusPatch } from './status-fields.js';
 
 export interface PairedLink {
@@ -17,6 +18,7 @@ export function recordPaired(ctx: DeviceContext, deviceId: string, link: PairedL
     ...link,
     arch: info.arch,
     agentVersion: info.agentVersion,
+    hardware: hardwareOf(info),
     health: 'unknown',
     ...statusPatch(status),
   });

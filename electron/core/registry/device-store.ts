@@ -3,7 +3,7 @@
 // inside the private home folder, sealed by the keychain where there is one (see token-seal.ts), and
 // never leaves the core (summaries carry `paired`, not the token).
 import type Database from 'better-sqlite3';
-import type { DeviceListRow, DeviceSlot, DeviceState, DeviceSummary, DeviceTelemetry, ErrorData, ProfileSummary } from '../api/types.js';
+import type { DeviceHardware, DeviceListRow, DeviceSlot, DeviceState, DeviceSummary, DeviceTelemetry, ErrorData, ProfileSummary } from '../api/types.js';
 import { prepared } from './prepared.js';
 import { decodeToken, encodeToken, type TokenSealer } from './token-seal.js';
 
@@ -27,6 +27,8 @@ export interface DevicePatch {
   telemetry?: DeviceTelemetry | null;
   /** The slots the device last reported. */
   slots?: DeviceSlot[];
+  /** Cores, memory and board from the device's info. */
+  hardware?: DeviceHardware;
 }
 
 export interface DeviceCredentials {
@@ -62,6 +64,7 @@ interface DeviceRow {
   groups_json: string;
   telemetry: string | null;
   slots: string | null;
+  hardware: string | null;
 }
 
 /** Telemetry summaries kept per device; older ones are dropped as new ones arrive. */
@@ -200,6 +203,15 @@ export class DeviceStore {
     return row?.slots ? (JSON.parse(row.slots) as DeviceSlot[]) : [];
   }
 
+  /**
+   * What the device said about its hardware in the info last read; null before any (devices paired before the
+   * console kept it, hosts provisioned over SSH). Off the summaries: the Fleet lists do not carry it.
+   */
+  hardware(id: string): DeviceHardware | null {
+    const json = prepared(this.db, 'SELECT hardware FROM devices WHERE id = ?').pluck().get(id) as string | null | undefined;
+    return json ? (JSON.parse(json) as DeviceHardware) : null;
+  }
+
   /** Oldest first, the last `limit` summaries. */
   history(id: string, limit = this.historyLimit): DeviceTelemetry[] {
     const rows = prepared(this.db, 'SELECT summary FROM device_telemetry WHERE device_id = ? ORDER BY rowid DESC LIMIT ?')
@@ -270,6 +282,7 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
   if (p.groups !== undefined) c.groups_json = JSON.stringify(p.groups);
   if (p.telemetry !== undefined) c.telemetry = p.telemetry ? JSON.stringify(p.telemetry) : null;
   if (p.slots !== undefined) c.slots = JSON.stringify(p.slots);
+  if (p.hardware !== undefined) c.hardware = JSON.stringify(p.hardware);
   return c;
 }
 

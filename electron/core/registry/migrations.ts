@@ -90,6 +90,8 @@ export const migrations: readonly string[] = [
   rolloutSnapshotMigrationSql,
   // Why the device's last operation failed (JSON ErrorData), shown beside its health; null once it answers.
   `ALTER TABLE devices ADD COLUMN last_error TEXT;`,
+  // What the device said about its hardware in its last info (JSON DeviceHardware: cores, memory, board); null until read.
+  `ALTER TABLE devices ADD COLUMN hardware TEXT;`,
 ];
 
 /**

@@ -9,8 +9,10 @@ import { formatAgo, formatTime } from '../format/format.js';
 import { href } from '../router/hash-route.js';
 import { useJobRunner } from '../store/useJobRunner.js';
 import { useRequest } from '../store/useRequest.js';
+import { BoardCard } from './device/BoardCard.js';
 import { DeviceErrorCard } from './device/DeviceErrorCard.js';
 import { DeviceProfiles } from './device/DeviceProfiles.js';
+import { FitWarnings } from './device/FitWarnings.js';
 import { IdentityCard } from './device/IdentityCard.js';
 import { SlotsCard } from './device/SlotsCard.js';
 import { TelemetryCharts } from './device/TelemetryCharts.js';
@@ -95,11 +97,21 @@ export function DevicePage({ id }: { id: string }) {
           )}
           <DeviceErrorCard device={d} />
           <Grid container spacing={2}>
-            <Grid size={{ xs: 12, lg: 5 }}>
+            <Grid size={{ xs: 12, lg: 5 }} sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
               <IdentityCard device={d} onSaved={reload} />
+              <BoardCard device={d} />
             </Grid>
             <Grid size={{ xs: 12, lg: 7 }} sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
               <SlotsCard device={d} onChanged={reload} onDeploy={() => setDeployOpen(true)} />
+              {d.activeModelFit && d.activeModelFit.warnings.length > 0 && d.activeModel && (
+                <SectionCard
+                  title="Active model on this board"
+                  subtitle={`${d.activeModel.name} ${d.activeModel.version} is ${d.activeModelFit.precision.label}.`}
+                  testId="active-model-fit"
+                >
+                  <FitWarnings warnings={d.activeModelFit.warnings} />
+                </SectionCard>
+              )}
               {deploy.job && !deployOpen && (
                 <SectionCard title="Deployment" subtitle={deploy.job.title} testId="deploy-card">
                   <DeployProgress job={deploy.job} onCancel={deploy.cancel} />

@@ -1,7 +1,7 @@
 import CheckIcon from '@mui/icons-material/Check';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import { Autocomplete, Box, Button, Chip, IconButton, TextField, Tooltip, Typography } from '@mui/material';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { DeviceDetail, ErrorData } from '../../../../electron/core/api/types.js';
 import { toErrorData } from '../../api/api-error.js';
 import { ErrorCard } from '../../components/ErrorCard.js';
@@ -9,19 +9,7 @@ import { SectionCard } from '../../components/SectionCard.js';
 import { useApi } from '../../store/useApi.js';
 import { monoFont } from '../../theme.js';
 import { transportLabel } from '../fleet/device-look.js';
-
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <>
-      <Typography variant="body2" color="text.secondary" component="dt" sx={{ whiteSpace: 'nowrap' }}>
-        {label}
-      </Typography>
-      <Typography variant="body2" component="dd" data-testid={testId} sx={{ m: 0, minWidth: 0, overflowWrap: 'anywhere' }}>
-        {children}
-      </Typography>
-    </>
-  );
-}
+import { Fact } from './Fact.js';
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState(false);

@@ -20,6 +20,7 @@ import { href } from '../../router/hash-route.js';
 import { useApi } from '../../store/useApi.js';
 import type { JobRunner } from '../../store/useJobRunner.js';
 import { useRequest } from '../../store/useRequest.js';
+import { FitWarnings } from '../device/FitWarnings.js';
 import { DeployProgress } from './DeployProgress.js';
 
 interface Props {
@@ -49,6 +50,9 @@ export function DeployDialog({ open, onClose, deviceIds, targetLabel, runner }: 
   const latencyValid = latency === undefined || (Number.isFinite(latency) && latency > 0 && latency <= 600_000);
   const job = started ? runner.job : undefined;
   const running = job ? isActiveJob(job) : false;
+  // Warnings only: the chosen model against the boards of the targets (variant-fit.ts).
+  const fit = useRequest('devices.checkFit', open && modelId && !job && deviceIds.length > 0 ? { modelId, deviceIds } : null);
+  const fitCheck = fit.data?.modelId === modelId ? fit.data : undefined;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -90,6 +94,18 @@ export function DeployDialog({ open, onClose, deviceIds, targetLabel, runner }: 
                   placeholder={models.loading ? 'Loading models…' : 'Choose a registry model…'}
                   minWidth={0}
                 />
+              )}
+              {fitCheck && (
+                <FitWarnings
+                  warnings={fitCheck.warnings}
+                  caption={`${fitCheck.model} is ${fitCheck.precision.label}. On ${deviceIds.length === 1 ? 'this board' : 'these boards'}:`}
+                  testId="deploy-fit"
+                />
+              )}
+              {fitCheck && fitCheck.unreported.length > 0 && deviceIds.length > 1 && (
+                <Typography variant="caption" color="text.secondary" data-testid="deploy-fit-unreported">
+                  {fitCheck.unreported.length} of {deviceIds.length} devices do not report their board: the model was not checked against them.
+                </Typography>
               )}
               <Box>
                 <FormControlLabel
