@@ -313,6 +313,49 @@ md.push(
   '',
 );
 
+// 12. Model deltas: delta size / full size for the sample's update shapes, build and apply time, and a
+// head-only fine-tune reaching a real agent at 115,200 baud as a delta against in full.
+const [delta] = jsonLines('delta-measure.ts', []);
+report.deltas = delta;
+const dc = (delta.cases as Record<string, unknown>[]) ?? [];
+const ds = (delta.serial as Record<string, unknown>) ?? {};
+md.push(
+  '## Model deltas (format efd1: tensors for ONNX, content-defined chunks otherwise; median of 3 builds and applies)',
+  '',
+  '| case | full | delta | delta / full | plain zstd / full | build | apply |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...dc.map((c) => `| ${c.case} | ${(Number(c.fullBytes) / 1024).toFixed(0)} KiB | ${(Number(c.deltaBytes) / 1024).toFixed(1)} KiB | **${f2(Number(c.ratio) * 100, 1)} %** | ${f2(Number(c.zstdFullRatio) * 100, 0)} % | ${f2(c.buildMs, 0)} ms | ${f2(c.applyMs, 0)} ms |`),
+  '',
+  `Head-only goal ≤ 5 %. At ${ds.baud} baud (relayed ptys, a real agent, deployToDevice: upload, rebuild, trial, confirm): head-only fine-tune as a delta **${f2(ds.deltaSeconds, 1)} s**, in full ${f2(ds.fullSeconds, 1)} s (${f2(ds.speedup, 0)}× faster).`,
+  '',
+);
+
+// 13. arm64: the self-contained agent builds' sizes, and an EMULATED arm64 board (stock Debian 12 arm64 without
+// Node, its own sshd under qemu-user): provisioning over SSH with the pinned arm64 Node, the agent's idle RSS.
+const { arm64RigMissing } = await import('../test/helpers/arm64-board.js');
+const arm64Missing = arm64RigMissing() ?? (['arm64', 'x64'].every((a) => existsSync(join(root, 'resources', 'agent', 'runtimes', `linux-${a}`, 'node'))) ? null : 'the pinned Node runtimes are not fetched: npm run fetch:agent-runtimes');
+if (arm64Missing) {
+  process.stderr.write(`bench: section 13 (arm64) skipped: ${arm64Missing}\n`);
+  report.arm64 = { skipped: arm64Missing };
+  md.push('## arm64 agent builds and an emulated arm64 board', '', `Skipped: ${arm64Missing}.`, '');
+} else {
+  const [arm] = jsonLines('arm64-measure.ts', []);
+  report.arm64 = arm;
+  const builds = arm.builds as Record<'arm64' | 'x64', { archiveBytes: number; unpackedBytes: number; files: number }>;
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  md.push(
+    '## arm64 agent builds and an emulated arm64 board (qemu-user: board figures are EMULATED, not a real board\'s)',
+    '',
+    '| figure | value |',
+    '|---|---:|',
+    ...(['arm64', 'x64'] as const).map((a) => `| \`edgefleet agent build --arch ${a}\`: archive / unpacked (${builds[a].files} files) | ${mib(builds[a].archiveBytes)} / ${mib(builds[a].unpackedBytes)} |`),
+    `| provision the emulated arm64 board over SSH, no Node on it (check, upload ${arm.uploaded} files with the pinned arm64 Node, start, pair), **emulated** | ${f2(Number(arm.provisionMs) / 1000, 1)} s |`,
+    `| provision it again (${arm.uploadedAgain} files uploaded), **emulated** | ${f2(Number(arm.reprovisionMs) / 1000, 1)} s |`,
+    `| agent idle RSS on the board once paired, **emulated** (qemu-user's RSS: the emulator is included) | ${mib(Number(arm.agentIdleRssBytes))} |`,
+    '',
+  );
+}
+
 writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(out, 'bench.md'), md.join('\n') + '\n');
 process.stdout.write(md.join('\n') + '\n');

@@ -24,6 +24,11 @@ export interface DeviceLink {
    * agent the binding reaches has them (MQTT). Older HTTPS and serial agents refuse the fields, so they go without.
    */
   readonly preconditions?: boolean;
+  /**
+   * The device pulls artifacts itself over HTTP (upload-fetch from the artifacts URL, MQTT): the console
+   * then sends no delta, which would have to go through the broker instead.
+   */
+  readonly pullsArtifacts?: boolean;
   call<Op extends LinkOp>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>>;
   /**
    * Uploads an artifact (bytes or a file path) under its signed manifest. Calling it again after a

@@ -5,10 +5,20 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.js';
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+
+/** The info capability of a device that takes deltas in format efd1 (manifest.delta). */
+export const deltaCapability = 'delta-efd1';
+
+/** Bytes an upload carries: the delta's when the manifest names one, else the model's. */
+export function uploadBytes(manifest: Pick<Manifest, 'size' | 'delta'>): number {
+  return manifest.delta?.bytes ?? manifest.size;
+}
+
 export const manifestSchema = z.object({
   name: z.string().min(1).max(200),
   version: z.string().min(1).max(100),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256'),
+  sha256: sha256Hex,
   size: z.number().int().nonnegative().max(2 ** 40),
   created: z.iso.datetime({ offset: true }),
   /**
@@ -22,6 +32,22 @@ export const manifestSchema = z.object({
    * a captured downgrade cannot be sent to another device whose counter is still below its release.
    */
   downgrade: z.object({ deviceId: z.string().min(1).max(200) }).strict().optional(),
+  /**
+   * The artifact bytes are a delta (see delta/delta-format.ts) that rebuilds the model this manifest
+   * names (sha256, size) from a model the device already holds. Signed with the rest, so a delta cannot
+   * be applied to another base. Only for devices whose info lists the capability (deltaCapability):
+   * older agents drop the unknown field and then refuse the signature.
+   */
+  delta: z
+    .object({
+      base: sha256Hex.describe('SHA-256 of the model the delta rebuilds from; the device must hold it in a slot.'),
+      format: z.string().min(1).max(20).describe('The delta format: efd1.'),
+      bytes: z.number().int().positive().max(2 ** 40).describe('Size of the delta: the bytes upload-chunk carries.'),
+      sha256: sha256Hex.describe('SHA-256 of the delta bytes, checked before the model is rebuilt.'),
+    })
+    .strict()
+    .optional()
+    .describe('Set when the artifact is a delta against a model the device holds; sha256 and size still name the full model, checked after the rebuild.'),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

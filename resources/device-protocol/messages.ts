@@ -7,7 +7,7 @@ import { manifestSchema, signedManifestSchema } from './manifest.js';
 import { reportedDesiredSchema } from './mqtt/desired-state.js';
 
 export { canonicalJson } from './canonical-json.js';
-export { describeArtifact, manifestSchema, releaseOf, signManifest, signedManifestSchema, verifyManifest, type Manifest, type SignedManifest } from './manifest.js';
+export { deltaCapability, describeArtifact, manifestSchema, releaseOf, uploadBytes, signManifest, signedManifestSchema, verifyManifest, type Manifest, type SignedManifest } from './manifest.js';
 
 export const errorDataSchema = z.object({
   code: z.string().describe('Stable code for programs, UPPER_SNAKE_CASE (REQUEST_INVALID, MANIFEST_SIGNATURE_INVALID, ...).'),
@@ -47,9 +47,9 @@ export const uploadStatusSchema = z.object({
   manifest: manifestSchema.describe('The manifest of the upload in progress (from upload-begin).'),
   /** Bytes durably stored: send the next chunk from here. */
   offset: z.number().int().nonnegative().describe('Bytes durably stored (they survive a power cut): the next chunk starts here.'),
-  size: z.number().int().nonnegative().describe("The artifact's size in bytes (manifest.size)."),
+  size: z.number().int().nonnegative().describe("Bytes to upload: manifest.size, or manifest.delta.bytes when the artifact is a delta."),
   /** All bytes received and the sha256 verified: ready to activate. */
-  complete: z.boolean().describe("All bytes are in and their SHA-256 equals manifest.sha256: ready to activate."),
+  complete: z.boolean().describe("All bytes are in and their SHA-256 equals manifest.sha256 (a delta: its bytes hash to manifest.delta.sha256 and the model rebuilt from it to manifest.sha256): ready to activate."),
 });
 export type UploadStatus = z.infer<typeof uploadStatusSchema>;
 
@@ -110,6 +110,12 @@ export const deviceInfoSchema = z.object({
   /** Loopback port of the local inference endpoint, null when serving over a unix socket. */
   servePort: z.number().int().nullable().describe('Loopback port of the local inference endpoint; null when there is none.'),
   board: boardInfoSchema.optional().describe('What the board is; optional.'),
+  /** Optional features (agents before this field, and firmware, leave it out: none). */
+  capabilities: z
+    .array(z.string().min(1).max(64))
+    .max(64)
+    .optional()
+    .describe("Optional features the device takes: delta-efd1 = model deltas in format efd1 (manifest.delta). Leave it out when there are none."),
 });
 export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 

@@ -30,7 +30,7 @@ async function startOne(i: number): Promise<void> {
   let code: string | null = null;
   const pairing = await Pairing.open(dataDir, { newCode: false, onNewCode: (c) => (code = c) });
   const store = await SlotStore.open(dataDir);
-  const uploads = await UploadStore.open(dataDir);
+  const uploads = await UploadStore.open(dataDir, (sha256) => store.fileOf(sha256));
   const runner = new ModelRunner();
   const telemetry = new Telemetry(60);
   const queue = new SerialQueue();

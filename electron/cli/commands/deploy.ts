@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AppError } from '../../core/api/errors.js';
-import type { DeployDeviceProgress, DeployResult, Job } from '../../core/api/types.js';
+import type { DeployDeviceProgress, DeployResult, FitCheck, Job } from '../../core/api/types.js';
 import type { Core } from '../../core/core.js';
 import { formatDeviceLine, isFailed } from '../../core/devices/deploy-progress.js';
 import { openCore } from '../context.js';
@@ -45,13 +45,14 @@ async function waitDeploy(core: Core, jobId: string, tty: boolean): Promise<Job>
 
 export const deployCommand: Command = {
   name: 'deploy',
-  usage: 'deploy MODEL|ID --device ID [--device ID …] [--activate] [--confirm] [--allow-downgrade] [--max-latency MS] [--concurrency N] [--json] [--home DIR]',
+  usage: 'deploy MODEL|ID --device ID [--device ID …] [--activate] [--confirm] [--allow-downgrade] [--no-delta] [--max-latency MS] [--concurrency N] [--json] [--home DIR]',
   summary: 'Upload a signed model to devices; --activate starts it on trial, --confirm keeps it once healthy; --allow-downgrade goes back to an older version on purpose',
   options: {
     device: { type: 'string', multiple: true },
     activate: { type: 'boolean' },
     confirm: { type: 'boolean' },
     'allow-downgrade': { type: 'boolean' },
+    'no-delta': { type: 'boolean' },
     'max-latency': { type: 'string' },
     concurrency: { type: 'string' },
     json: { type: 'boolean' },
@@ -62,6 +63,7 @@ export const deployCommand: Command = {
     activate: 'Start the model on trial once uploaded',
     confirm: 'Activate, and keep the model once it is healthy',
     'allow-downgrade': 'Allow going back to an older version of the model on purpose',
+    'no-delta': 'Send the whole model, never a delta against the model a device already holds',
     'max-latency': ['MS', "Activation self-test: the device reverts when the model's median run takes longer (default 1000)"],
     concurrency: ['N', 'Devices deployed to at once (default 8)'],
   },
@@ -79,15 +81,16 @@ export const deployCommand: Command = {
     try {
       const modelId = await resolveModel(core, target, json);
       const confirm = Boolean(values.confirm);
+      await warnFit(core, modelId, deviceIds);
       const started = unwrap<Job>(
-        await core.call('devices.deploy', { modelId, deviceIds, activate: Boolean(values.activate) || confirm, confirm, maxLatencyMs: maxLatency, concurrency, allowDowngrade: Boolean(values['allow-downgrade']) }),
+        await core.call('devices.deploy', { modelId, deviceIds, activate: Boolean(values.activate) || confirm, confirm, maxLatencyMs: maxLatency, concurrency, allowDowngrade: Boolean(values['allow-downgrade']), delta: !values['no-delta'] }),
       );
       const job = await waitDeploy(core, started.id, process.stderr.isTTY && !json);
       if (job.state === 'cancelled') throw new AppError('CANCELLED', 'Cancelled', 'The deployment was cancelled; devices keep what they had.');
       if (job.state === 'failed' && job.error) throw new AppError(job.error.code, job.error.title, job.error.detail);
       const result = job.result as DeployResult;
       if (json) printJson(result);
-      else for (const d of result.devices) process.stdout.write(`${d.name} (${d.deviceId}): ${d.phase}\n`);
+      else for (const d of result.devices) process.stdout.write(`${d.name} (${d.deviceId}): ${d.phase}${transferNote(d)}\n`);
       const failed = result.devices.filter(isFailed);
       if (failed.length) {
         for (const d of failed) process.stderr.write(`edgefleet: ${d.name} (${d.deviceId}) ${d.phase}: ${describe(d)}\n`);
@@ -99,6 +102,26 @@ export const deployCommand: Command = {
   },
 };
 
+/** ", delta of 44 KiB from 1a2b3c4d5e6f" or ", full model (why)". */
+function transferNote(d: DeployDeviceProgress): string {
+  const t = d.transfer;
+  if (!t) return '';
+  return t.mode === 'delta' ? `, delta of ${(t.bytes / 1024).toFixed(1)} KiB against ${t.base.slice(0, 12)}` : `, full model (${t.reason})`;
+}
+
 function describe(d: DeployDeviceProgress): string {
   return d.error ? `${d.error.title}: ${d.error.detail}` : 'no detail';
+}
+
+/** Warnings about the model on these boards, one stderr line each (never an error: the deploy goes on). */
+async function warnFit(core: Core, modelId: string, deviceIds: string[]): Promise<void> {
+  const env = await core.call('devices.checkFit', { modelId, deviceIds });
+  // A check that cannot run (an unknown model) leaves the error to the deploy itself.
+  if (!env.ok) return;
+  for (const w of (env.result as FitCheck).warnings) process.stderr.write(`edgefleet: warning: ${w.title} (${deviceList(w.devices)}): ${w.detail}\n`);
+}
+
+function deviceList(devices: { id: string; name: string }[]): string {
+  const named = devices.slice(0, 3).map((d) => `${d.name} ${d.id}`);
+  return devices.length > 3 ? `${named.join(', ')} and ${devices.length - 3} more` : named.join(', ');
 }

@@ -13,6 +13,7 @@ import type {
   DeviceDetail,
   DeviceListRow,
   DeviceSummary,
+  FitCheck,
   Job,
   InspectReport,
   ModelDetail,
@@ -239,9 +240,13 @@ export const requests = {
         concurrency: z.number().int().min(1).max(256).default(8),
         /** Deploy even where the model is older than the device's (a downgrade signed for each device). */
         allowDowngrade: z.boolean().default(false),
+        /** false: full models only; true: a delta where the device holds a model the registry has (see devices/delta-plan.ts). */
+        delta: z.boolean().default(true),
       })
       .strict(),
   ),
+  /** A model against the boards of the devices given: warnings only (unknown ids are left out); the deploy dialog and `edgefleet deploy` show them. */
+  'devices.checkFit': request<FitCheck>()(z.object({ modelId: id, deviceIds: z.array(id).min(1).max(10_000) }).strict()),
   'devices.confirm': request<DeviceSummary>()(z.object({ id }).strict()),
   'devices.rollback': request<DeviceSummary>()(z.object({ id }).strict()),
   'devices.profile': request<Job>()(

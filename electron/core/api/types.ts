@@ -3,9 +3,11 @@
 
 import type { ErrorData } from '../../../resources/device-protocol/error-data.js';
 import type { ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
+import type { BoardInfo } from '../../../resources/device-protocol/messages.js';
 
 export type { ErrorData } from '../../../resources/device-protocol/error-data.js';
 export type { LatencyStats, ProfileDevice, ProfileOptions, ProfileResult, ProfileRow, ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
+export type { BoardInfo } from '../../../resources/device-protocol/messages.js';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -243,6 +245,55 @@ export interface DeviceDetail extends DeviceSummary {
   profiles: ProfileSummary[];
   /** The last few exchanges of the device's protocol log, oldest first (`edgefleet devices log ID` prints them all). */
   exchanges: ProtocolExchange[];
+  /** What the board is, from the device's info; null when the device does not report it (the C reference device, older agents) or its info was never read. */
+  board: BoardInfo | null;
+  /** Cores and memory from the same info; null before the console has read the device's info. */
+  hardware: DeviceHardware | null;
+  /** The active model held against this board; null when nothing runs or the registry does not know the model. */
+  activeModelFit: ModelFit | null;
+}
+
+/** What a device said about itself in the info the console last read (at pairing, or on its page). */
+export interface DeviceHardware {
+  /** When the console read it, ISO 8601 UTC. */
+  readAt: string;
+  cores: number;
+  totalMemoryBytes: number;
+  /** null: the device does not report a board. */
+  board: BoardInfo | null;
+}
+
+/** How a registry model computes, as far as its lineage and graph say (see devices/variant-fit.ts). */
+export interface VariantPrecision {
+  kind: 'float' | 'fp16' | 'int8-static' | 'int8-dynamic' | 'unknown';
+  /** Static INT8: the activation type its recipe records; null when unknown or not static. */
+  activationType: 'uint8' | 'int8' | null;
+  /** For people: "static INT8 (QDQ), uint8 activations". */
+  label: string;
+}
+
+export type FitWarningCode = 'FP16_EMULATED' | 'FP16_PARTIAL' | 'INT8_NO_DOT_PRODUCT' | 'INT8_U8S8_SATURATION';
+
+/** A model variant that needs instructions a board lacks; a warning, never a refusal. */
+export interface FitWarning {
+  code: FitWarningCode;
+  title: string;
+  detail: string;
+}
+
+export interface ModelFit {
+  modelId: string;
+  precision: VariantPrecision;
+  warnings: FitWarning[];
+}
+
+/** `devices.checkFit`: one model against the boards of several devices, each warning once with the devices it concerns. */
+export interface FitCheck extends ModelFit {
+  /** "mobilenetv2-digits-fp16 v1". */
+  model: string;
+  warnings: (FitWarning & { devices: { id: string; name: string }[] })[];
+  /** Devices whose board is not known (not reported, or info not read yet): nothing can be said about them. */
+  unreported: { id: string; name: string }[];
 }
 
 /** One operation with a device as the protocol log keeps it: never a body, token or model byte. */
@@ -269,6 +320,11 @@ export interface DeployDeviceProgress {
   rateBps: number | null;
   etaSec: number | null;
   error: ErrorData | null;
+  /**
+   * How the model travelled: a delta against a model the device held (bytes sent, that model's sha256),
+   * or in full, with why not as a delta (absent before the upload started).
+   */
+  transfer?: { mode: 'delta'; bytes: number; base: string } | { mode: 'full'; bytes: number; reason: string };
 }
 
 export interface DeployResult {

@@ -18,6 +18,8 @@ export interface DeployRequest {
   concurrency: number;
   /** Deploy even where the model is older than the one the device runs (signed per device as a downgrade). */
   allowDowngrade?: boolean;
+  /** false: send full models only, never deltas (default true). */
+  delta?: boolean;
 }
 
 export async function startDeploy(ctx: DeviceContext, jobs: JobManager, req: DeployRequest): Promise<Job> {
@@ -40,6 +42,8 @@ export async function startDeploy(ctx: DeviceContext, jobs: JobManager, req: Dep
       maxLatencyMs: req.maxLatencyMs,
       healthyWindowSec: req.healthyWindowSec,
       concurrency: req.concurrency,
+      home: ctx.home,
+      delta: req.delta !== false,
     },
     {
       title: `Deploy ${model.name} v${model.version} to ${label}`,

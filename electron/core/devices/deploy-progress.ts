@@ -33,7 +33,7 @@ export function deployingProgress(devices: readonly DeployDeviceProgress[], sett
 /** One line per device for a terminal: "edge-1  upload  4.2 MiB of 10 MiB  12.0 MB/s  ETA 1 s". */
 export function formatDeviceLine(d: DeployDeviceProgress): string {
   const parts = [d.name.padEnd(16), d.phase.padEnd(12)];
-  if (d.phase === 'upload' || d.phase === 'queued') parts.push(`${mib(d.bytes)} of ${mib(d.totalBytes)}`);
+  if (d.phase === 'upload' || d.phase === 'queued') parts.push(`${mib(d.bytes)} of ${mib(d.totalBytes)}${d.transfer?.mode === 'delta' ? ' (delta)' : ''}`);
   if (d.phase === 'upload' && d.rateBps) parts.push(`${(d.rateBps / 1e6).toFixed(1)} MB/s`);
   if (d.phase === 'upload' && d.etaSec !== null) parts.push(`ETA ${d.etaSec} s`);
   if (d.error) parts.push(`${d.error.title}: ${d.error.detail}`);

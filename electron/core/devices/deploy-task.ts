@@ -30,6 +30,10 @@ export interface DeployTaskInput {
   healthyWindowSec?: number;
   concurrency: number;
   chunkBytes?: number;
+  /** The console's home: deltas are built from its artifact store and cached there (absent: full models only). */
+  home?: string;
+  /** false: full models only (edgefleet deploy --no-delta). */
+  delta?: boolean;
 }
 
 export interface DeployTaskResult {
@@ -81,7 +85,17 @@ export async function deployTask(input: DeployTaskInput, ctx: TaskContext): Prom
       const signed = signFor(key.privateKey, manifest, { deviceId: device.id, status: before, downgrade: Boolean(input.downgrade) });
       const outcome = await deployToDevice(
         link,
-        { artifactPath: input.artifactPath, signed, activate: input.activate, confirm: input.confirm, maxLatencyMs: input.maxLatencyMs, healthyWindowSec: input.healthyWindowSec, chunkBytes: input.chunkBytes, signal: ctx.signal },
+        {
+          artifactPath: input.artifactPath,
+          signed,
+          activate: input.activate,
+          confirm: input.confirm,
+          maxLatencyMs: input.maxLatencyMs,
+          healthyWindowSec: input.healthyWindowSec,
+          chunkBytes: input.chunkBytes,
+          signal: ctx.signal,
+          ...(input.home ? { delta: { home: input.home, status: before, privateKey: key.privateKey, enabled: input.delta !== false } } : {}),
+        },
         (patch) => {
           const phaseChanged = patch.phase !== undefined && patch.phase !== row.phase;
           Object.assign(row, patch);

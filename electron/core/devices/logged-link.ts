@@ -21,6 +21,10 @@ export class LoggedLink implements DeviceLink {
     return this.inner.preconditions;
   }
 
+  get pullsArtifacts(): boolean | undefined {
+    return this.inner.pullsArtifacts;
+  }
+
   call<Op extends LinkOp>(op: Op, req?: DeviceRequest<Op>): Promise<DeviceResponse<Op>> {
     return this.logged(op, () => this.inner.call(op, req));
   }

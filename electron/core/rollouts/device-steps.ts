@@ -99,7 +99,16 @@ export async function deployStep(deps: StepDeps, deviceId: string): Promise<Roll
       let lastError: string | null = null;
       const outcome = await deployToDevice(
         link,
-        { artifactPath: artifactPath(deps.ctx.home, target), signed: await signedForDevice(deps, deviceId, status), activate: true, confirm: false, healthyWindowSec: 0, signal: deps.signal },
+        {
+          artifactPath: artifactPath(deps.ctx.home, target),
+          signed: await signedForDevice(deps, deviceId, status),
+          activate: true,
+          confirm: false,
+          healthyWindowSec: 0,
+          signal: deps.signal,
+          // A delta against the model the device runs, built once for the whole rollout (devices/delta-cache.ts).
+          delta: { home: deps.ctx.home, status, privateKey: (await deps.ctx.consoleKey()).privateKey, enabled: true },
+        },
         (patch) => {
           if (patch.error) lastError = `${patch.error.title}: ${patch.error.detail}`;
           deps.onProgress(deviceId, patch);

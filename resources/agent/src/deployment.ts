@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../../electron/core/api/errors.js';
 import { releaseOf } from '../../device-protocol/manifest.js';
-import type { DeviceRequestParsed, HealthReport, SlotId } from '../../device-protocol/messages.js';
+import type { DeviceRequestParsed, HealthReport, Manifest, SlotId } from '../../device-protocol/messages.js';
 import { crashPoint } from './crash-points.js';
 import { checkRelease } from './release-guard.js';
 import { checkModel, selfTest, sessionOptions } from './health-check.js';
@@ -100,7 +100,8 @@ export class Deployment {
           healthyWindowSec: req.healthyWindowSec,
           deadline: new Date(since.getTime() + req.healthyWindowSec * 1000).toISOString(),
         },
-        slots: { ...s.slots, [target]: signed.manifest },
+        // The slot holds the whole model: how its bytes travelled (a delta) is no part of what it is.
+        slots: { ...s.slots, [target]: withoutDelta(signed.manifest) },
         // Accepted from here on, whatever the trial's outcome: this release cannot be sent again.
         release: Math.max(s.release, releaseOf(signed.manifest)),
         lastEvent: event('trial-started', `${signed.manifest.name} ${signed.manifest.version} is on trial in slot ${target}${signed.manifest.downgrade ? ' (a downgrade the console signed for this device)' : ''}.`),
@@ -219,6 +220,11 @@ export class Deployment {
     }
     this.onChange();
   }
+}
+
+function withoutDelta(m: Manifest): Manifest {
+  const { delta: _delta, ...model } = m;
+  return model;
 }
 
 function reverted(s: SlotState, kind: string, detail: string): SlotState {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../../electron/core/api/errors.js';
 import {
+  deltaCapability,
   deviceOps,
   type DeviceEvent,
   type DeviceInfo,
@@ -141,6 +142,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       consoleName: this.p.pairing.consoleName,
       servePort: this.p.servePort,
       board: boardInfo(),
+      capabilities: [deltaCapability],
     };
   }
 

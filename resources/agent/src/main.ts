@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     return;
   }
   const store = await SlotStore.open(dataDir);
-  const uploads = await UploadStore.open(dataDir);
+  const uploads = await UploadStore.open(dataDir, (sha256) => store.fileOf(sha256));
   const runner = new ModelRunner();
   const telemetry = new Telemetry(args.historyLimit);
   const queue = new SerialQueue();

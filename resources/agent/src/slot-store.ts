@@ -62,6 +62,12 @@ export class SlotStore {
     return path.join(this.dataDir, 'slots', slot, 'model.onnx');
   }
 
+  /** The file of the slot that holds the model with this sha256 (a delta's base), or null. */
+  fileOf(sha256: string): string | null {
+    const slot = (['a', 'b'] as const).find((s) => this.current.slots[s]?.sha256 === sha256);
+    return slot && existsSync(this.modelPath(slot)) ? this.modelPath(slot) : null;
+  }
+
   info(slot: SlotId | null): SlotInfo | null {
     if (!slot) return null;
     const manifest: Manifest | null = this.current.slots[slot];

@@ -5,12 +5,19 @@
 // a time) is one checkpoint; a stream (the HTTPS binding) checkpoints every few MB and at its end.
 // The sha256 is computed while the bytes arrive (recomputed from the durable prefix after a restart);
 // the last byte triggers the check, and a verified artifact is renamed to artifact.ready.
+// A delta (manifest.delta) is received the same way; once its own sha256 checks, the model is rebuilt
+// from it and the base slot's file into artifact.rebuild, checked against the signed manifest's sha256
+// and size, and only then renamed to artifact.ready: activation takes it into the inactive slot as any
+// other upload. A missing base or a failed rebuild discards the upload and names why (DELTA_*).
 import { createHash, type Hash, type KeyObject } from 'node:crypto';
 import { constants, createReadStream, existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../electron/core/api/errors.js';
 import { canonicalJson } from '../../device-protocol/canonical-json.js';
-import { signedManifestSchema, verifyManifest, type SignedManifest, type UploadStatus } from '../../device-protocol/messages.js';
+import { applyDelta } from '../../device-protocol/delta/apply-delta.js';
+import { deltaBaseMissing } from '../../device-protocol/delta/delta-errors.js';
+import { deltaFormat } from '../../device-protocol/delta/delta-format.js';
+import { signedManifestSchema, uploadBytes, verifyManifest, type SignedManifest, type UploadStatus } from '../../device-protocol/messages.js';
 import { fsyncDir, writeFileAtomic } from '../../../electron/core/util/atomic-write.js';
 import { crashPoint } from './crash-points.js';
 import { checkRelease, type ReleaseFloor } from './release-guard.js';
@@ -22,6 +29,9 @@ const writeBytes = 1024 * 1024;
 /** Receiving waits when this much is queued but not yet written. */
 const maxUnwrittenBytes = 8 * 1024 * 1024;
 
+/** The file of a model this device holds with this sha256 (a slot's), or null. */
+export type FindModel = (sha256: string) => string | null;
+
 export class UploadStore {
   private upload: SignedManifest | null = null;
   /** Durable offset: fsynced and recorded. */
@@ -30,10 +40,14 @@ export class UploadStore {
   /** sha256 of the first `offset` bytes; null until recomputed from the part file (after a restart). */
   private hash: Hash | null = null;
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly findModel: FindModel,
+  ) {}
 
-  static async open(dataDir: string): Promise<UploadStore> {
-    const store = new UploadStore(path.join(dataDir, 'staging'));
+  /** `findModel` finds the base of a delta among the models the device holds; without it every delta is refused. */
+  static async open(dataDir: string, findModel: FindModel = () => null): Promise<UploadStore> {
+    const store = new UploadStore(path.join(dataDir, 'staging'), findModel);
     await store.load();
     return store;
   }
@@ -44,6 +58,10 @@ export class UploadStore {
 
   private get partPath(): string {
     return path.join(this.dir, 'artifact.part');
+  }
+
+  private get rebuildPath(): string {
+    return path.join(this.dir, 'artifact.rebuild');
   }
 
   private get metaPath(): string {
@@ -57,7 +75,7 @@ export class UploadStore {
   status(): UploadStatus | null {
     if (!this.upload) return null;
     const { manifest } = this.upload;
-    return { manifest, offset: this.offset, size: manifest.size, complete: this.complete };
+    return { manifest, offset: this.offset, size: uploadBytes(manifest), complete: this.complete };
   }
 
   /** The verified artifact, or an error saying what is missing. */
@@ -76,6 +94,11 @@ export class UploadStore {
     }
     // Before anything is stored; a staged upload of a newer release stays as it is.
     checkRelease(signed.manifest, floor);
+    const delta = signed.manifest.delta;
+    if (delta && delta.format !== deltaFormat) {
+      throw new AppError('DELTA_UNSUPPORTED', 'Delta format not supported', `This agent rebuilds models from deltas in format ${deltaFormat}, not ${delta.format}. Nothing was stored; send the full model.`);
+    }
+    if (delta && !this.findModel(delta.base)) throw deltaBaseMissing(`No slot of this device holds the model ${delta.base.slice(0, 12)}… the delta builds on.`);
     // The same signed manifest again is a resume: keep what is already here.
     if (this.upload && canonicalJson(this.upload) === canonicalJson(signed)) return this.status()!;
     await this.clear();
@@ -85,7 +108,7 @@ export class UploadStore {
     this.offset = 0;
     this.complete = false;
     this.hash = createHash('sha256');
-    if (signed.manifest.size === 0) await this.finish();
+    if (uploadBytes(signed.manifest) === 0) await this.finish();
     return this.status()!;
   }
 
@@ -111,7 +134,7 @@ export class UploadStore {
     if (offset !== this.offset) {
       throw new AppError('UPLOAD_OFFSET_MISMATCH', 'Chunk at the wrong offset', `The device holds ${this.offset} bytes but the chunk starts at ${offset}. Ask upload-status and resume from its offset.`);
     }
-    const size = this.upload.manifest.size;
+    const size = uploadBytes(this.upload.manifest);
     const hash = this.hash ?? (await this.rehash());
     this.hash = null; // valid again once the durable offset and the hashed bytes agree
     const fh = await fsp.open(this.partPath, constants.O_RDWR | constants.O_CREAT);
@@ -230,7 +253,7 @@ export class UploadStore {
     this.offset = 0;
     this.complete = false;
     this.hash = null;
-    for (const f of [this.metaPath, this.offsetPath, this.partPath, this.readyPath]) await fsp.rm(f, { force: true });
+    for (const f of [this.metaPath, this.offsetPath, this.partPath, this.rebuildPath, this.readyPath]) await fsp.rm(f, { force: true });
     await fsyncDir(this.dir);
   }
 
@@ -239,12 +262,37 @@ export class UploadStore {
     if (!existsSync(this.partPath)) await fsp.writeFile(this.partPath, new Uint8Array());
     const actual = (this.hash ?? (await this.rehash())).digest('hex');
     this.hash = null;
-    if (actual !== manifest.sha256) {
+    const expected = manifest.delta?.sha256 ?? manifest.sha256;
+    if (actual !== expected) {
       await this.clear();
-      throw new AppError('ARTIFACT_HASH_MISMATCH', 'Artifact does not match its manifest', `The received bytes hash to ${actual.slice(0, 16)}… but the signed manifest says ${manifest.sha256.slice(0, 16)}…. The upload was discarded; upload it again.`);
+      throw new AppError('ARTIFACT_HASH_MISMATCH', 'Artifact does not match its manifest', `The received ${manifest.delta ? 'delta ' : ''}bytes hash to ${actual.slice(0, 16)}… but the signed manifest says ${expected.slice(0, 16)}…. The upload was discarded; upload it again.`);
+    }
+    if (manifest.delta) {
+      await this.rebuild();
+      return;
     }
     await fsp.rename(this.partPath, this.readyPath);
     await fsyncDir(this.dir);
+    this.complete = true;
+  }
+
+  /** The model from the received delta and its base, checked against the signed manifest; on any failure nothing stays. */
+  private async rebuild(): Promise<void> {
+    const { manifest } = this.upload!;
+    const delta = manifest.delta!;
+    try {
+      const basePath = this.findModel(delta.base);
+      if (!basePath) throw deltaBaseMissing(`No slot of this device holds the model ${delta.base.slice(0, 12)}… the delta builds on any more.`);
+      await fsp.rm(this.rebuildPath, { force: true });
+      await applyDelta({ deltaPath: this.partPath, basePath, outPath: this.rebuildPath, expect: { sha256: manifest.sha256, size: manifest.size, base: delta.base } });
+      crashPoint('upload:rebuilt');
+      await fsp.rename(this.rebuildPath, this.readyPath);
+      await fsp.rm(this.partPath, { force: true });
+      await fsyncDir(this.dir);
+    } catch (err) {
+      await this.clear();
+      throw err;
+    }
     this.complete = true;
   }
 
@@ -259,10 +307,13 @@ export class UploadStore {
       return;
     }
     this.upload = parsed.data;
-    const size = parsed.data.manifest.size;
-    if (existsSync(this.readyPath) && (await fsp.stat(this.readyPath)).size === size) {
+    const size = uploadBytes(parsed.data.manifest);
+    // A rebuild the agent was killed in is started again from the delta.
+    await fsp.rm(this.rebuildPath, { force: true });
+    if (existsSync(this.readyPath) && (await fsp.stat(this.readyPath)).size === parsed.data.manifest.size) {
       this.offset = size;
       this.complete = true;
+      await fsp.rm(this.partPath, { force: true });
       return;
     }
     await fsp.rm(this.readyPath, { force: true });

@@ -36,6 +36,10 @@ const chunkSizing = { defaultChunk: 64 * 1024, maxChunk: 256 * 1024, pipelineDep
 export class MqttLink implements DeviceLink {
   readonly where: string;
   readonly preconditions = true;
+
+  get pullsArtifacts(): boolean {
+    return Boolean(this.o.artifactBaseUrl);
+  }
   private conn: BrokerConnection | null = null;
   private readonly timeoutMs: number;
   private readonly resendMs: number;
@@ -132,7 +136,8 @@ export class MqttLink implements DeviceLink {
 
   async upload(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions = {}): Promise<UploadStatus> {
     let fallback: string | null = null;
-    if (this.o.artifactBaseUrl && typeof artifact === 'string') {
+    // The artifact server serves registry models by sha256, not the console's cached deltas: a delta goes as chunks.
+    if (this.o.artifactBaseUrl && typeof artifact === 'string' && !signed.manifest.delta) {
       try {
         const status = await this.call('upload-fetch', { signed, url: `${this.o.artifactBaseUrl}/sha256/${signed.manifest.sha256}` });
         opts.onProgress?.(status);
