@@ -1,6 +1,6 @@
 // Tells whether bytes look like an ONNX ModelProto by walking its top-level fields
 // (and those of its graph) without decoding anything.
-import { scanMessage, type FieldVisitor, type WireField } from './wire-scan.js';
+import { scanMessage, type FieldVisitor, type WireField } from '../../../resources/device-protocol/protobuf-wire-scan.js';
 
 export type OnnxSniff = { ok: true } | { ok: false; truncated: boolean; reason: string };
 

@@ -4,6 +4,8 @@
 // initializers, sparse initializers and tensor attributes (Constant nodes), in subgraphs too. Everything
 // else (graph structure, names, shapes, metadata, small tensors) is "rest".
 
+import { readVarint, scanMessage } from '../protobuf-wire-scan.js';
+
 export interface TensorSegment {
   /** Tensor name, with the path of the subgraph or node attribute it sits in; unique within the file. */
   key: string;
@@ -31,56 +33,14 @@ interface Field {
 
 class WireError extends Error {}
 
-function varint(buf: Uint8Array, pos: number, end: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    if (pos >= end) throw new WireError('varint past end');
-    const b = buf[pos++];
-    value += (b & 0x7f) * scale;
-    if ((b & 0x80) === 0) return [value, pos];
-    scale *= 128;
-  }
-  throw new WireError('varint too long');
-}
-
+/** One message level's fields (the shared wire scan, ../protobuf-wire-scan.ts); malformed bytes throw WireError. */
 function fields(buf: Uint8Array, start: number, end: number): Field[] {
   const out: Field[] = [];
-  let pos = start;
-  while (pos < end) {
-    const [key, afterKey] = varint(buf, pos, end);
-    const field = Math.floor(key / 8);
-    const wire = key % 8;
-    if (field === 0) throw new WireError('field 0');
-    let offset = afterKey;
-    let length: number;
-    let value = 0;
-    switch (wire) {
-      case 0: {
-        const [v, next] = varint(buf, afterKey, end);
-        value = v;
-        length = next - afterKey;
-        break;
-      }
-      case 1:
-        length = 8;
-        break;
-      case 5:
-        length = 4;
-        break;
-      case 2: {
-        const [n, next] = varint(buf, afterKey, end);
-        offset = next;
-        length = n;
-        break;
-      }
-      default:
-        throw new WireError(`wire type ${wire}`);
-    }
-    if (offset + length > end) throw new WireError('field past end');
-    out.push({ field, wire, offset, length, value });
-    pos = offset + length;
-  }
+  const scan = scanMessage(buf, start, end, (f) => {
+    out.push({ field: f.field, wire: f.wireType, offset: f.offset, length: f.length, value: f.wireType === 0 ? readVarint(buf, f.offset)![0] : 0 });
+    return null;
+  });
+  if (!scan.ok) throw new WireError(scan.reason);
   return out;
 }
 

@@ -1,6 +1,6 @@
-// A cheap pass over the top level of a protobuf message: it reads tags and lengths without
-// decoding, so a sniff can tell an ONNX model from random bytes, and a truncated file is
-// named as truncated before protobufjs sees it.
+// A cheap pass over one level of a protobuf message: it reads tags and lengths without decoding, so a
+// sniff can tell an ONNX model from random bytes and name a truncated file as truncated before protobufjs
+// sees it, and the delta builder can find where tensor data lies without re-encoding the file.
 
 export interface WireField {
   field: number;
