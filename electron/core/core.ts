@@ -196,7 +196,7 @@ export function createCore(opts: CoreOptions): Core {
     ...deviceHandlers({ ctx: devices, jobs, demo }),
     ...serialHandlers({ ctx: devices }),
     ...mqttHandlers({ ctx: devices }),
-    ...sshHandlers({ devices, jobs, secrets: opts.secretStore ?? new MemorySecretStore() }),
+    ...sshHandlers({ devices, jobs, secrets: opts.secretStore ?? new MemorySecretStore(), resourcesDir: opts.resourcesDir }),
     ...abHandlers({
       ctx: devices,
       jobs,

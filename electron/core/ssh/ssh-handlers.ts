@@ -16,7 +16,8 @@ import { withSession, SshSession } from './ssh-session.js';
 
 type SshChannels = 'ssh.add' | 'ssh.list' | 'ssh.remove' | 'ssh.provision' | 'ssh.deploy' | 'ssh.rollback' | 'ssh.uninstall';
 
-export function sshHandlers(deps: { devices: DeviceContext; jobs: JobManager; secrets: SecretStore }): Pick<Handlers, SshChannels> {
+/** `resourcesDir`: EdgeFleet's resources folder where the shell knows it (a packaged app), for the agent files and runtimes. */
+export function sshHandlers(deps: { devices: DeviceContext; jobs: JobManager; secrets: SecretStore; resourcesDir?: string }): Pick<Handlers, SshChannels> {
   const ssh = new SshContext(deps.devices, deps.secrets);
   const { hosts } = ssh;
   const { store, changed } = deps.devices;
@@ -74,6 +75,7 @@ export function sshHandlers(deps: { devices: DeviceContext; jobs: JobManager; se
           keyPath: key.privateKeyPath,
           consoleName: deps.devices.consoleName(),
           known: known ? { deviceId: known.id, fingerprint: known.fingerprint, token: known.token } : null,
+          resourcesDir: deps.resourcesDir,
         },
         {
           title: `Provision the agent on ${h.address}`,
