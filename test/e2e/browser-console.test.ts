@@ -149,9 +149,15 @@ describe('browser mode, driven in Chromium', () => {
     await expect
       .poll(async () => page.locator('[data-role="active"]').first().textContent(), { timeout: 30_000 })
       .toBe(activeBefore);
+    // The device page says it reverted by itself; that is the safety net working, not a fault.
+    await page.getByTestId('device-last-change').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('device-last-change').textContent()).toMatch(/Reverted by itself/);
     await shot('device-after-revert');
     await page.getByTestId('nav-fleet').click();
-    await expect.poll(() => page.locator('[data-testid="device-health"][data-health="error"]').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    // On the Fleet page the revert is its Last change, and the device is not counted unhealthy for it.
+    await expect.poll(() => page.locator('[data-testid="device-change"][data-reverted="true"]').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    const reverted = page.locator('[data-testid="device-row"]', { has: page.locator('[data-testid="device-change"][data-reverted="true"]') }).first();
+    expect(await reverted.getByTestId('device-health').getAttribute('data-health')).not.toBe('error');
     await shot('fleet-after-revert');
   });
 

@@ -92,7 +92,10 @@ describe('edgefleet devices, pair, deploy, rollback', () => {
     expect(r.stderr).toMatch(new RegExp(`alpha \\(${alpha.deviceId}\\) reverted: .*does not load`));
     expect(await servedVersion(alpha)).toBe('1');
     const device = (await listDevices()).find((d) => d.id === alpha.deviceId)!;
-    expect(device).toMatchObject({ activeModel: { version: '1' }, health: 'error' });
+    // The revert is the device's last change, not a fault: it serves its confirmed model.
+    expect(device).toMatchObject({ activeModel: { version: '1' }, lastChange: { kind: 'trial-unhealthy', reverted: true } });
+    expect(device.health).not.toBe('error');
+    expect(device.lastChange?.detail).toMatch(/does not load/);
   });
 
   it('rolls back by command to the previous model', async () => {

@@ -119,7 +119,8 @@ describe('a fleet driven from the CLI, inside a network namespace', () => {
     expect(r.badDeploy.devices[0]).toMatchObject({ deviceId: south.id, phase: 'reverted', error: { code: 'TRIAL_UNHEALTHY' } });
     expect(r.afterBad).toBe('1');
     const finalSouth = r.final.find((d) => d.id === south.id)!;
-    expect(finalSouth).toMatchObject({ activeModel: { version: '1' }, slotState: 'confirmed', health: 'error' });
+    expect(finalSouth).toMatchObject({ activeModel: { version: '1' }, slotState: 'confirmed', lastChange: { reverted: true } });
+    expect(finalSouth.health).not.toBe('error');
     expect(r.final.find((d) => d.id === north.id)).toMatchObject({ activeModel: { version: '1' }, health: 'ok' });
   });
 });

@@ -47,6 +47,7 @@ describe('devices.listRows', () => {
       lastSeen: '2026-01-02T03:04:05.000Z',
       tags: ['cam', 'north'],
       groups: ['site-a'],
+      lastChange: { kind: 'trial-unhealthy', at: '2026-01-02T03:00:00.000Z', detail: 'The trial failed its health check.', reverted: true, rolloutId: 'r-7' },
       telemetry: { at: '2026-01-02T03:04:05.000Z', requests: 9, errors: 0, latencyMs: null, rssBytes: null, cpuLoad: null, temperatureC: null, confidenceMean: null },
     });
     store.upsert('serial-1', { name: 'beta', transport: 'serial', address: '/dev/ttyUSB0', state: 'discovered' });
@@ -54,13 +55,16 @@ describe('devices.listRows', () => {
     const rows = await call<DeviceListRow[]>('devices.listRows', {});
     expect(rows.map((r) => r[0])).toEqual(summaries.map((d) => d.id));
     expect(rows.map(fromListRow)).toEqual(
-      summaries.map(({ fingerprint: _f, agentVersion: _a, telemetry: _t, lastError: _e, activeModel, ...rest }) => ({
+      summaries.map(({ fingerprint: _f, agentVersion: _a, telemetry: _t, lastError: _e, activeModel, lastChange, ...rest }) => ({
         ...rest,
         activeModel: activeModel && { name: activeModel.name, version: activeModel.version },
+        lastChange: lastChange && { kind: lastChange.kind, at: lastChange.at, reverted: lastChange.reverted, ...(lastChange.rolloutId ? { rolloutId: lastChange.rolloutId } : {}) },
       })),
     );
     expect(rows.find((r) => r[0] === 'paired-1')).toEqual([
       'paired-1', 'Alpha', 'lan', '10.0.1.1:7443', 'trial', true, 'arm64', 'digits', 'v2', 'trial', 'warning', '2026-01-02T03:04:05.000Z', ['cam', 'north'], ['site-a'],
+      // The last change without its sentence (the device page has it).
+      { kind: 'trial-unhealthy', at: '2026-01-02T03:00:00.000Z', reverted: true, rolloutId: 'r-7' },
     ]);
     // Neither the token nor the pinned fingerprint goes out with the list.
     expect(JSON.stringify(rows)).not.toMatch(/secret|abab/);

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RolloutDetail } from '../../electron/core/api/types.js';
+import type { DeviceSummary, RolloutDetail } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { AgentClient } from '../../electron/core/devices/https/agent-client.js';
 import { artifactPath } from '../../electron/core/registry/artifact-store.js';
@@ -158,6 +158,12 @@ describe('rollout engine over 20 agents', () => {
     // No device ends without a loadable model: every one still serves the model of the first rollout.
     for (const { status } of await statuses()) expect(status).toMatchObject({ state: 'running', active: { manifest: { sha256: models.v1.sha256 } } });
     for (const a of agents) expect((await infer(a.servePort)).status).toBe(200);
+    // In the inventory each touched device's revert is its last change, naming this rollout; not a fault.
+    for (const id of touched) {
+      const row = unwrap<DeviceSummary[]>(await core.call('devices.list', {})).find((x) => x.id === id)!;
+      expect(row.lastChange).toMatchObject({ reverted: true, rolloutId: created.id });
+      expect(row.health).not.toBe('error');
+    }
 
     const audit = unwrap<{ action: string; outcome: string; params: { deviceId?: string } }[]>(await core.call('audit.list', { target: `rollout:${created.id}` })).reverse();
     const actions = audit.map((e) => e.action);

@@ -147,25 +147,24 @@ describe('the inventory on the event path', () => {
 
   it('folds several events of a device into what applying them one by one leaves', () => {
     const events = [telemetry(1), status('trial-unhealthy'), telemetry(2)];
-    const f = foldDeviceEvents(tel(0), events, null);
+    const f = foldDeviceEvents(tel(0), events);
     expect(f.history.map((t) => t.requests)).toEqual([1, 2]);
-    // The revert the status reported makes the later telemetry an error, as it did event by event.
-    expect(f.patch).toMatchObject({ health: 'error', state: 'online', slotState: 'confirmed', telemetry: { requests: 2 }, lastSeen: tel(2).at });
-    expect(f.lastEvent?.kind).toBe('trial-unhealthy');
-    expect(foldDeviceEvents(tel(5), [telemetry(6, 3)], null).patch.health).toBe('error');
-    expect(foldDeviceEvents(null, [status(null)], null).patch.health).toBeUndefined();
+    // A revert the status reported is the device's last change, not a fault: the later telemetry is judged alone.
+    expect(f.patch).toMatchObject({ health: 'ok', state: 'online', slotState: 'confirmed', telemetry: { requests: 2 }, lastSeen: tel(2).at });
+    expect(f.patch.lastChange).toMatchObject({ kind: 'trial-unhealthy', reverted: true });
+    expect(foldDeviceEvents(tel(5), [telemetry(6, 3)]).patch.health).toBe('error');
+    expect(foldDeviceEvents(null, [status(null)]).patch.health).toBeUndefined();
 
     // The same events, one row update per event (the HTTPS feed) and folded (the MQTT ingest): the same row.
     const registry = Registry.open(freshHome());
     try {
       const store = new DeviceStore(registry.db);
       for (const id of ['single', 'folded']) store.upsert(id, { name: 'd', address: '127.0.0.1:1', telemetry: tel(0), state: 'offline' });
-      let last = null;
-      for (const e of events) last = applyDeviceEvent(store, 'single', e, last);
+      for (const e of events) applyDeviceEvent(store, 'single', e);
       store.recordEvents('folded', f.patch, f.history);
       expect({ ...store.get('folded'), id: 'single' }).toEqual(store.get('single'));
       expect(store.history('folded')).toEqual(store.history('single'));
-      expect(last).toEqual(f.lastEvent);
+      expect(store.get('single')?.lastChange).toMatchObject({ kind: 'trial-unhealthy', reverted: true });
     } finally {
       registry.close();
     }

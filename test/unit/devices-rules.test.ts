@@ -7,7 +7,7 @@ import { readAdvert } from '../../electron/core/devices/discovery.js';
 import { judgeHealth } from '../../electron/core/devices/health.js';
 import { runPool } from '../../electron/core/devices/pool.js';
 import { etaSeconds, RateMeter } from '../../electron/core/devices/rate-meter.js';
-import { slotsOf } from '../../electron/core/devices/status-fields.js';
+import { slotsOf, statusPatch } from '../../electron/core/devices/status-fields.js';
 import type { DeviceStatus } from '../../resources/device-protocol/messages.js';
 
 const t = (over: Partial<DeviceTelemetry> = {}): DeviceTelemetry => ({
@@ -23,25 +23,33 @@ const t = (over: Partial<DeviceTelemetry> = {}): DeviceTelemetry => ({
 });
 
 describe('health rules', () => {
-  const now = Date.parse('2026-01-01T00:05:00.000Z');
   it('is ok for steady numbers', () => {
-    expect(judgeHealth(t(), t({ requests: 120 }), null, now)).toBe('ok');
-    expect(judgeHealth(null, t(), null, now)).toBe('ok');
+    expect(judgeHealth(t(), t({ requests: 120 }))).toBe('ok');
+    expect(judgeHealth(null, t())).toBe('ok');
   });
   it('is an error when errors rise', () => {
-    expect(judgeHealth(t(), t({ requests: 120, errors: 1 }), null, now)).toBe('error');
+    expect(judgeHealth(t(), t({ requests: 120, errors: 1 }))).toBe('error');
   });
   it('does not compare counters across an agent restart', () => {
-    expect(judgeHealth(t({ requests: 500, errors: 3 }), t({ requests: 10, errors: 4 }), null, now)).toBe('ok');
-  });
-  it('is an error after a recent revert, and forgets an old one', () => {
-    const revert = { at: '2026-01-01T00:04:00.000Z', kind: 'trial-unhealthy', detail: '' };
-    expect(judgeHealth(t(), t(), revert, now)).toBe('error');
-    expect(judgeHealth(t(), t(), { ...revert, kind: 'confirmed' }, now)).toBe('ok');
-    expect(judgeHealth(t(), t(), revert, now + 3600_000)).toBe('ok');
+    expect(judgeHealth(t({ requests: 500, errors: 3 }), t({ requests: 10, errors: 4 }))).toBe('ok');
   });
   it('warns on high latency', () => {
-    expect(judgeHealth(t(), t({ latencyMs: { p50: 100, p95: 400, p99: 900 } }), null, now)).toBe('warning');
+    expect(judgeHealth(t(), t({ latencyMs: { p50: 100, p95: 400, p99: 900 } }))).toBe('warning');
+  });
+});
+
+describe('last change from the status', () => {
+  const status = (kind: string | null) => ({ deviceId: 'd', state: 'running', active: null, previous: null, trial: null, upload: null, lastHealth: null, lastEvent: kind ? { at: '2026-01-01T00:04:00.000Z', kind, detail: `${kind} happened` } : null }) as DeviceStatus;
+  it('a revert the device made by itself is a change marked reverted, and leaves health alone', () => {
+    const p = statusPatch(status('trial-unhealthy'), 'r-1');
+    expect(p.lastChange).toEqual({ kind: 'trial-unhealthy', at: '2026-01-01T00:04:00.000Z', detail: 'trial-unhealthy happened', reverted: true, rolloutId: 'r-1' });
+    expect(p.health).toBeUndefined();
+    for (const kind of ['reverted-at-start', 'active-unloadable']) expect(statusPatch(status(kind)).lastChange?.reverted).toBe(true);
+  });
+  it('a confirm is a change not marked reverted; no event leaves the last change as it was', () => {
+    expect(statusPatch(status('confirmed')).lastChange).toMatchObject({ kind: 'confirmed', reverted: false });
+    expect(statusPatch(status('confirmed')).lastChange).not.toHaveProperty('rolloutId');
+    expect(statusPatch(status(null))).not.toHaveProperty('lastChange');
   });
 });
 

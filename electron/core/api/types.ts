@@ -207,6 +207,8 @@ export interface DeviceSummary {
   health: 'ok' | 'warning' | 'error' | 'unknown';
   /** Why the last refresh or operation on the device failed (a reply it could not read, no answer); null once it answers. */
   lastError: ErrorData | null;
+  /** The last change to what the device serves (a trial, a confirm, a revert it made by itself); null before any. */
+  lastChange: DeviceChange | null;
   lastSeen: string | null;
   tags: string[];
   groups: string[];
@@ -214,8 +216,9 @@ export interface DeviceSummary {
 }
 
 /** A device as the Fleet grid shows it: its summary without the fingerprint, agent version, model hash, telemetry and last error. */
-export type DeviceListItem = Omit<DeviceSummary, 'fingerprint' | 'agentVersion' | 'activeModel' | 'telemetry' | 'lastError'> & {
+export type DeviceListItem = Omit<DeviceSummary, 'fingerprint' | 'agentVersion' | 'activeModel' | 'telemetry' | 'lastError' | 'lastChange'> & {
   activeModel: { name: string; version: string } | null;
+  lastChange: Omit<DeviceChange, 'detail'> | null;
 };
 
 /**
@@ -237,7 +240,25 @@ export type DeviceListRow = [
   lastSeen: string | null,
   tags: string[],
   groups: string[],
+  /** The last change without its sentence (the device page has it). */
+  lastChange: Omit<DeviceChange, 'detail'> | null,
 ];
+
+/**
+ * A change to what a device serves, as the device reported it (status.lastEvent) or the console saw it (a deploy
+ * that reverted). A revert is an event beside the device's health, not a fault: the device serves its good model.
+ */
+export interface DeviceChange {
+  /** trial-started, confirmed, auto-confirmed, rolled-back, trial-unhealthy, reverted-at-start, active-unloadable. */
+  kind: string;
+  /** ISO 8601 UTC. */
+  at: string;
+  detail: string;
+  /** The device took a model off by itself (its trial failed, or it did not load at start). */
+  reverted: boolean;
+  /** The rollout whose deploy caused it, when one did. */
+  rolloutId?: string;
+}
 
 export interface DeviceDetail extends DeviceSummary {
   slots: DeviceSlot[];

@@ -1,8 +1,8 @@
 // What an event a device pushes does to the inventory, whichever binding carried it (the HTTPS
-// event stream, MQTT): a status updates the slots and judged health, a telemetry summary goes into
+// event stream, MQTT): a status updates the slots and the last change, a telemetry summary goes into
 // the device's history with its health and state.
 import type { DeviceTelemetry } from '../api/types.js';
-import type { DeviceEvent, DeviceStatus } from '../../../resources/device-protocol/messages.js';
+import type { DeviceEvent } from '../../../resources/device-protocol/messages.js';
 import type { DevicePatch, DeviceStore } from '../registry/device-store.js';
 import { judgeHealth, toDeviceTelemetry } from './health.js';
 import { statusPatch } from './status-fields.js';
@@ -12,32 +12,30 @@ export interface FoldedEvents {
   patch: DevicePatch;
   /** The telemetry summaries for the history, oldest first. */
   history: DeviceTelemetry[];
-  /** The device's last event for the next call (what the device did on its own). */
-  lastEvent: DeviceStatus['lastEvent'];
 }
 
-/** Folds a device's events, oldest first, into one patch: several events then cost one row update. */
-export function foldDeviceEvents(prev: DeviceTelemetry | null, events: readonly DeviceEvent[], lastEvent: DeviceStatus['lastEvent']): FoldedEvents {
+/**
+ * Folds a device's events, oldest first, into one patch: several events then cost one row update. A status
+ * updates the slots and the last change (a revert included); health comes from telemetry only.
+ */
+export function foldDeviceEvents(prev: DeviceTelemetry | null, events: readonly DeviceEvent[]): FoldedEvents {
   let patch: DevicePatch = {};
   const history: DeviceTelemetry[] = [];
   for (const e of events) {
     if (e.type === 'status') {
-      const health = prev ? judgeHealth(null, prev, e.payload.lastEvent) : undefined;
-      patch = { ...patch, ...statusPatch(e.payload), ...(health ? { health } : {}) };
-      lastEvent = e.payload.lastEvent;
+      patch = { ...patch, ...statusPatch(e.payload) };
       continue;
     }
     const t = toDeviceTelemetry(e.payload);
-    patch = { ...patch, health: judgeHealth(prev, t, lastEvent), state: e.payload.state === 'trial' ? 'trial' : 'online', telemetry: t, lastSeen: t.at };
+    patch = { ...patch, health: judgeHealth(prev, t), state: e.payload.state === 'trial' ? 'trial' : 'online', telemetry: t, lastSeen: t.at };
     history.push(t);
     prev = t;
   }
-  return { patch, history, lastEvent };
+  return { patch, history };
 }
 
-/** Applies one event; returns the device's last event for the next call (what the device did on its own). */
-export function applyDeviceEvent(store: DeviceStore, id: string, e: DeviceEvent, lastEvent: DeviceStatus['lastEvent']): DeviceStatus['lastEvent'] {
-  const folded = foldDeviceEvents(store.latestTelemetry(id), [e], lastEvent);
+/** Applies one event. */
+export function applyDeviceEvent(store: DeviceStore, id: string, e: DeviceEvent): void {
+  const folded = foldDeviceEvents(store.latestTelemetry(id), [e]);
   store.recordEvents(id, folded.patch, folded.history);
-  return folded.lastEvent;
 }

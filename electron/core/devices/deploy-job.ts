@@ -53,7 +53,10 @@ export async function startDeploy(ctx: DeviceContext, jobs: JobManager, req: Dep
           observeRelease(ctx.registry.db, status);
           if (status) ctx.store.upsert(d.deviceId, statusPatch(status));
           else if (d.error?.code === 'DEVICE_UNREACHABLE') ctx.store.upsert(d.deviceId, { state: 'offline' });
-          if (d.phase === 'reverted') ctx.store.upsert(d.deviceId, { health: 'error' });
+          // A revert is the device's last change (its status carries the event); health stays what it serves now.
+          if (d.phase === 'reverted' && !status?.lastEvent) {
+            ctx.store.upsert(d.deviceId, { lastChange: { kind: 'trial-unhealthy', at: new Date().toISOString(), detail: d.error?.detail ?? 'The trial ended before it was confirmed.', reverted: true } });
+          }
         }
         ctx.changed.now(...r.devices.map((d) => d.deviceId));
         return { modelId: r.modelId, devices: r.devices };

@@ -1,30 +1,26 @@
 // How a device's health is judged from what it reports. Pure, unit-tested.
 import type { DeviceSummary, DeviceTelemetry } from '../api/types.js';
-import type { DeviceStatus, TelemetrySummary } from '../../../resources/device-protocol/messages.js';
+import type { TelemetrySummary } from '../../../resources/device-protocol/messages.js';
 
 export interface HealthRules {
   /** p95 latency above this is a warning. */
   warnLatencyMs: number;
-  /** A revert the device reported stays an error for this long. */
-  revertMemoryMs: number;
 }
 
-export const defaultHealthRules: HealthRules = { warnLatencyMs: 250, revertMemoryMs: 10 * 60_000 };
+export const defaultHealthRules: HealthRules = { warnLatencyMs: 250 };
 
-/** Device events that mean a model was found unhealthy and taken off. */
+/** Device events that mean a model was found unhealthy and taken off (the device then serves its previous one). */
 export const revertKinds: readonly string[] = ['trial-unhealthy', 'reverted-at-start', 'active-unloadable'];
 
-export function judgeHealth(
-  prev: DeviceTelemetry | null,
-  next: DeviceTelemetry,
-  lastEvent: DeviceStatus['lastEvent'] | null,
-  now = Date.now(),
-  rules: HealthRules = defaultHealthRules,
-): DeviceSummary['health'] {
+/**
+ * The health of what the device serves now, from its telemetry. A revert is not judged here: the device took a
+ * bad model off and serves its confirmed one, so it is shown as the device's last change (DeviceChange), not as a
+ * fault; errors the bad model answered before the revert still count once, in the telemetry that carries them.
+ */
+export function judgeHealth(prev: DeviceTelemetry | null, next: DeviceTelemetry, rules: HealthRules = defaultHealthRules): DeviceSummary['health'] {
   // A counter that went down means the agent restarted: compare nothing across that.
   const errorsRose = prev !== null && next.errors > prev.errors && next.requests >= prev.requests;
-  const recentRevert = lastEvent !== null && revertKinds.includes(lastEvent.kind) && now - Date.parse(lastEvent.at) < rules.revertMemoryMs;
-  if (errorsRose || recentRevert) return 'error';
+  if (errorsRose) return 'error';
   if (next.latencyMs && next.latencyMs.p95 > rules.warnLatencyMs) return 'warning';
   return 'ok';
 }

@@ -19,7 +19,7 @@ export async function refreshDevices(ctx: DeviceContext, ids?: string[]): Promis
       const { current } = await link.call('telemetry', { limit: 1 });
       const t = toDeviceTelemetry(current);
       const prev = store.get(c.id)?.telemetry ?? null;
-      store.addTelemetry(c.id, t, { ...statusPatch(status), health: judgeHealth(prev, t, status.lastEvent), lastError: null });
+      store.addTelemetry(c.id, t, { ...statusPatch(status), health: judgeHealth(prev, t), lastError: null });
     } catch (err) {
       // One device failing must not hide the others: it is marked offline or in error, with the reason
       // (the summary's lastError says which devices this refresh could not read); the rest go on.

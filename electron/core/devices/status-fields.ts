@@ -2,8 +2,10 @@
 import type { DeviceSlot, DeviceSummary } from '../api/types.js';
 import type { DeviceStatus } from '../../../resources/device-protocol/messages.js';
 import type { DevicePatch } from '../registry/device-store.js';
+import { revertKinds } from './health.js';
 
-export function statusPatch(s: DeviceStatus): DevicePatch {
+/** `rolloutId`: the rollout whose step read this status, so a revert it shows names its cause. */
+export function statusPatch(s: DeviceStatus, rolloutId?: string): DevicePatch {
   const active = s.active?.manifest;
   const slotState: DeviceSummary['slotState'] = s.state === 'trial' ? 'trial' : s.state === 'running' ? 'confirmed' : 'empty';
   return {
@@ -12,7 +14,13 @@ export function statusPatch(s: DeviceStatus): DevicePatch {
     slotState,
     slots: slotsOf(s),
     lastSeen: new Date().toISOString(),
+    ...(s.lastEvent ? { lastChange: changeOf(s.lastEvent, rolloutId) } : {}),
   };
+}
+
+/** The device's last event as the inventory keeps it: a revert is a change beside health, not a fault. */
+export function changeOf(e: NonNullable<DeviceStatus['lastEvent']>, rolloutId?: string): NonNullable<DevicePatch['lastChange']> {
+  return { kind: e.kind, at: e.at, detail: e.detail, reverted: revertKinds.includes(e.kind), ...(rolloutId ? { rolloutId } : {}) };
 }
 
 export function slotsOf(s: DeviceStatus): DeviceSlot[] {

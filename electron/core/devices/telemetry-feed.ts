@@ -2,7 +2,6 @@
 // into the inventory and its history with a judged health; a device that cannot be reached is
 // marked offline and retried with backoff; one that refuses the console's token is not retried.
 import { AppError, toErrorData } from '../api/errors.js';
-import type { DeviceStatus } from '../../../resources/device-protocol/messages.js';
 import type { DeviceCredentials } from '../registry/device-store.js';
 import { backoffMs } from './backoff.js';
 import type { DeviceContext } from './device-context.js';
@@ -16,7 +15,6 @@ interface Feed {
   socket: { close(): void } | null;
   retry: NodeJS.Timeout | null;
   attempt: number;
-  lastEvent: DeviceStatus['lastEvent'];
 }
 
 export class TelemetryFeed {
@@ -49,7 +47,7 @@ export class TelemetryFeed {
       const c = wanted.get(id);
       if (!c || keyOf(c) !== feed.key) this.drop(id);
     }
-    for (const [id, c] of wanted) if (!this.feeds.has(id)) this.open(c, { key: keyOf(c), socket: null, retry: null, attempt: 0, lastEvent: null });
+    for (const [id, c] of wanted) if (!this.feeds.has(id)) this.open(c, { key: keyOf(c), socket: null, retry: null, attempt: 0 });
   }
 
   close(): void {
@@ -92,7 +90,7 @@ export class TelemetryFeed {
       },
       onEvent: (e) => {
         if (!current() || !store.get(c.id)) return;
-        feed.lastEvent = applyDeviceEvent(store, c.id, e, feed.lastEvent);
+        applyDeviceEvent(store, c.id, e);
         changed.mark(c.id);
       },
       onClose: (err) => {

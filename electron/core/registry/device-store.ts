@@ -3,7 +3,7 @@
 // inside the private home folder, sealed by the keychain where there is one (see token-seal.ts), and
 // never leaves the core (summaries carry `paired`, not the token).
 import type Database from 'better-sqlite3';
-import type { DeviceHardware, DeviceListRow, DeviceSlot, DeviceState, DeviceSummary, DeviceTelemetry, ErrorData, ProfileSummary } from '../api/types.js';
+import type { DeviceChange, DeviceHardware, DeviceListRow, DeviceSlot, DeviceState, DeviceSummary, DeviceTelemetry, ErrorData, ProfileSummary } from '../api/types.js';
 import { prepared } from './prepared.js';
 import { decodeToken, encodeToken, type TokenSealer } from './token-seal.js';
 
@@ -21,6 +21,8 @@ export interface DevicePatch {
   health?: DeviceSummary['health'];
   /** Set with the failure it explains; a health other than 'error' clears it unless given. */
   lastError?: ErrorData | null;
+  /** Replaces the last change (never cleared by a patch that does not name it). */
+  lastChange?: DeviceChange;
   lastSeen?: string | null;
   tags?: string[];
   groups?: string[];
@@ -59,6 +61,7 @@ interface DeviceRow {
   slot_state: DeviceSummary['slotState'];
   health: DeviceSummary['health'];
   last_error: string | null;
+  last_change: string | null;
   last_seen: string | null;
   tags: string;
   groups_json: string;
@@ -94,13 +97,13 @@ export class DeviceStore {
   listRows(): DeviceListRow[] {
     const rows = prepared(
       this.db,
-      `SELECT id, name, transport, address, state, token IS NOT NULL, arch, model_name, model_version, slot_state, health, last_seen, tags, groups_json
+      `SELECT id, name, transport, address, state, token IS NOT NULL, arch, model_name, model_version, slot_state, health, last_seen, tags, groups_json, last_change
          FROM devices ORDER BY name COLLATE NOCASE, id`,
     )
       .raw(true)
       .all() as GridRow[];
-    return rows.map(([id, name, transport, address, state, paired, arch, modelName, modelVersion, slotState, health, lastSeen, tags, groups]) => [
-      id, name, transport, address, state, paired === 1, arch, modelName, modelVersion, slotState, health, lastSeen, parseLabels(tags), parseLabels(groups),
+    return rows.map(([id, name, transport, address, state, paired, arch, modelName, modelVersion, slotState, health, lastSeen, tags, groups, lastChange]) => [
+      id, name, transport, address, state, paired === 1, arch, modelName, modelVersion, slotState, health, lastSeen, parseLabels(tags), parseLabels(groups), changeOf(lastChange, false),
     ]);
   }
 
@@ -277,6 +280,7 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
   if (p.health !== undefined) c.health = p.health;
   if (p.lastError !== undefined) c.last_error = p.lastError ? JSON.stringify(p.lastError) : null;
   else if (p.health !== undefined && p.health !== 'error') c.last_error = null;
+  if (p.lastChange !== undefined) c.last_change = JSON.stringify(p.lastChange);
   if (p.lastSeen !== undefined) c.last_seen = p.lastSeen;
   if (p.tags !== undefined) c.tags = JSON.stringify(p.tags);
   if (p.groups !== undefined) c.groups_json = JSON.stringify(p.groups);
@@ -289,22 +293,33 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
 // A summary reads only what it holds, as an array (no per-row column object); the token only as whether there
 // is one, the slots not at all. About three times faster than mapping whole rows at fleet scale.
 const listColumns =
-  'id, name, transport, address, state, token IS NOT NULL, fingerprint, arch, agent_version, model_name, model_version, model_sha256, slot_state, health, last_seen, tags, groups_json, telemetry, last_error';
+  'id, name, transport, address, state, token IS NOT NULL, fingerprint, arch, agent_version, model_name, model_version, model_sha256, slot_state, health, last_seen, tags, groups_json, telemetry, last_error, last_change';
 type SummaryRow = [
   string, string, DeviceSummary['transport'], string, DeviceState, 0 | 1, string | null, string | null, string | null,
-  string | null, string | null, string | null, DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null, string | null,
+  string | null, string | null, string | null, DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null, string | null, string | null,
 ];
 
 type GridRow = [
   string, string, DeviceSummary['transport'], string, DeviceState, 0 | 1, string | null, string | null, string | null,
-  DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string,
+  DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null,
 ];
 
 const noLabels = '[]';
 const parseLabels = (json: string): string[] => (json === noLabels ? [] : (JSON.parse(json) as string[]));
 
+/** The stored last change; without its sentence for the grid. */
+function changeOf(json: string | null, withDetail: true): DeviceChange | null;
+function changeOf(json: string | null, withDetail: false): Omit<DeviceChange, 'detail'> | null;
+function changeOf(json: string | null, withDetail: boolean): DeviceChange | Omit<DeviceChange, 'detail'> | null {
+  if (!json) return null;
+  const c = JSON.parse(json) as DeviceChange;
+  if (withDetail) return c;
+  const { detail: _detail, ...rest } = c;
+  return rest;
+}
+
 function summaryFromList(r: SummaryRow): DeviceSummary {
-  const [id, name, transport, address, state, paired, fingerprint, arch, agentVersion, modelName, modelVersion, modelSha256, slotState, health, lastSeen, tags, groups, telemetry, lastError] = r;
+  const [id, name, transport, address, state, paired, fingerprint, arch, agentVersion, modelName, modelVersion, modelSha256, slotState, health, lastSeen, tags, groups, telemetry, lastError, lastChange] = r;
   return {
     id,
     name,
@@ -319,6 +334,7 @@ function summaryFromList(r: SummaryRow): DeviceSummary {
     slotState,
     health,
     lastError: lastError ? (JSON.parse(lastError) as ErrorData) : null,
+    lastChange: changeOf(lastChange, true),
     lastSeen,
     tags: parseLabels(tags),
     groups: parseLabels(groups),

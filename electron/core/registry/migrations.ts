@@ -92,6 +92,8 @@ export const migrations: readonly string[] = [
   `ALTER TABLE devices ADD COLUMN last_error TEXT;`,
   // What the device said about its hardware in its last info (JSON DeviceHardware: cores, memory, board); null until read.
   `ALTER TABLE devices ADD COLUMN hardware TEXT;`,
+  // The last change to what the device serves (JSON DeviceChange): a revert is shown beside health, not as a fault.
+  `ALTER TABLE devices ADD COLUMN last_change TEXT;`,
 ];
 
 /**

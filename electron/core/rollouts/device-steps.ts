@@ -48,7 +48,10 @@ async function withLink<T>(deps: StepDeps, deviceId: string, last: boolean, work
 function remember(deps: StepDeps, deviceId: string, status: DeviceStatus | null): void {
   observeRelease(deps.ctx.registry.db, status);
   if (!status || !deps.ctx.store.get(deviceId)) return;
-  deps.ctx.store.upsert(deviceId, statusPatch(status));
+  // An event since the rollout began is its doing (ISO 8601 UTC strings order as times).
+  const since = deps.spec.createdAt;
+  const ours = status.lastEvent !== null && (!since || status.lastEvent.at >= since);
+  deps.ctx.store.upsert(deviceId, statusPatch(status, ours ? deps.spec.id : undefined));
   deps.ctx.changed.now(deviceId);
 }
 

@@ -14,6 +14,7 @@ import { DeviceErrorCard } from './device/DeviceErrorCard.js';
 import { DeviceProfiles } from './device/DeviceProfiles.js';
 import { FitWarnings } from './device/FitWarnings.js';
 import { IdentityCard } from './device/IdentityCard.js';
+import { LastChangeNotice } from './device/LastChangeNotice.js';
 import { SlotsCard } from './device/SlotsCard.js';
 import { TelemetryCharts } from './device/TelemetryCharts.js';
 import { DeployDialog } from './fleet/DeployDialog.js';
@@ -96,6 +97,7 @@ export function DevicePage({ id }: { id: string }) {
             </Typography>
           )}
           <DeviceErrorCard device={d} />
+          <LastChangeNotice device={d} />
           <Grid container spacing={2}>
             <Grid size={{ xs: 12, lg: 5 }} sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
               <IdentityCard device={d} onSaved={reload} />

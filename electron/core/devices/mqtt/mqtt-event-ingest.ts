@@ -5,7 +5,7 @@
 // truncate. Events are written to the inventory in batches, one transaction per flush.
 import { createHash } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import { deviceEventSchema, type DeviceEvent, type DeviceStatus } from '../../../../resources/device-protocol/messages.js';
+import { deviceEventSchema, type DeviceEvent } from '../../../../resources/device-protocol/messages.js';
 import { presenceSchema } from '../../../../resources/device-protocol/mqtt/envelope.js';
 import { parseDeviceTopic, presenceFilter, topicRoot } from '../../../../resources/device-protocol/mqtt/topics.js';
 import { foldDeviceEvents } from '../apply-event.js';
@@ -29,7 +29,6 @@ interface Pending {
 export class MqttEventIngest {
   private readonly clients = new Map<string, MqttClient>();
   private readonly pending = new Map<string, Pending>();
-  private readonly lastEvents = new Map<string, DeviceStatus['lastEvent']>();
   /** The session of each device's latest "online": a late will of an older session changes nothing. */
   private readonly sessions = new Map<string, string>();
   private readonly off: () => void;
@@ -159,9 +158,8 @@ export class MqttEventIngest {
         const device = store.get(id);
         if (!device || device.transport !== 'mqtt' || brokerOf(device.address) !== p.url) continue;
         // All of a device's events since the last flush make one row update (and their history rows).
-        const { patch, history, lastEvent } = foldDeviceEvents(device.telemetry, p.events, this.lastEvents.get(id) ?? null);
+        const { patch, history } = foldDeviceEvents(device.telemetry, p.events);
         for (const e of p.events) if (e.type === 'status' && e.payload.desired) this.desired.recordReported(id, e.payload.desired);
-        this.lastEvents.set(id, lastEvent);
         if (p.online === false) patch.state = 'offline';
         else if (p.online === true && (patch.state ?? device.state) === 'offline') Object.assign(patch, { state: 'online', lastSeen: new Date().toISOString() });
         store.recordEvents(id, patch, history);

@@ -13,7 +13,7 @@ const overscan = 8;
 
 const slotLabel: Record<NonNullable<DeviceSummary['slotState']>, string> = { confirmed: 'Confirmed', trial: 'Trial', empty: 'Empty' };
 
-type SortKey = 'name' | 'state' | 'transport' | 'address' | 'model' | 'slot' | 'health' | 'lastSeen';
+type SortKey = 'name' | 'state' | 'transport' | 'address' | 'model' | 'slot' | 'health' | 'change' | 'lastSeen';
 interface Sort {
   key: SortKey;
   dir: 'asc' | 'desc';
@@ -30,6 +30,7 @@ const sortValue: Record<SortKey, (d: DeviceListItem) => string | number> = {
   model: (d) => (d.activeModel ? `${d.activeModel.name} ${d.activeModel.version}`.toLowerCase() : '\uffff'),
   slot: (d) => d.slotState ?? '\uffff',
   health: (d) => healthRank[d.health] ?? 9,
+  change: (d) => (d.lastChange ? Date.parse(d.lastChange.at) : 0),
   lastSeen: (d) => (d.lastSeen ? Date.parse(d.lastSeen) : 0),
 };
 
@@ -57,11 +58,12 @@ const columns: Column[] = [
   { id: 'model', header: 'Active model', width: 'minmax(170px, 1.2fr)', sort: 'model' },
   { id: 'slot', header: 'Slot', width: '92px', sort: 'slot' },
   { id: 'health', header: 'Health', width: '100px', sort: 'health' },
+  { id: 'change', header: 'Last change', width: '150px', sort: 'change' },
   { id: 'lastSeen', header: 'Last seen', width: '92px', sort: 'lastSeen' },
   { id: 'labels', header: 'Groups / tags', width: 'minmax(120px, 1fr)' },
 ];
 const template = `48px ${columns.map((c) => c.width).join(' ')}`;
-const minWidth = 1160;
+const minWidth = 1310;
 
 type Tone = 'success' | 'warning' | 'error' | 'info' | 'primary' | 'default';
 
@@ -74,6 +76,17 @@ const stateTone: Record<DeviceSummary['state'], [Tone, 'filled' | 'outlined']> =
   discovered: ['primary', 'outlined'],
   busy: ['info', 'outlined'],
 };
+/** What a device last did to its model, in a word; a revert it made by itself is shown, not counted as a fault. */
+const changeLabel: Record<string, string> = {
+  'trial-started': 'On trial',
+  confirmed: 'Confirmed',
+  'auto-confirmed': 'Confirmed',
+  'rolled-back': 'Rolled back',
+  'trial-unhealthy': 'Reverted',
+  'reverted-at-start': 'Reverted',
+  'active-unloadable': 'Reverted',
+};
+
 const healthLook: Record<DeviceSummary['health'], [string, Tone]> = {
   ok: ['Healthy', 'success'],
   warning: ['Warning', 'warning'],
@@ -233,6 +246,18 @@ const DeviceRow = memo(function DeviceRow({ device: d, index, selected, onToggle
         <span className={chip(htone, 'outlined')} data-testid="device-health" data-health={d.health}>
           {hlabel}
         </span>
+      </div>
+      <div role="gridcell" className="ef-cell" data-testid="device-change" data-reverted={d.lastChange?.reverted ? 'true' : undefined} title={d.lastChange ? formatTime(d.lastChange.at) : undefined}>
+        {d.lastChange ? (
+          <>
+            {d.lastChange.reverted ? <span className={chip('warning', 'outlined')}>Reverted</span> : <span>{changeLabel[d.lastChange.kind] ?? d.lastChange.kind}</span>}
+            <span className="ef-minor" style={{ fontVariantNumeric: 'tabular-nums' }}>
+              {formatAgo(d.lastChange.at)}
+            </span>
+          </>
+        ) : (
+          <span className="ef-muted">—</span>
+        )}
       </div>
       <div role="gridcell" className="ef-cell" style={{ fontVariantNumeric: 'tabular-nums' }} title={formatTime(d.lastSeen)}>
         {formatAgo(d.lastSeen)}
