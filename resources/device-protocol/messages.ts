@@ -56,6 +56,24 @@ export type UploadStatus = z.infer<typeof uploadStatusSchema>;
 export const deviceStateSchema = z.enum(['empty', 'running', 'trial']).describe('empty: no model; running: a confirmed model is active; trial: the active model is on trial.');
 export type DeviceState = z.infer<typeof deviceStateSchema>;
 
+/**
+ * A staged upload with this manifest name is a self-contained agent build (the .tar.gz of `edgefleet
+ * agent build`), not a model: activate then upgrades the agent itself (see resources/agent/src/agent-upgrade.ts).
+ * Only for devices whose info lists agentUpgradeCapability; others would try it as a model and revert.
+ */
+export const agentBuildArtifactName = 'edgefleet-agent-build';
+/** The info capability of a device that upgrades itself from a staged agent build (.tar.gz, release layout). */
+export const agentUpgradeCapability = 'agent-upgrade-tgz1';
+
+export const agentUpgradeSchema = z.object({
+  outcome: z.enum(['trial', 'upgraded', 'reverted']).describe('trial: the new build is starting and has not confirmed itself yet; upgraded: it confirmed itself; reverted: it failed and the previous build runs again.'),
+  from: z.string().describe('The agent version before the upgrade.'),
+  to: z.string().describe('The agent version the upgrade installed.'),
+  reason: z.string().nullable().describe('Why it was reverted, one sentence; null otherwise.'),
+  at: z.string().describe('When the outcome was reached, ISO 8601 UTC.'),
+});
+export type AgentUpgradeInfo = z.infer<typeof agentUpgradeSchema>;
+
 export const deviceStatusSchema = z.object({
   deviceId: z.string().describe('The id the device answered at pairing.'),
   state: deviceStateSchema,
@@ -80,6 +98,8 @@ export const deviceStatusSchema = z.object({
   release: z.number().int().nonnegative().optional().describe('The highest manifest release counter the device has accepted (0 before any); the console signs the next deploy above it.'),
   /** What the device did with the console's desired state (MQTT binding; absent elsewhere and from older agents). */
   desired: reportedDesiredSchema.optional().describe('MQTT binding only: what the device did with the desired state; leave it out on serial.'),
+  /** The last upgrade of the agent itself (agents that cannot upgrade themselves, and firmware, leave it out). */
+  agentUpgrade: agentUpgradeSchema.optional().describe('The last upgrade of the device software itself; leave it out when the device cannot upgrade itself.'),
 });
 export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 

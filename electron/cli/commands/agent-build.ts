@@ -1,4 +1,4 @@
-// `edgefleet agent build --arch arm64|x64 -o FILE [--json] [--home DIR]`: a self-contained agent build,
+// `edgefleet agent build --arch arm64|x64 -o FILE [--agent-version V] [--json] [--home DIR]`: a self-contained agent build,
 // signed with this console's key (so the console's home, where that key lives, matters).
 import { buildAgentArchive } from '../../core/agent-build/agent-build.js';
 import { loadOrCreateConsoleKey } from '../../core/devices/console-key.js';
@@ -13,7 +13,9 @@ export async function runAgentBuild({ values, positionals }: ParsedArgs): Promis
   if (typeof values.arch !== 'string') throw new UsageError('agent build needs --arch arm64|x64');
   if (typeof values.output !== 'string') throw new UsageError('agent build needs -o FILE (e.g. -o edgefleet-agent-linux-arm64.tar.gz)');
   const key = await loadOrCreateConsoleKey(resolveHome(values.home as string | undefined));
-  const result = await buildAgentArchive({ arch: values.arch, output: values.output, key });
+  for (const only of ['device', 'build', 'trial', 'allow-downgrade']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent upgrade`);
+  const agentVersion = values['agent-version'];
+  const result = await buildAgentArchive({ arch: values.arch, output: values.output, key, ...(typeof agentVersion === 'string' ? { agentVersion } : {}) });
   const { manifest } = result.signed;
   if (values.json) {
     printJson({ output: result.output, arch: result.arch, folder: result.folder, archiveBytes: result.archiveBytes, unpackedBytes: result.unpackedBytes, files: manifest.files.length, keySha256: result.signed.keySha256, node: manifest.node, onnxruntime: manifest.onnxruntime });

@@ -5,13 +5,14 @@ import { agentBundlePath, nodeEnv } from '../../core/devices/agent-launcher.js';
 import { UsageError } from '../output.js';
 import type { Command } from './command.js';
 import { runAgentBuild } from './agent-build.js';
+import { runAgentUpgrade } from './agent-upgrade.js';
 
 // The agent's own sources import across the repository and are bundled by `npm run build:agent`;
 // the compiled CLI runs that bundle as a child and passes signals and the exit code through.
 export const agentCommand: Command = {
   name: 'agent',
-  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]]  |  agent build --arch arm64|x64 -o FILE [--json] [--home DIR]',
-  summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port. `agent build` writes a self-contained .tar.gz to install on a linux board with no network (own Node, install.sh, MANIFEST.json signed by the console key)',
+  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]]  |  agent build --arch arm64|x64 -o FILE [--agent-version V] [--json] [--home DIR]  |  agent upgrade --device ID [--device ID …] [--build FILE.tar.gz] [--trial S] [--allow-downgrade] [--json] [--home DIR]',
+  summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port. `agent build` writes a self-contained .tar.gz to install on a linux board with no network (own Node, install.sh, MANIFEST.json signed by the console key); `agent upgrade` puts a new build on paired devices, which revert to their previous build when it does not come up',
   options: {
     'data-dir': { type: 'string' },
     port: { type: 'string' },
@@ -31,6 +32,11 @@ export const agentCommand: Command = {
     output: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
     home: { type: 'string' },
+    'agent-version': { type: 'string' },
+    device: { type: 'string', multiple: true },
+    build: { type: 'string' },
+    trial: { type: 'string' },
+    'allow-downgrade': { type: 'boolean' },
   },
   optionDocs: {
     'data-dir': ['DIR', 'Where identity, pairing, slots and state live (required)'],
@@ -49,13 +55,20 @@ export const agentCommand: Command = {
     history: ['N', 'Telemetry summaries kept in memory (default 720)'],
     arch: ['arm64|x64', 'agent build: the linux architecture of the board'],
     output: ['FILE', 'agent build: the .tar.gz to write'],
-    json: 'agent build: print the result as JSON',
-    home: ['DIR', 'agent build: the console home whose key signs MANIFEST.json'],
+    json: 'agent build, agent upgrade: print the result as JSON',
+    home: ['DIR', 'agent build, agent upgrade: the console home whose key signs MANIFEST.json'],
+    'agent-version': ['V', 'agent build: the version MANIFEST.json records (default: this console\'s)'],
+    device: ['ID', 'agent upgrade: a paired device to upgrade (repeat for more)'],
+    build: ['FILE', 'agent upgrade: the build to send (default: one made from this console\'s agent for each device\'s arch)'],
+    trial: ['S', 'agent upgrade: seconds the new build has to confirm itself before the device reverts it (default 60)'],
+    'allow-downgrade': 'agent upgrade: allow an older agent version on purpose (signed for each device)',
   },
   async run({ values, positionals }) {
     if (positionals[0] === 'build') return runAgentBuild({ values, positionals });
-    if (positionals.length) throw new UsageError('agent takes no arguments (or: agent build --arch arm64|x64 -o FILE)');
-    for (const only of ['arch', 'output', 'json', 'home']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent build`);
+    if (positionals[0] === 'upgrade') return runAgentUpgrade({ values, positionals });
+    if (positionals.length) throw new UsageError('agent takes no arguments (or: agent build --arch arm64|x64 -o FILE, agent upgrade --device ID)');
+    for (const only of ['arch', 'output', 'json', 'home', 'agent-version']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent build`);
+    for (const only of ['device', 'build', 'trial', 'allow-downgrade']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent upgrade`);
     if (typeof values['data-dir'] !== 'string') throw new UsageError('agent needs --data-dir DIR');
     const bundle = agentBundlePath();
     if (!existsSync(bundle)) {

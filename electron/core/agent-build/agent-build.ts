@@ -21,6 +21,11 @@ export interface AgentBuildOptions {
   /** EdgeFleet's resources folder (the agent bundle, the fetched runtimes, install.sh). */
   resourcesDir?: string;
   created?: Date;
+  /**
+   * The agentVersion MANIFEST.json records (default: this console's version). The agent reports it and
+   * compares it at an upgrade, so builds of the same code can be told apart (a patched build, tests).
+   */
+  agentVersion?: string;
 }
 
 export interface AgentBuildResult {
@@ -48,6 +53,14 @@ function parseArch(arch: string): AgentArch {
   const parsed = agentArchSchema.safeParse(arch);
   if (!parsed.success) throw new AppError('AGENT_BUILD_ARCH', 'Unknown architecture', `--arch must be arm64 or x64 (the agent runs on linux-arm64 and linux-x64); got "${arch}".`);
   return parsed.data;
+}
+
+function checkVersion(version: string): string {
+  // It names the folder the archive unpacks into and the release folder on the board; install.sh reads it with sed.
+  if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,99}$/.test(version)) {
+    throw new AppError('AGENT_BUILD_VERSION', 'Unusable agent version', `"${version}" cannot name a build: use letters, digits and . + _ - (e.g. 1.4.2), starting with a letter or digit.`);
+  }
+  return version;
 }
 
 function checkOutput(output: string): string {
@@ -80,6 +93,7 @@ async function describe(item: Item): Promise<BuildFile> {
 
 export async function buildAgentArchive(opts: AgentBuildOptions): Promise<AgentBuildResult> {
   const arch = parseArch(opts.arch);
+  const agentVersion = checkVersion(opts.agentVersion ?? appVersion());
   const output = checkOutput(opts.output);
   const resourcesDir = opts.resourcesDir ?? defaultResourcesDir();
   const distDir = agentDistDir(resourcesDir);
@@ -103,7 +117,7 @@ export async function buildAgentArchive(opts: AgentBuildOptions): Promise<AgentB
   const pin = runtime!.pin;
   const signed = signAgentBuild(opts.key.privateKey, opts.key.publicKey, {
     kind: 'edgefleet-agent-build',
-    agentVersion: appVersion(),
+    agentVersion,
     platform: 'linux',
     arch,
     created: created.toISOString(),

@@ -1,11 +1,16 @@
 #!/bin/sh
 # Installs this self-contained EdgeFleet agent build; needs no network and no Node.js on the machine.
-#   sudo ./install.sh [--prefix DIR] [--data-dir DIR] [--user NAME] [--port N] [--serve-port N] [--no-systemd]
+#   sudo ./install.sh [--prefix DIR] [--data-dir DIR] [--user NAME] [--port N] [--serve-port N] [--no-systemd] [--layout flat|releases]
 #   ./install.sh --verify-only
 # Steps: check every file against MANIFEST.json (sha256); create the system user (default edgefleet);
 # copy the build to --prefix (default /opt/edgefleet-agent); make the data folder (default
 # /var/lib/edgefleet-agent, 0700, owned by the user); make the device identity and print the pairing
 # code; install and start the systemd unit, or print how to run the agent supervised without systemd.
+# --layout releases (needed for upgrades from the console): the build goes to
+# --prefix/releases/<agentVersion>-<sha12 of MANIFEST.json>/ with --prefix/current (and previous)
+# symlinks, and --prefix/current/run.sh starts and watches the agent. The prefix and releases/ are then
+# owned by the agent's user, which writes new releases there; the files of each release stay read-only.
+# flat (the default for now) copies the build into --prefix itself, as SSH provisioning does.
 set -eu
 export LC_ALL=C
 
@@ -16,6 +21,7 @@ port=8443
 serve_port=8080
 systemd=auto
 verify_only=
+layout=flat
 
 die() {
   printf 'install.sh: %s\n' "$*" >&2
@@ -24,7 +30,7 @@ die() {
 
 while [ $# -gt 0 ]; do
   case $1 in
-    --prefix | --data-dir | --user | --port | --serve-port)
+    --prefix | --data-dir | --user | --port | --serve-port | --layout)
       [ $# -ge 2 ] || die "$1 needs a value (see --help)"
       case $1 in
         --prefix) prefix=$2 ;;
@@ -32,6 +38,7 @@ while [ $# -gt 0 ]; do
         --user) user=$2 ;;
         --port) port=$2 ;;
         --serve-port) serve_port=$2 ;;
+        --layout) layout=$2 ;;
       esac
       shift 2
       ;;
@@ -77,6 +84,10 @@ for p in "$prefix" "$data_dir"; do
     *[!A-Za-z0-9/._-]*) die "$p: use only letters, digits and / . _ - in paths" ;;
   esac
 done
+case $layout in
+  flat | releases) ;;
+  *) die "--layout $layout: give flat or releases" ;;
+esac
 case $user in
   '' | *[!a-z0-9_-]*) die "--user $user: a user name is lowercase letters, digits, _ and -" ;;
 esac
@@ -99,18 +110,47 @@ fi
 group=$(id -gn "$user")
 
 # Copied beside the old install and swapped in, so a failed copy leaves the old one whole.
+copy_build() {
+  rm -rf "$1"
+  cp -R "$here" "$1"
+  chown -R 0:0 "$1"
+  chmod -R u+rwX,go+rX,go-w "$1"
+}
 mkdir -p "$(dirname "$prefix")"
-stage=$prefix.new.$$
-rm -rf "$stage"
-cp -R "$here" "$stage"
-chown -R 0:0 "$stage"
-chmod -R u+rwX,go+rX,go-w "$stage"
-if [ -e "$prefix" ]; then
+if [ "$layout" = flat ]; then
+  stage=$prefix.new.$$
+  copy_build "$stage"
+  if [ -e "$prefix" ]; then
+    rm -rf "$prefix.old"
+    mv "$prefix" "$prefix.old"
+  fi
+  mv "$stage" "$prefix"
   rm -rf "$prefix.old"
-  mv "$prefix" "$prefix.old"
+  launcher=$prefix/run.sh
+else
+  # A flat install found here is replaced by the layout (the data folder is elsewhere and stays).
+  if [ -e "$prefix" ] && [ ! -d "$prefix/releases" ]; then
+    rm -rf "$prefix.old"
+    mv "$prefix" "$prefix.old"
+  fi
+  mkdir -p "$prefix/releases"
+  release=$version-$(sha256sum "$manifest" | cut -c1-12)
+  stage=$prefix/releases/.install.$$
+  copy_build "$stage"
+  rm -rf "$prefix/releases/$release"
+  mv "$stage" "$prefix/releases/$release"
+  old=$(readlink "$prefix/current" 2>/dev/null || true)
+  if [ -n "$old" ] && [ "$old" != "releases/$release" ]; then
+    ln -sfn "$old" "$prefix/previous.new" && mv -T "$prefix/previous.new" "$prefix/previous"
+  fi
+  ln -sfn "releases/$release" "$prefix/current.new" && mv -T "$prefix/current.new" "$prefix/current"
+  rm -f "$prefix/upgrade-trial.json" "$prefix/upgrade-trial.started"
+  rm -rf "$prefix.old"
+  chown -h "$user:$group" "$prefix" "$prefix/releases" "$prefix/current"
+  [ ! -L "$prefix/previous" ] || chown -h "$user:$group" "$prefix/previous"
+  chmod 0755 "$prefix" "$prefix/releases"
+  launcher=$prefix/current/run.sh
 fi
-mv "$stage" "$prefix"
-rm -rf "$prefix.old"
 
 mkdir -p "$data_dir"
 chown "$user:$group" "$data_dir"
@@ -119,23 +159,28 @@ chmod 0700 "$data_dir"
 run_as_user() {
   if [ "$user" = "$(id -un)" ]; then "$@"; else runuser -u "$user" -- "$@"; fi
 }
-if ! init=$(run_as_user "$prefix/run.sh" --data-dir "$data_dir" --init 2>&1); then
+if ! init=$(run_as_user "$launcher" --data-dir "$data_dir" --init 2>&1); then
   die "the agent does not start on this machine:
 $init"
 fi
-echo "EdgeFleet agent $version (linux-$arch) installed in $prefix; data in $data_dir (owner $user, mode 0700)."
+echo "EdgeFleet agent $version (linux-$arch) installed in $prefix${release:+ (release $release)}; data in $data_dir (owner $user, mode 0700)."
 printf '%s\n' "$init"
 if [ -f "$data_dir/pairing-code" ]; then
   echo "The pairing code is kept in $data_dir/pairing-code until a console pairs (the agent's log shows it too)."
 fi
 
-command_line="$prefix/run.sh --data-dir $data_dir --port $port --serve-port $serve_port"
+command_line="$launcher --data-dir $data_dir --port $port --serve-port $serve_port"
 if [ "$systemd" = auto ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
   unit=/etc/systemd/system/edgefleet-agent.service
   sed -e "s|/opt/edgefleet-agent|$prefix|g" -e "s|^User=edgefleet\$|User=$user|" -e "s|^Group=edgefleet\$|Group=$group|" \
-    -e "s|--port 8443 --serve-port 8080|--port $port --serve-port $serve_port|" "$prefix/edgefleet-agent.service" >"$tmp/unit"
+    -e "s|--port 8443 --serve-port 8080|--port $port --serve-port $serve_port|" "$here/edgefleet-agent.service" >"$tmp/unit"
   if [ "$data_dir" != /var/lib/edgefleet-agent ]; then
     sed -i -e "s|\${STATE_DIRECTORY}|$data_dir|" -e '/^StateDirectory/d' -e "s|^ProtectSystem=strict\$|ProtectSystem=strict\nReadWritePaths=$data_dir|" "$tmp/unit"
+  fi
+  if [ "$layout" = releases ]; then
+    # current/run.sh starts and watches the agent; the agent writes new releases into the prefix.
+    sed -i -e "s|^ExecStart=$prefix/node/bin/node $prefix/agent.js|ExecStart=$prefix/current/run.sh|" \
+      -e "s|^ProtectSystem=strict\$|ProtectSystem=strict\nReadWritePaths=$prefix|" "$tmp/unit"
   fi
   cp "$tmp/unit" "$unit.tmp"
   mv "$unit.tmp" "$unit"

@@ -1,5 +1,71 @@
 #!/bin/sh
 # Runs the agent of this self-contained build with its own Node runtime, from wherever it was installed:
 #   run.sh --data-dir /var/lib/edgefleet-agent [agent options]
+# Started as <install>/current/run.sh of a release layout (install.sh --layout releases), it also keeps
+# the agent running and is the watchdog of agent upgrades: it restarts the agent when it fails, starts
+# the build `current` points at after an upgrade, and switches `current` back to the previous release
+# when the new build stops before it confirms itself or does not confirm before the deadline in
+# upgrade-trial.json (see resources/agent/src/upgrade-trial.ts for the files).
 here=$(cd "$(dirname "$0")" && pwd)
-exec "$here/node/bin/node" "$here/agent.js" "$@"
+install=$(dirname "$here")
+if [ "$(basename "$here")" != current ] || [ ! -d "$install/releases" ]; then
+  exec "$here/node/bin/node" "$here/agent.js" "$@"
+fi
+
+marker=$install/upgrade-trial.json
+started=$install/upgrade-trial.started
+pid=
+trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null; [ -z "$pid" ] || wait "$pid"; exit 143' TERM INT
+
+# A value of the marker's one JSON line (the agent writes it with these keys, without spaces).
+field() {
+  sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" "$marker"
+}
+
+revert() {
+  from=$(field from)
+  from_version=$(field fromVersion)
+  to_version=$(field toVersion)
+  [ -n "$from" ] && [ -d "$install/releases/$from" ] || from=$(readlink "$install/previous" | sed 's|^releases/||')
+  ln -sfn "releases/$from" "$install/current.new" && mv -T "$install/current.new" "$install/current"
+  printf '{"outcome":"reverted","from":"%s","to":"%s","reason":"%s","at":"%s"}\n' "$from_version" "$to_version" "$1" \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" >"$install/upgrade-result.json.new" && mv "$install/upgrade-result.json.new" "$install/upgrade-result.json"
+  rm -f "$marker" "$started"
+  echo "run.sh: upgrade to $to_version reverted: $1" >&2
+}
+
+start() {
+  "$install/current/node/bin/node" "$install/current/agent.js" "$@" &
+  pid=$!
+}
+
+while :; do
+  if [ -f "$marker" ]; then
+    if [ -f "$started" ]; then
+      revert "the new build stopped (exit code ${code:-unknown}) before it confirmed itself"
+      continue
+    fi
+    : >"$started"
+    deadline=$(field deadline)
+    start "$@"
+    # The new build confirms itself by removing the marker; until then it is watched.
+    while [ -f "$marker" ] && kill -0 "$pid" 2>/dev/null; do
+      if [ "$(date +%s)" -ge "${deadline:-0}" ]; then
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid"
+        revert "the new build did not confirm itself before its deadline"
+        break
+      fi
+      sleep 1
+    done
+  else
+    start "$@"
+  fi
+  wait "$pid"
+  code=$?
+  pid=
+  # A marker now: an upgrade switched `current` (the old build exits 0), or the trial build stopped.
+  [ -f "$marker" ] && continue
+  [ "$code" -eq 0 ] && exit 0
+  sleep 2
+done

@@ -7,8 +7,12 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../../electron/core/api/errors.js';
 import {
+  agentBuildArtifactName,
+  agentUpgradeCapability,
   deltaCapability,
   deviceOps,
+  releaseOf,
+  type AgentUpgradeInfo,
   type DeviceEvent,
   type DeviceInfo,
   type DeviceOp,
@@ -29,7 +33,9 @@ import type { SerialQueue } from './serial-queue.js';
 import type { SlotStore } from './slot-store.js';
 import type { Telemetry } from './telemetry.js';
 import type { UploadStore } from './upload-store.js';
-import { agentVersion } from './version.js';
+import { installLayout, runningAgentVersion } from './agent-install.js';
+import { defaultTrialSec, upgradeAgent } from './agent-upgrade.js';
+import { checkRelease } from './release-guard.js';
 
 export interface AgentParts {
   dataDir: string;
@@ -45,10 +51,13 @@ export interface AgentParts {
   servePort: number | null;
   /** Extra CA certificates (PEM) for upload-fetch over https (--artifact-ca). */
   artifactCa?: Buffer | null;
+  /** Stops the agent cleanly so its supervisor starts the build `current` points at (after an agent upgrade). */
+  restart?: () => void;
 }
 
 export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implements DeviceHandler {
   private readonly handlers: DeviceHandlers;
+  private upgrade: AgentUpgradeInfo | null = null;
 
   constructor(private readonly p: AgentParts) {
     super();
@@ -76,6 +85,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
           })
           .finally(() => this.changed()),
       activate: async (req) => {
+        if (p.uploads.status()?.manifest.name === agentBuildArtifactName) return this.upgradeSelf(req.healthyWindowSec, req.expectStagedSha256);
         const { outcome, health } = await p.deployment.activate(req, p.identity.deviceId);
         return { outcome, health, status: this.status() };
       },
@@ -101,6 +111,39 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
         }
       },
     };
+  }
+
+  /**
+   * activate of a staged agent build: checks and switches to it (agent-upgrade.ts), answers 'trial',
+   * then exits so run.sh starts the new build. The release counter is raised like a model's trial.
+   */
+  private upgradeSelf(healthyWindowSec: number, expectStagedSha256?: string): Promise<DeviceResponse<'activate'>> {
+    return this.p.queue.run(async () => {
+      const staged = this.p.uploads.ready();
+      if (expectStagedSha256 && expectStagedSha256 !== staged.signed.manifest.sha256) {
+        throw new AppError('PRECONDITION_FAILED', 'The device is not in the state the activate expects', `Nothing was changed: the staged artifact is agent build ${staged.signed.manifest.version}, not ${expectStagedSha256.slice(0, 12)}…. Read the device's status and decide again.`);
+      }
+      const s = this.p.store.state;
+      try {
+        checkRelease(staged.signed.manifest, { deviceId: this.p.identity.deviceId, release: s.release });
+        const trialSec = healthyWindowSec > 0 ? healthyWindowSec : defaultTrialSec;
+        const done = await upgradeAgent({ staged, consoleKey: this.p.pairing.consolePublicKey, trialSec });
+        await this.p.store.commit({ ...s, release: Math.max(s.release, releaseOf(staged.signed.manifest)) });
+        this.upgrade = { outcome: 'trial', from: done.from, to: done.to, reason: null, at: new Date().toISOString() };
+        await this.p.uploads.clear();
+        setTimeout(() => this.p.restart?.(), 200).unref();
+        return { outcome: 'trial' as const, health: done.health, status: this.status() };
+      } catch (err) {
+        await this.p.uploads.clear();
+        throw err;
+      }
+    });
+  }
+
+  /** The last agent upgrade, as the install folder records it (main.ts, once settled at start). */
+  setAgentUpgrade(info: AgentUpgradeInfo | null): void {
+    this.upgrade = info;
+    this.changed();
   }
 
   /** Validates a request against its operation's schema and runs its operation. */
@@ -132,7 +175,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
     return {
       deviceId: this.p.identity.deviceId,
       name: this.p.name,
-      agentVersion,
+      agentVersion: runningAgentVersion(),
       arch: process.arch,
       platform: process.platform,
       cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -142,7 +185,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       consoleName: this.p.pairing.consoleName,
       servePort: this.p.servePort,
       board: boardInfo(),
-      capabilities: [deltaCapability],
+      capabilities: installLayout() ? [deltaCapability, agentUpgradeCapability] : [deltaCapability],
     };
   }
 
@@ -158,6 +201,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       lastHealth: this.p.deployment.lastHealth,
       lastEvent: s.lastEvent,
       release: s.release,
+      ...(this.upgrade ? { agentUpgrade: this.upgrade } : {}),
     };
   }
 

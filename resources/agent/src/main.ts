@@ -19,9 +19,11 @@ import type { SerialServer } from './serial-server.js';
 import { SlotStore } from './slot-store.js';
 import { Telemetry } from './telemetry.js';
 import { UploadStore } from './upload-store.js';
-import { agentVersion } from './version.js';
+import { installLayout, runningAgentVersion } from './agent-install.js';
+import { settleUpgrade } from './upgrade-trial.js';
 
 async function main(): Promise<void> {
+  const agentVersion = runningAgentVersion();
   const args = parseAgentArgs(process.argv.slice(2));
   const dataDir = path.resolve(args.dataDir);
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -51,8 +53,11 @@ async function main(): Promise<void> {
   const serveLimits = { ...(args.serveMaxConcurrent ? { maxConcurrent: args.serveMaxConcurrent } : {}), ...(args.serveMaxBodyMb ? { maxBodyBytes: args.serveMaxBodyMb * 1024 * 1024 } : {}) };
   const serve = await startServeServer(runner, telemetry, { ...(args.serveSocket ? { socketPath: args.serveSocket } : { port: args.servePort }), limits: serveLimits });
   const artifactCa = args.artifactCaFile ? await readArtifactCa(args.artifactCaFile) : null;
-  agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port, artifactCa });
+  agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port, artifactCa, restart: () => void stop() });
   const api = await startHttpsApi(agent, identity, pairing, { host: args.host, port: args.port });
+  // Servers listen and the active model loaded (deployment.start): a build on upgrade trial confirms itself.
+  const layout = installLayout();
+  if (layout) agent.setAgentUpgrade(await settleUpgrade(layout));
 
   let serial: SerialServer | null = null;
   if (args.serial) {
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
   const timer = setInterval(() => void agent!.tick().catch((err) => console.error('edgefleet-agent: telemetry:', err)), args.telemetrySec * 1000);
 
   let stopping = false;
-  const stop = async () => {
+  async function stop(): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(timer);
@@ -111,7 +116,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => serve.server.close(() => resolve()));
     await runner.swap(null);
     process.exit(0);
-  };
+  }
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
 
