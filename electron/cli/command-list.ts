@@ -6,6 +6,7 @@ import { agentCommand } from './commands/agent.js';
 import { artifactsCommand } from './commands/artifacts.js';
 import { auditCommand } from './commands/audit.js';
 import { brokerCommand } from './commands/broker.js';
+import { bundleCommand } from './commands/bundle.js';
 import { convertCommand } from './commands/convert.js';
 import { demoCommand } from './commands/demo.js';
 import { deployCommand } from './commands/deploy.js';
@@ -48,6 +49,7 @@ export const commands: readonly Command[] = [
   artifactsCommand,
   sshCommand,
   brokerCommand,
+  bundleCommand,
   rolloutCommand,
   abCommand,
   demoCommand,

@@ -9,6 +9,7 @@ import { abMigrationSql } from '../rollouts/ab-store.js';
 import { sshHostsMigrationSql } from '../ssh/host-store.js';
 import { desiredStateMigrationSql } from '../devices/mqtt/desired-store.js';
 import { releaseCounterMigrationSql } from '../devices/release-counter.js';
+import { bundleMigrationSql } from '../bundles/bundle-store.js';
 
 export const migrations: readonly string[] = [
   `
@@ -94,6 +95,7 @@ export const migrations: readonly string[] = [
   `ALTER TABLE devices ADD COLUMN hardware TEXT;`,
   // The last change to what the device serves (JSON DeviceChange): a revert is shown beside health, not as a fault.
   `ALTER TABLE devices ADD COLUMN last_change TEXT;`,
+  bundleMigrationSql,
 ];
 
 /**
