@@ -50,7 +50,7 @@ function planExit(r: BundleRecord): number {
 export const bundleCommand: Command = {
   name: 'bundle',
   usage:
-    'bundle create --site S [--plan PLAN.json] [--model M …] [--agent arm64,x64] [--expires-in-days 30] [--part-size BYTES] -o DIR\n' +
+    'bundle create --site S [--plan PLAN.json] [--model M …] [--agent arm64,x64] [--expires-in-days 30] [--part-size BYTES] -o DIR [--json] [--home DIR]\n' +
     '  bundle inspect DIR   bundle import DIR [--trust-root FINGERPRINT] [--clock-from-bundle] [--run [--wait]]\n' +
     '  bundle run|continue ID [--wait]   bundle list   bundle keys init|rotate|show [--role R] [--key-dir DIR] [--root-keys N --root-threshold T --targets-keys N --targets-threshold T]',
   summary:
