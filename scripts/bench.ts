@@ -356,6 +356,40 @@ if (arm64Missing) {
   );
 }
 
+// 14. Drift sketches: one device window's size, and the console reading, merging and judging 10,000 devices' windows.
+const [drift] = jsonLines('drift-measure.ts', ['10000', '300']);
+report.drift = drift;
+const dcn = drift.console as Record<string, number>;
+const dwb = drift.windowBytes as Record<string, number>;
+md.push(
+  '## Drift sketches (t-digest δ=100 + reference-decile histograms; one 5-minute window of 300 inferences of the sample model)',
+  '',
+  '| figure | value |',
+  '|---|---:|',
+  `| sketch set per device window (${(drift.stats as string[]).join(', ')}), JSON / gzip | **${(dwb.median / 1024).toFixed(1)} KiB** / ${(dwb.gzipMedian / 1024).toFixed(1)} KiB |`,
+  `| the same for an 8-feature sensor model (mean, std, 8 features, score) | ${(Number(drift.sensorWindowBytes) / 1024).toFixed(1)} KiB |`,
+  `| agent cost per inference (3×32×32 input, 10 logits) | ${f2(drift.deviceRecordUs, 1)} µs |`,
+  `| console: parse+validate / merge / judge each device / judge fleet, ${dcn.devices} devices | ${f2(dcn.readMs, 0)} / ${f2(dcn.mergeMs, 0)} / ${f2(dcn.judgeEachDeviceMs, 0)} / ${f2(dcn.judgeFleetMs, 1)} ms |`,
+  `| console total for one window of ${dcn.devices} devices, peak heap above baseline | **${f2(dcn.totalMs, 0)} ms**, ${(dcn.peakHeapBytes / 2 ** 20).toFixed(1)} MiB |`,
+  '',
+);
+
+// 15. Site bundles: create and import throughput of a bundle carrying one 256 MiB model, against plain tar.
+const [bundle] = jsonLines('bundle-measure.ts', ['256']);
+report.bundle = bundle;
+md.push(
+  `## Site bundles (one ${(Number(bundle.modelBytes) / 2 ** 20).toFixed(0)} MiB model, incompressible; median of 3; same disk)`,
+  '',
+  '| | MB/s |',
+  '|---|---:|',
+  `| \`bundle create\` (hash for the signed targets, tar stream, parts with SHA256SUMS, fsync) | ${f2(bundle.createMBps, 0)} |`,
+  `| plain \`tar -cf\` of the same file (+ sync) | ${f2(bundle.tarCreateMBps, 0)} |`,
+  `| \`bundle import\` (check every part's sha256 first, then stream each file against its signed hash, register) | ${f2(bundle.importMBps, 0)} |`,
+  `| plain \`tar -xf\` (+ sync) | ${f2(bundle.tarExtractMBps, 0)} |`,
+  `| bundle overhead (header, TUF metadata, SHA256SUMS, info) | ${(Number(bundle.overheadBytes) / 1024).toFixed(1)} KiB |`,
+  '',
+);
+
 writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(out, 'bench.md'), md.join('\n') + '\n');
 process.stdout.write(md.join('\n') + '\n');
