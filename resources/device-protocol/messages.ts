@@ -5,8 +5,11 @@ import { z } from 'zod';
 import type { ProfileResult } from './profile-result.js';
 import { manifestSchema, signedManifestSchema } from './manifest.js';
 import { reportedDesiredSchema } from './mqtt/desired-state.js';
+import { signedReportSchema } from './device-report.js';
 
 export { canonicalJson } from './canonical-json.js';
+
+export { reportCapability, signedReportSchema, type DeviceReport, type SignedReport } from './device-report.js';
 export { deltaCapability, describeArtifact, manifestSchema, releaseOf, uploadBytes, signManifest, signedManifestSchema, verifyManifest, type Manifest, type SignedManifest } from './manifest.js';
 
 export const errorDataSchema = z.object({
@@ -252,6 +255,11 @@ export const deviceOps = {
       threads: z.number().int().min(0).max(256).default(0).describe('Inference threads; 0: the runtime decides.'),
     }),
     response: z.custom<ProfileResult>((v) => !!v && typeof v === 'object'),
+  },
+  /** A signed report of what the device runs (devices whose info lists reportCapability). */
+  report: {
+    request: z.object({ nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/).describe('A fresh random value from the console (16 to 128 of A-Z a-z 0-9 _ -): the report echoes it, so an old report cannot be passed off as new.') }).strict(),
+    response: signedReportSchema,
   },
 } as const;
 

@@ -71,6 +71,9 @@ export class SimDevice extends EventEmitter<{ event: [DeviceEvent] }> implements
         this.consoleName = req.consoleName;
         return { deviceId: this.deviceId, token: randomBytes(32).toString('base64url'), certFingerprint: createHash('sha256').update(this.deviceId).digest('hex') };
       },
+      report: async () => {
+        throw new AppError('NOT_FOUND', 'No reports here', 'The simulated device does not sign reports (it has no TLS key).');
+      },
       info: async () => ({
         deviceId: this.deviceId,
         name: this.name,

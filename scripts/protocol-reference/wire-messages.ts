@@ -38,6 +38,7 @@ export const opSummaries: Record<DeviceOp, string> = {
   confirm: 'Ends the trial: the model on trial stays.',
   rollback: 'During a trial: reverts it. Otherwise: back to the previous slot (the two swap).',
   profile: 'A layer-by-layer profile of the active model.',
+  report: 'A report of what the device runs (slots, release counter, its hash-chained event log), signed with its TLS key and echoing the nonce; devices whose info lists report-v1. Others answer NOT_FOUND.',
 };
 
 /** Shapes that appear in several messages: titled in the JSON Schemas, tabled once in MESSAGES.md. */

@@ -11,6 +11,7 @@ import {
   agentUpgradeCapability,
   deltaCapability,
   deviceOps,
+  reportCapability,
   releaseOf,
   type AgentUpgradeInfo,
   type DeviceEvent,
@@ -36,6 +37,7 @@ import type { UploadStore } from './upload-store.js';
 import { installLayout, runningAgentVersion } from './agent-install.js';
 import { defaultTrialSec, upgradeAgent } from './agent-upgrade.js';
 import { checkRelease } from './release-guard.js';
+import { makeReport } from './device-report.js';
 
 export interface AgentParts {
   dataDir: string;
@@ -97,6 +99,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
         await p.deployment.rollback(req.ifActiveSha256);
         return this.status();
       },
+      report: (req) => makeReport({ dataDir: p.dataDir, identity: p.identity, store: p.store, events: p.store.events, nonce: req.nonce }),
       profile: async (req) => {
         const current = p.runner.current;
         if (!current) throw new AppError('NO_MODEL', 'No model deployed', 'Deploy a model before profiling it on the device.');
@@ -185,7 +188,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       consoleName: this.p.pairing.consoleName,
       servePort: this.p.servePort,
       board: boardInfo(),
-      capabilities: installLayout() ? [deltaCapability, agentUpgradeCapability] : [deltaCapability],
+      capabilities: installLayout() ? [deltaCapability, reportCapability, agentUpgradeCapability] : [deltaCapability, reportCapability],
     };
   }
 

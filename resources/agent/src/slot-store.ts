@@ -5,6 +5,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../../electron/core/util/atomic-write.js';
+import { EventLog } from './event-log.js';
 import { manifestSchema, slotIdSchema, type Manifest, type SlotId, type SlotInfo } from '../../device-protocol/messages.js';
 
 const slotStateSchema = z.object({
@@ -36,6 +37,8 @@ export class SlotStore {
   private constructor(
     readonly dataDir: string,
     state: SlotState,
+    /** Every lastEvent this store commits, hash-chained (the device report carries it). */
+    readonly events: EventLog,
   ) {
     this.current = state;
   }
@@ -45,7 +48,7 @@ export class SlotStore {
     await removeTempFiles([dataDir, path.join(dataDir, 'slots/a'), path.join(dataDir, 'slots/b'), path.join(dataDir, 'staging')]);
     const file = path.join(dataDir, 'state.json');
     const state = existsSync(file) ? slotStateSchema.parse(JSON.parse(await fsp.readFile(file, 'utf8'))) : emptyState;
-    return new SlotStore(dataDir, state);
+    return new SlotStore(dataDir, state, await EventLog.open(dataDir));
   }
 
   get state(): SlotState {
@@ -55,7 +58,11 @@ export class SlotStore {
   async commit(next: SlotState): Promise<void> {
     const valid = slotStateSchema.parse(next);
     await writeFileAtomic(path.join(this.dataDir, 'state.json'), `${JSON.stringify(valid, null, 2)}\n`);
+    const event = valid.lastEvent;
+    const was = this.current.lastEvent;
     this.current = structuredClone(valid);
+    // After the state: a power cut between the two loses a log line, never a state change.
+    if (event && (!was || was.at !== event.at || was.kind !== event.kind || was.detail !== event.detail)) await this.events.append(event);
   }
 
   modelPath(slot: SlotId): string {
