@@ -62,7 +62,7 @@ export function signReport(report: DeviceReport, keyPem: string, certPem: string
 /** Problems with a signed report, empty when it is sound: signature, pinned certificate, event chain. */
 export function checkSignedReport(r: SignedReport, expect: { certFingerprint: string; deviceId?: string; nonce?: string }): string[] {
   const problems: string[] = [];
-  let fp = '';
+  let fp: string;
   try {
     fp = pemFingerprint(r.certPem);
   } catch {
