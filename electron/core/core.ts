@@ -54,6 +54,8 @@ export interface Core {
   jobs: JobManager;
   registry: Registry;
   rollouts: RolloutEngine;
+  /** Paired devices and links to them (the CLI's bundle reports ask every device). */
+  devices: DeviceContext;
   handlers: Handlers;
   call(channel: string, input: unknown): ReturnType<typeof dispatch>;
   close(): Promise<void>;
@@ -234,6 +236,7 @@ export function createCore(opts: CoreOptions): Core {
     jobs,
     registry,
     rollouts,
+    devices,
     handlers,
     async call(channel, input) {
       const env = await dispatch(handlers, channel, input);

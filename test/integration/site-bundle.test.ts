@@ -189,6 +189,63 @@ describe('a site bundle carried across an air gap', () => {
     expect(actions.filter((a) => a === 'rollout.create:succeeded').length).toBe(2);
   }, 180_000);
 
+  it('carries the signed results back: the connected console records every device, once, and refuses a replay', async () => {
+    const out = join(scratch, 'report');
+    const made = JSON.parse((await ok(site, 'bundle', 'report', '-o', out, '--json')).stdout) as { consoleKeySha256: string; devices: { deviceId: string; signed: unknown; error: string | null }[] };
+    expect(made.devices.map((d) => d.error)).toEqual([null, null]);
+    const carried = join(scratch, 'report-carried');
+    cpSync(out, carried, { recursive: true });
+
+    let r = await edgefleet(hq, 'bundle', 'report-import', carried);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(made.consoleKeySha256);
+    const hqAudit = async () => JSON.parse((await ok(hq, 'audit', '--json')).stdout) as { action: string; outcome: string; target: string; actor: string; detail: string }[];
+    const before = (await hqAudit()).length;
+
+    r = await ok(hq, 'bundle', 'report-import', carried, '--trust-site', made.consoleKeySha256.slice(0, 16), '--json');
+    const imported = JSON.parse(r.stdout) as { verified: string[]; unverified: unknown[] };
+    expect(imported.verified.sort()).toEqual(made.devices.map((d) => d.deviceId).sort());
+    expect(imported.unverified).toEqual([]);
+    const installs = (await hqAudit()).filter((a) => a.action === 'device.offline-install');
+    // Wave "pilot" reached alpha, wave "rest" both: three completed offline installs, each with its site.
+    expect(installs.length).toBe(3);
+    for (const a of installs) {
+      expect(a.outcome).toBe('succeeded');
+      expect(a.actor).toBe('site:plant-7');
+      expect(a.detail).toMatch(/signed report says it runs digits 2/);
+    }
+    const after = (await hqAudit()).length;
+    expect(after).toBeGreaterThan(before);
+
+    r = await ok(hq, 'bundle', 'report-import', carried);
+    expect(r.stdout).toMatch(/Already imported/);
+    expect((await hqAudit()).length).toBe(after + 0);
+
+    // A different report that reuses the nonces, properly signed by the site console: refused.
+    const body = JSON.parse(readFileSync(join(out, 'site-report.json'), 'utf8')) as { createdAt: string };
+    body.createdAt = new Date(Date.now() + 60_000).toISOString();
+    const replay = join(scratch, 'report-replay');
+    rmSync(replay, { recursive: true, force: true });
+    cpSync(out, replay, { recursive: true });
+    const bytes = Buffer.from(`${JSON.stringify(body, null, 1)}\n`);
+    const { readConsoleKey, consoleKeyPath } = await import('../../electron/core/devices/console-key.js');
+    const { sign } = await import('node:crypto');
+    writeFileSync(join(replay, 'site-report.json'), bytes);
+    writeFileSync(join(replay, 'site-report.sig'), `${sign(null, bytes, readConsoleKey(consoleKeyPath(site)).privateKey).toString('base64')}\n`);
+    const sumsOf = (f: string) => `${createHash('sha256').update(readFileSync(join(replay, f))).digest('hex')}  ${f}\n`;
+    writeFileSync(join(replay, 'SHA256SUMS'), sumsOf('site-report.json') + sumsOf('site-report.sig'));
+    r = await edgefleet(hq, 'bundle', 'report-import', replay);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reuses a nonce/);
+    // Changed without the site console's key: the signature fails.
+    writeFileSync(join(replay, 'site-report.sig'), readFileSync(join(out, 'site-report.sig')));
+    writeFileSync(join(replay, 'SHA256SUMS'), sumsOf('site-report.json') + sumsOf('site-report.sig'));
+    r = await edgefleet(hq, 'bundle', 'report-import', replay);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/signature does not verify/);
+    expect((await hqAudit()).filter((a) => a.action === 'device.offline-install').length).toBe(3);
+  }, 120_000);
+
   it('refuses a bundle from another authority, an older bundle after a newer one, and an expired one', async () => {
     const before = await siteState();
     const other = join(scratch, 'other-hq');

@@ -9,6 +9,8 @@ import { findModel, readPlan } from '../../core/bundles/bundle-plan.js';
 import { runPlan } from '../../core/bundles/bundle-run.js';
 import { BundleStore, type BundleRecord } from '../../core/bundles/bundle-store.js';
 import { readTrustedSite } from '../../core/bundles/bundle-trust.js';
+import { importSiteReport } from '../../core/bundles/report-import.js';
+import { createSiteReport } from '../../core/bundles/site-report.js';
 import { initAuthority, loadAuthority, rotateRole } from '../../core/bundles/tuf-authority.js';
 import { tufRoles, type TufRole } from '../../core/bundles/tuf-keys.js';
 import type { ModelSummary } from '../../core/api/types.js';
@@ -19,7 +21,7 @@ import { ExitStatus } from '../exit-status.js';
 import { printJson, UsageError } from '../output.js';
 import type { Command } from './command.js';
 
-const subcommands = ['create', 'inspect', 'import', 'run', 'continue', 'list', 'keys'] as const;
+const subcommands = ['create', 'inspect', 'import', 'run', 'continue', 'list', 'report', 'report-import', 'keys'] as const;
 type Sub = (typeof subcommands)[number];
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 const list = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean);
@@ -52,7 +54,8 @@ export const bundleCommand: Command = {
   usage:
     'bundle create --site S [--plan PLAN.json] [--model M …] [--agent arm64,x64] [--expires-in-days 30] [--part-size BYTES] -o DIR [--json] [--home DIR]\n' +
     '  bundle inspect DIR   bundle import DIR [--trust-root FINGERPRINT] [--clock-from-bundle] [--run [--wait]]\n' +
-    '  bundle run|continue ID [--wait]   bundle list   bundle keys init|rotate|show [--role R] [--key-dir DIR] [--root-keys N --root-threshold T --targets-keys N --targets-threshold T]',
+    '  bundle run|continue ID [--wait]   bundle list   bundle report -o DIR [--bundle ID …]   bundle report-import DIR [--trust-site FINGERPRINT]\n' +
+    '  bundle keys init|rotate|show [--role R] [--key-dir DIR] [--root-keys N --root-threshold T --targets-keys N --targets-threshold T]',
   summary:
     'Site bundles for air-gapped sites: signed (The Update Framework: root, targets, snapshot, timestamp) files carried by hand, verified part by part before anything is unpacked, and their rollout plan run by the site console. ' +
     'Exit codes of run/continue/import --run: 0 plan done, 3 held for a person (or still running without --wait), 4 a wave stopped',
@@ -67,6 +70,8 @@ export const bundleCommand: Command = {
     'trust-root': { type: 'string' },
     'clock-from-bundle': { type: 'boolean' },
     run: { type: 'boolean' },
+    bundle: { type: 'string', multiple: true },
+    'trust-site': { type: 'string' },
     wait: { type: 'boolean' },
     role: { type: 'string' },
     'key-dir': { type: 'string' },
@@ -88,6 +93,8 @@ export const bundleCommand: Command = {
     'trust-root': ['FINGERPRINT', 'First import only: the sha256 of the authority’s root, as `bundle create` printed it'],
     'clock-from-bundle': 'Accept a clock behind the bundle’s signing time; expiry is judged from the newest signed time (audited)',
     run: 'Start the plan after the import',
+    bundle: ['ID', '`report`: only these bundles’ results (default: all imported); repeatable'],
+    'trust-site': ['FINGERPRINT', 'First report from a site: the sha256 of its console key, as `bundle report` printed it there'],
     wait: 'Drive the plan’s rollouts until they settle or the plan holds',
     role: ['root|targets|snapshot|timestamp', 'The role whose keys `keys rotate` replaces'],
     'key-dir': ['DIR', '`keys init`: where the private keys go (e.g. removable media kept offline)'],
@@ -102,6 +109,8 @@ export const bundleCommand: Command = {
     { name: 'import', usage: 'bundle import DIR [--trust-root FINGERPRINT] [--clock-from-bundle] [--run [--wait]] [--json] [--home DIR]', summary: 'Verify every part and signature, then register the models and record the plan', options: ['trust-root', 'clock-from-bundle', 'run', 'wait', 'json', 'home'] },
     { name: 'run', usage: 'bundle run ID [--wait] [--json] [--home DIR]', summary: 'Start or advance an imported bundle’s plan', options: ['wait', 'json', 'home'] },
     { name: 'continue', usage: 'bundle continue ID [--wait] [--json] [--home DIR]', summary: 'Go past a hold in the plan (a person’s go-ahead) and advance it', options: ['wait', 'json', 'home'] },
+    { name: 'report', usage: 'bundle report -o DIR [--bundle ID …] [--json] [--home DIR]', summary: 'At the site: ask every paired device for its signed report, add the plans’ results, sign it all with this console’s key', options: ['output', 'bundle', 'json', 'home'] },
+    { name: 'report-import', usage: 'bundle report-import DIR [--trust-site FINGERPRINT] [--json] [--home DIR]', summary: 'At the connected console: verify a site’s report and record its offline installs in the audit log (the same report twice changes nothing)', options: ['trust-site', 'json', 'home'] },
     { name: 'list', usage: 'bundle list [--json] [--home DIR]', summary: 'Imported bundles and the state of their plans', options: ['json', 'home'] },
     { name: 'keys', usage: 'bundle keys init|rotate|show [--role R] [--key-dir DIR] [--root-keys N --root-threshold T --targets-keys N --targets-threshold T] [--json] [--home DIR]', summary: 'The release authority’s signing keys: make them, rotate a role, show the root fingerprint', options: ['role', 'key-dir', 'root-keys', 'root-threshold', 'targets-keys', 'targets-threshold', 'json', 'home'] },
   ],
@@ -206,6 +215,39 @@ export const bundleCommand: Command = {
           const site = readTrustedSite(core.home);
           process.stdout.write(site ? `This console serves site ${site.site} (root ${site.rootSha256.slice(0, 16)}…, trusted ${site.trustedAt.slice(0, 10)}).\n` : 'This console has imported no bundle.\n');
           for (const r of all) process.stdout.write(`${describe(r)}\n`);
+          return;
+        }
+        case 'report': {
+          if (rest.length) throw new UsageError('bundle report takes options only');
+          if (typeof values.output !== 'string') throw new UsageError('bundle report needs -o DIR (an empty folder, e.g. on the USB stick)');
+          const made = await createSiteReport({ devices: core.devices, engine: core.rollouts, outDir: path.resolve(values.output), bundleIds: values.bundle === undefined ? undefined : list(values.bundle) });
+          audit.append({ actor, action: 'bundle.report', target: `site:${made.report.site}`, params: { report: made.report.id, dir: made.dir, devices: made.report.devices.length }, outcome: 'succeeded' });
+          if (json) return printJson({ ...made.report, consoleKeySha256: made.keySha256 });
+          const bad = made.report.devices.filter((d) => !d.signed);
+          process.stdout.write(
+            [
+              `Report ${made.report.id} for site ${made.report.site}: ${made.dir}`,
+              `  ${made.report.devices.length - bad.length} of ${made.report.devices.length} devices sent a signed report; ${made.report.bundles.length} bundle(s)`,
+              ...bad.map((d) => `  ${d.name} (${d.deviceId}): ${d.error}`),
+              `  site console key fingerprint: ${made.keySha256}`,
+              `The connected console's first import from this site needs it: edgefleet bundle report-import DIR --trust-site ${made.keySha256.slice(0, 16)}`,
+              '',
+            ].join('\n'),
+          );
+          return;
+        }
+        case 'report-import': {
+          if (rest.length !== 1) throw new UsageError('bundle report-import takes one DIR');
+          const r = await importSiteReport({ db: core.registry.db, audit, actor, dir: path.resolve(rest[0]), trustSite: values['trust-site'] as string | undefined });
+          if (json) return printJson({ id: r.report.id, site: r.report.site, already: r.already, verified: r.verified, unverified: r.unverified });
+          process.stdout.write(
+            [
+              `${r.already ? 'Already imported (nothing changed): ' : 'Imported '}report ${r.report.id} from site ${r.report.site} (${r.report.createdAt.slice(0, 16).replace('T', ' ')})`,
+              `  ${r.verified.length} device report(s) verified${r.unverified.length ? `; ${r.unverified.length} not: ${r.unverified.map((u) => `${u.deviceId} (${u.reason})`).join('; ')}` : ''}`,
+              ...r.report.bundles.flatMap((b) => b.waves.map((w) => `  ${b.id} wave "${w.name}": ${w.status}, ${w.devices.map((d) => `${d.name} ${d.phase}`).join(', ') || 'no devices'}`)),
+              '',
+            ].join('\n'),
+          );
           return;
         }
         case 'keys':

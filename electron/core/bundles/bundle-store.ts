@@ -25,6 +25,24 @@ export const bundleMigrationSql = `
     updated_at TEXT NOT NULL,
     PRIMARY KEY (bundle_id, idx)
   );
+  CREATE TABLE site_consoles (
+    site TEXT PRIMARY KEY,
+    key_sha256 TEXT NOT NULL,
+    key_pem TEXT NOT NULL,
+    trusted_at TEXT NOT NULL
+  );
+  CREATE TABLE site_reports (
+    id TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE TABLE report_nonces (
+    nonce TEXT PRIMARY KEY,
+    report_id TEXT NOT NULL
+  );
 `;
 
 export type WaveStatus = 'pending' | 'running' | 'completed' | 'held' | 'stopped';

@@ -86,8 +86,8 @@ function refusal(err: unknown, expires: string | null): AppError {
   if (/BadVersion|must be >=|version.*(lower|less|older)/i.test(text)) {
     return new AppError('BUNDLE_REPLAYED', 'The bundle is older than one this console already imported', `${text.replace(/^\w+: /, '')}. A bundle made before the last one imported is refused, so an old release cannot be carried back in. Ask for a new bundle.`);
   }
-  if (/Unsigned|signature|threshold/i.test(text)) {
-    return new AppError('BUNDLE_SIGNATURE', 'The bundle is not signed by the keys this console trusts', `${text.replace(/^\w+: /, '')}. It was signed by another release authority, or changed after signing. Get the bundle from the connected console this site trusts.`);
+  if (/Unsigned|signature|threshold|signed by \d+\/\d+ keys/i.test(text)) {
+    return new AppError('BUNDLE_SIGNATURE', 'The bundle is not signed by the keys this console trusts', `${text.replace(/^\w+: /, '').replace(/^Unable to load \w+ error (Error: )?/, '').trim()}. It was signed by another release authority, by too few of its keys, or changed after signing. Get the bundle from the connected console this site trusts.`);
   }
   return new AppError('BUNDLE_METADATA_INVALID', 'The bundle’s signed metadata cannot be read', text);
 }
