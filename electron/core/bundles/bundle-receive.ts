@@ -85,11 +85,22 @@ interface Received {
   files: Map<string, string>;
 }
 
+/** Staging and scratch folders a killed import left behind (an hour old: never one in progress). */
+async function removeStale(dir: string): Promise<void> {
+  for (const e of await fsp.readdir(dir, { withFileTypes: true })) {
+    if (!e.isDirectory() || !/^\.(incoming|verify)-/.test(e.name)) continue;
+    const full = path.join(dir, e.name);
+    const st = await fsp.stat(full).catch(() => null);
+    if (st && Date.now() - st.mtimeMs > 3_600_000) await fsp.rm(full, { recursive: true, force: true });
+  }
+}
+
 export async function receiveBundle(o: ReceiveOptions): Promise<ReceivedBundle> {
   const parts = await checkParts(o.dir);
   await checkSpace(o.home, parts.reduce((s, p) => s + p.size, 0));
   const bundlesDir = path.join(o.home, 'bundles');
   mkdirSync(bundlesDir, { recursive: true, mode: privateDirMode });
+  await removeStale(bundlesDir);
   const staging = path.join(bundlesDir, `.incoming-${randomBytes(6).toString('hex')}`);
   mkdirSync(staging, { mode: privateDirMode });
   const tuf = new Map<string, Buffer>();

@@ -21,12 +21,23 @@ import { Telemetry } from './telemetry.js';
 import { UploadStore } from './upload-store.js';
 import { installLayout, runningAgentVersion } from './agent-install.js';
 import { settleUpgrade } from './upgrade-trial.js';
+import { claimDataDir, pidFile, runInstallCommand } from './install-command.js';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'install') {
+    process.exitCode = await runInstallCommand(process.argv.slice(3)).catch((err) => {
+      const e = toErrorData(err);
+      console.error(`edgefleet-agent install: ${e.title}: ${e.detail}`);
+      return e.code === 'INTERNAL' ? 1 : 2;
+    });
+    return;
+  }
   const agentVersion = runningAgentVersion();
   const args = parseAgentArgs(process.argv.slice(2));
   const dataDir = path.resolve(args.dataDir);
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // One process per data dir: an install from a bundle (install-command.ts) and the service never write the slots at once.
+  await claimDataDir(dataDir, 'Another agent, or `edgefleet-agent install`, runs on it; wait for it or stop it first.');
 
   const identity = await loadOrCreateIdentity(dataDir);
   const pairing = await Pairing.open(dataDir, {
@@ -115,6 +126,7 @@ async function main(): Promise<void> {
     await api.close();
     await new Promise<void>((resolve) => serve.server.close(() => resolve()));
     await runner.swap(null);
+    await fsp.rm(pidFile(dataDir), { force: true });
     process.exit(0);
   }
   process.on('SIGTERM', () => void stop());

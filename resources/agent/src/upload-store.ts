@@ -112,6 +112,22 @@ export class UploadStore {
     return this.status()!;
   }
 
+  /**
+   * Stages a model that arrived in a site bundle, already checked against the bundle's signed TUF
+   * metadata (bundle-install.ts), in place of an upload: `file` is moved in (same file system).
+   */
+  async stageVerified(signed: SignedManifest, file: string): Promise<UploadStatus> {
+    await this.clear();
+    await writeFileAtomic(this.metaPath, `${JSON.stringify(signed, null, 2)}\n`);
+    await fsp.rename(file, this.readyPath);
+    await fsyncDir(this.dir);
+    this.upload = signed;
+    this.offset = signed.manifest.size;
+    this.complete = true;
+    this.hash = null;
+    return this.status()!;
+  }
+
   /** One chunk at `offset`, durable before it is acknowledged. */
   chunk(offset: number, data: Uint8Array): Promise<UploadStatus> {
     return this.append(offset, [data], Infinity);
