@@ -20,6 +20,7 @@ import { requireRunnableModel } from './registry/runnable-model.js';
 import { optimizeHandlers } from './optimize-handlers.js';
 import { compareProfiles } from './profiling/compare.js';
 import { AuditLog } from './audit/audit-store.js';
+import { BundleService } from './bundles/bundle-service.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { artifactPath } from './registry/artifact-store.js';
 import { Registry } from './registry/registry.js';
@@ -54,8 +55,10 @@ export interface Core {
   jobs: JobManager;
   registry: Registry;
   rollouts: RolloutEngine;
-  /** Paired devices and links to them (the CLI's bundle reports ask every device). */
+  /** Paired devices and links to them. */
   devices: DeviceContext;
+  /** Site bundles for air-gapped sites and the reports that come back. */
+  bundles: BundleService;
   handlers: Handlers;
   call(channel: string, input: unknown): ReturnType<typeof dispatch>;
   close(): Promise<void>;
@@ -92,6 +95,12 @@ export function createCore(opts: CoreOptions): Core {
   const demo = new DemoFleet({ ctx: devices, jobs, resourcesDir: opts.resourcesDir });
   // Long-running consoles drive rollouts (and resume unfinished ones now); the CLI drives only when told to wait.
   const rollouts = new RolloutEngine({ ctx: devices, bus, audit: auditLog, actor: engineActor(opts.mode), drive: opts.mode !== 'cli' });
+
+  const bundles = new BundleService({ home: opts.home, registry, devices, engine: rollouts, actor: engineActor(opts.mode), resourcesDir: opts.resourcesDir });
+  // A console that drives rollouts also moves bundle plans on to their next wave.
+  const unwatchBundles = opts.mode === 'cli' ? () => undefined : bus.on((event) => {
+    if (event === 'rollouts.changed') void bundles.advanceAll();
+  });
 
   const modelOrThrow = (id: string) => registry.requireModel(id);
 
@@ -211,6 +220,18 @@ export function createCore(opts: CoreOptions): Core {
       serves: (channel) => typeof (handlers as Record<string, unknown>)[channel] === 'function',
     }),
     ...rolloutHandlers(rollouts),
+    'bundles.list': () => bundles.list(),
+    'bundles.create': (input) => bundles.create(input),
+    'bundles.import': (input) => bundles.import(input),
+    'bundles.run': ({ id, proceed }) => bundles.run(id, { wait: false, proceed }),
+    'bundles.report': async ({ outDir, bundleIds }) => {
+      const made = await bundles.report({ outDir, bundleIds });
+      return { id: made.report.id, site: made.report.site, dir: made.dir, keySha256: made.keySha256, devices: made.report.devices.length, unverified: made.report.devices.filter((d) => !d.signed).length };
+    },
+    'bundles.importReport': async (input) => {
+      const r = await bundles.importReport(input);
+      return { id: r.report.id, site: r.report.site, already: r.already, verified: r.verified, unverified: r.unverified };
+    },
     'audit.list': ({ limit, ...filter }) => auditLog.query({ ...filter, limit, order: 'desc' }),
     'audit.export': ({ format, ...filter }) => ({
       format,
@@ -237,6 +258,7 @@ export function createCore(opts: CoreOptions): Core {
     registry,
     rollouts,
     devices,
+    bundles,
     handlers,
     async call(channel, input) {
       const env = await dispatch(handlers, channel, input);
@@ -245,6 +267,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     async close() {
       unwatchJobs();
+      unwatchBundles();
       await rollouts.close();
       await demo.stop();
       await deviceServices?.close();

@@ -119,6 +119,32 @@ export const boardInfoSchema = z.object({
 });
 export type BoardInfo = z.infer<typeof boardInfoSchema>;
 
+/** Where the device's energy per inference would come from (resources/agent/src/energy/energy-source.ts). */
+export const energySourceSchema = z.object({
+  available: z.literal(true),
+  id: z.string().describe('Stable within a boot: "powercap:intel-rapl:0", "ina3221:hwmon1:in1".'),
+  name: z.string().describe('For people: "RAPL package-0 (CPU package)".'),
+  driver: z.enum(['powercap', 'hwmon', 'ina3221', 'rpi5-pmic', 'battery']).describe('The kernel interface read.'),
+  scope: z.enum(['board', 'platform', 'package', 'battery', 'device', 'core', 'uncore', 'dram', 'rail']).describe('What the number covers; compare energies only on one source.'),
+  kind: z.enum(['counter', 'power-sampled']).describe('counter: cumulative µJ read at start and end; power-sampled: µW integrated over time.'),
+  unit: z.enum(['µJ', 'µW']).describe('The unit the source reads in.'),
+  resolution: z.object({ value: z.number().nullable(), unit: z.enum(['µJ', 'µW', 'mWh', 'µAh']), note: z.string() }).describe('The smallest step of the hardware, when known, and where that comes from.'),
+  wrapRangeUj: z.number().nullable().describe('A counter that wraps: its range in µJ; null when it does not or the interface does not say.'),
+  sampleIntervalMs: z.number().describe('How often a meter must read it.'),
+  reading: z.object({ value: z.number(), unit: z.enum(['µJ', 'µW', 'µWh', 'µAh']), files: z.array(z.string()) }).describe('A snapshot of the source when it was discovered, in its own unit, and the sysfs files behind it.'),
+});
+
+export const energyUnavailableSchema = z.object({
+  available: z.literal(false),
+  reason: z.string().describe('Why there is no energy figure, naming the files looked for and the error ("/sys/class/powercap does not exist").'),
+  fix: z.string().describe('What makes it available, or what to use instead.'),
+});
+
+export const energyInfoSchema = z
+  .discriminatedUnion('available', [energySourceSchema.extend({ others: z.number().int().nonnegative().describe('Further readable sources besides this one.') }), energyUnavailableSchema])
+  .describe('The energy source the device measures with, or plainly why it has none (never 0 W).');
+export type EnergyInfo = z.infer<typeof energyInfoSchema>;
+
 export const deviceInfoSchema = z.object({
   deviceId: z.string().describe('The same id as in pair and status.'),
   name: z.string().describe('A name for people (the host name, a board label).'),
@@ -139,6 +165,7 @@ export const deviceInfoSchema = z.object({
     .max(64)
     .optional()
     .describe("Optional features the device takes: delta-efd1 = model deltas in format efd1 (manifest.delta). Leave it out when there are none."),
+  energy: energyInfoSchema.optional().describe('Energy counters: the source used, or why none is available; optional (devices before this field leave it out).'),
 });
 export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 
@@ -172,6 +199,11 @@ export const telemetrySummarySchema = z.object({
   temperatureC: z.number().nullable().describe('SoC temperature in degrees Celsius; null when unknown.'),
   model: z.object({ name: z.string(), version: z.string() }).nullable().describe('The model serving now (manifest name and version); null when none.'),
   state: deviceStateSchema,
+  drift: z
+    .array(z.unknown())
+    .max(12)
+    .optional()
+    .describe('Drift sketch windows (resources/device-protocol/drift/sketch-set.ts, format v1) finished since the previous summary: t-digests, histograms and class counts of input and output statistics, never raw values. The console validates each with SketchSet.fromJSON.'),
 });
 export type TelemetrySummary = z.infer<typeof telemetrySummarySchema>;
 

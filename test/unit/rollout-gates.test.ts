@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultGates, evaluateGates, gateInfo, gateKinds, gatesPassed, parseGate, type DeviceObservation } from '../../electron/core/rollouts/gates.js';
 
+/** Interleaved blocks on one device: the candidate uses `ratio` times the parent's energy above 0.5 W idle. */
+const blocks = (ratio: number) =>
+  [0, 1, 2, 3].map((k) => {
+    const parentJ = 5 + 0.05 * k;
+    return { candidate: { energyJ: 5 + parentJ * ratio, durationS: 10, inferences: 1000 }, parent: { energyJ: 5 + parentJ + 0.02 * (k % 2), durationS: 10, inferences: 1000 } };
+  });
+
 const healthy = (i: number): DeviceObservation => ({
   deviceId: `d${i}`,
   deploy: 'ok',
@@ -11,6 +18,9 @@ const healthy = (i: number): DeviceObservation => ({
   restarts: 0,
   confidenceMean: 0.81,
   baselineConfidenceMean: 0.8,
+  inputDriftPsi: 0.02 + i * 0.01,
+  scoreDriftPsi: 0.03,
+  energy: { pairs: blocks(1.01), idlePowerW: 0.5 },
 });
 
 describe('health gates', () => {
@@ -21,11 +31,15 @@ describe('health gates', () => {
 
   it('passes a healthy stage with values and explanations', () => {
     const results = evaluateGates(defaultGates(), [0, 1, 2, 3].map(healthy));
-    expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     const byKind = Object.fromEntries(results.map((r) => [r.kind, r]));
     expect(byKind['inference-error-rate'].value).toBeCloseTo(0.005, 10);
     expect(byKind['p95-latency-ratio'].value).toBeCloseTo(1.1, 10);
     expect(byKind['confidence-drift'].value).toBeCloseTo(0.01, 10);
+    // Drift is judged by the worst device, not the mean.
+    expect(byKind['input-drift'].value).toBeCloseTo(0.05, 10);
+    expect(byKind['input-drift'].explanation).toBe('Input drift: PSI 0.05 over 4 devices, within the limit of PSI 0.25.');
+    expect(byKind['energy-ratio'].value).toBeLessThan(1.01);
     expect(byKind['p95-latency-ratio'].explanation).toBe('p95 latency vs before: 1.1× over 4 devices, within the limit of 1.25×.');
     expect(gatesPassed(results)).toBe(true);
   });
@@ -44,6 +58,27 @@ describe('health gates', () => {
     fail({ p95Ms: 30 }, 'p95-latency-ratio');
     fail({ restarts: 1 }, 'restarts');
     fail({ confidenceMean: 0.7 }, 'confidence-drift');
+    fail({ inputDriftPsi: 0.4 }, 'input-drift');
+    fail({ scoreDriftPsi: 0.3 }, 'score-drift');
+  });
+
+  it('fails energy-ratio only when the lower bound of a ratio is above the limit, and shows the highest lower bound', () => {
+    const obs = [0, 1, 2, 3].map(healthy);
+    const gate = { kind: 'energy-ratio' as const, max: 1.1, minDevices: 3 };
+    const hungry = evaluateGates([gate], obs.map((o, i) => (i === 2 ? { ...o, energy: { pairs: blocks(1.4), idlePowerW: 0.5 } } : o)))[0];
+    expect(hungry.status).toBe('fail');
+    expect(hungry.value).toBeGreaterThan(1.1);
+    expect(hungry.explanation).toContain('d2 uses');
+    expect(evaluateGates([gate], obs)[0].status).toBe('pass');
+    const none = evaluateGates([gate], obs.map((o) => ({ ...o, energy: null, energyNote: 'energy not available' })))[0];
+    expect(none).toMatchObject({ status: 'insufficient', value: null, devices: 0 });
+    expect(none.explanation).toContain('d0: energy not available');
+  });
+
+  it('says why drift is not judged', () => {
+    const r = evaluateGates([{ kind: 'input-drift', max: 0.25, minDevices: 1 }], [{ deviceId: 'd0', deploy: 'ok', inputDriftPsi: null, driftNote: 'no reference profile.' }])[0];
+    expect(r).toMatchObject({ status: 'insufficient', value: null });
+    expect(r.explanation).toContain('d0: no reference profile.');
   });
 
   it('waits for enough devices before judging', () => {

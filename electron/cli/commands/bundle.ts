@@ -2,20 +2,11 @@
 // network as signed files, and run there by the site's console.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AuditLog } from '../../core/audit/audit-store.js';
-import { createBundle, infoFile } from '../../core/bundles/bundle-create.js';
-import { importBundle } from '../../core/bundles/bundle-import.js';
-import { findModel, readPlan } from '../../core/bundles/bundle-plan.js';
-import { runPlan } from '../../core/bundles/bundle-run.js';
-import { BundleStore, type BundleRecord } from '../../core/bundles/bundle-store.js';
-import { readTrustedSite } from '../../core/bundles/bundle-trust.js';
-import { importSiteReport } from '../../core/bundles/report-import.js';
-import { createSiteReport } from '../../core/bundles/site-report.js';
+import { infoFile } from '../../core/bundles/bundle-create.js';
+import type { BundleRecord } from '../../core/bundles/bundle-store.js';
 import { initAuthority, loadAuthority, rotateRole } from '../../core/bundles/tuf-authority.js';
 import { tufRoles, type TufRole } from '../../core/bundles/tuf-keys.js';
-import type { ModelSummary } from '../../core/api/types.js';
 import { createHash } from 'node:crypto';
-import { engineActor } from '../../core/rollouts/engine.js';
 import { intOption, openCore } from '../context.js';
 import { ExitStatus } from '../exit-status.js';
 import { printJson, UsageError } from '../output.js';
@@ -140,32 +131,21 @@ export const bundleCommand: Command = {
       return;
     }
     const core = openCore(values.home as string | undefined);
-    const actor = engineActor('cli');
-    const audit = new AuditLog(core.registry.db);
     try {
       switch (sub as Sub) {
         case 'create': {
           if (rest.length) throw new UsageError('bundle create takes options only');
           if (typeof values.site !== 'string') throw new UsageError('bundle create needs --site S (the site the bundle is for)');
           if (typeof values.output !== 'string') throw new UsageError('bundle create needs -o DIR (an empty folder, e.g. on the USB stick)');
-          const plan = typeof values.plan === 'string' ? readPlan(values.plan, core.registry) : null;
-          const models: ModelSummary[] = list(values.model).map((ref) => {
-            const m = findModel(core.registry, ref);
-            if (!m) throw new UsageError(`--model "${ref}" is not in the registry (id, name or NAME@VERSION; see \`edgefleet models list\`)`);
-            return m;
-          });
-          const created = await createBundle({
-            home: core.home,
-            registry: core.registry,
+          const created = await core.bundles.create({
             site: values.site,
-            models,
-            plan,
+            models: list(values.model),
+            planFile: typeof values.plan === 'string' ? values.plan : undefined,
             agentArchs: list(values.agent),
             expiresInDays: intOption(values['expires-in-days'] as string | undefined, 'expires-in-days', 30, 1),
-            outDir: path.resolve(values.output),
+            outDir: values.output,
             partSize: values['part-size'] === undefined ? undefined : intOption(values['part-size'] as string, 'part-size', 0, 1 << 20),
           });
-          audit.append({ actor, action: 'bundle.create', target: `bundle:${created.header.id}`, params: { site: created.header.site, version: created.header.version, expires: created.header.expires, contents: created.header.contents.map((c) => c.path), dir: created.dir }, outcome: 'succeeded' });
           if (json) return printJson(created);
           const root = created.rootFingerprints[created.rootFingerprints.length - 1];
           process.stdout.write(
@@ -183,18 +163,10 @@ export const bundleCommand: Command = {
         case 'import': {
           if (rest.length !== 1) throw new UsageError('bundle import takes one DIR');
           if (values.wait && !values.run) throw new UsageError('--wait needs --run on import');
-          const result = await importBundle({
-            home: core.home,
-            registry: core.registry,
-            audit,
-            actor,
-            dir: path.resolve(rest[0]),
-            trustRoot: values['trust-root'] as string | undefined,
-            clockFromBundle: Boolean(values['clock-from-bundle']),
-          });
+          const result = await core.bundles.import({ dir: rest[0], trustRoot: values['trust-root'] as string | undefined, clockFromBundle: Boolean(values['clock-from-bundle']) });
           let rec = result.bundle;
           if (!json) process.stdout.write(`${result.already ? 'Already imported (nothing changed): ' : 'Imported '}${describe(rec)}\n`);
-          if (values.run && rec.plan) rec = await runPlanCli(core, audit, actor, rec.id, Boolean(values.wait), false, json);
+          if (values.run && rec.plan) rec = await runPlanCli(core, rec.id, Boolean(values.wait), false, json);
           if (json) printJson({ ...rec, already: result.already });
           const code = values.run ? planExit(rec) : 0;
           if (code) throw new ExitStatus(code);
@@ -203,16 +175,15 @@ export const bundleCommand: Command = {
         case 'run':
         case 'continue': {
           if (rest.length !== 1) throw new UsageError(`bundle ${sub} takes one bundle ID`);
-          const rec = await runPlanCli(core, audit, actor, rest[0], Boolean(values.wait), sub === 'continue', json);
+          const rec = await runPlanCli(core, rest[0], Boolean(values.wait), sub === 'continue', json);
           if (json) printJson(rec);
           const code = planExit(rec);
           if (code) throw new ExitStatus(code);
           return;
         }
         case 'list': {
-          const all = new BundleStore(core.registry.db).list();
+          const { site, bundles: all } = core.bundles.list();
           if (json) return printJson(all);
-          const site = readTrustedSite(core.home);
           process.stdout.write(site ? `This console serves site ${site.site} (root ${site.rootSha256.slice(0, 16)}…, trusted ${site.trustedAt.slice(0, 10)}).\n` : 'This console has imported no bundle.\n');
           for (const r of all) process.stdout.write(`${describe(r)}\n`);
           return;
@@ -220,8 +191,7 @@ export const bundleCommand: Command = {
         case 'report': {
           if (rest.length) throw new UsageError('bundle report takes options only');
           if (typeof values.output !== 'string') throw new UsageError('bundle report needs -o DIR (an empty folder, e.g. on the USB stick)');
-          const made = await createSiteReport({ devices: core.devices, engine: core.rollouts, outDir: path.resolve(values.output), bundleIds: values.bundle === undefined ? undefined : list(values.bundle) });
-          audit.append({ actor, action: 'bundle.report', target: `site:${made.report.site}`, params: { report: made.report.id, dir: made.dir, devices: made.report.devices.length }, outcome: 'succeeded' });
+          const made = await core.bundles.report({ outDir: values.output, bundleIds: values.bundle === undefined ? undefined : list(values.bundle) });
           if (json) return printJson({ ...made.report, consoleKeySha256: made.keySha256 });
           const bad = made.report.devices.filter((d) => !d.signed);
           process.stdout.write(
@@ -238,7 +208,7 @@ export const bundleCommand: Command = {
         }
         case 'report-import': {
           if (rest.length !== 1) throw new UsageError('bundle report-import takes one DIR');
-          const r = await importSiteReport({ db: core.registry.db, audit, actor, dir: path.resolve(rest[0]), trustSite: values['trust-site'] as string | undefined });
+          const r = await core.bundles.importReport({ dir: rest[0], trustSite: values['trust-site'] as string | undefined });
           if (json) return printJson({ id: r.report.id, site: r.report.site, already: r.already, verified: r.verified, unverified: r.unverified });
           process.stdout.write(
             [
@@ -259,14 +229,9 @@ export const bundleCommand: Command = {
   },
 };
 
-async function runPlanCli(core: ReturnType<typeof openCore>, audit: AuditLog, actor: string, id: string, wait: boolean, proceed: boolean, json: boolean): Promise<BundleRecord> {
+async function runPlanCli(core: ReturnType<typeof openCore>, id: string, wait: boolean, proceed: boolean, json: boolean): Promise<BundleRecord> {
   let last = '';
-  const rec = await runPlan({
-    registry: core.registry,
-    engine: core.rollouts,
-    audit,
-    actor,
-    bundleId: id,
+  const rec = await core.bundles.run(id, {
     wait,
     proceed,
     onChange: (r) => {

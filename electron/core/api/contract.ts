@@ -7,6 +7,10 @@ import { isFingerprintInput } from '../../../resources/device-protocol/fingerpri
 import type { SshHost } from './types.js';
 import type { DesiredStateView, SerialPortInfo } from './types.js';
 import type { CertRotationResult } from '../devices/mqtt/cert-rotation.js';
+import type { CreatedBundle } from '../bundles/bundle-create.js';
+import type { ImportResult } from '../bundles/bundle-import.js';
+import type { BundleList } from '../bundles/bundle-service.js';
+import type { BundleRecord } from '../bundles/bundle-store.js';
 import type {
   AppInfo,
   AuditEntry,
@@ -125,7 +129,7 @@ export const rolloutCreateInput = rolloutPlanInput
       .array(
         z
           .object({
-            kind: z.enum(['deploy-failure-rate', 'inference-error-rate', 'p95-latency-ratio', 'restarts', 'confidence-drift']),
+            kind: z.enum(['deploy-failure-rate', 'inference-error-rate', 'p95-latency-ratio', 'restarts', 'confidence-drift', 'input-drift', 'score-drift', 'energy-ratio']),
             max: z.number().min(0),
             minDevices: z.number().int().min(1).max(100_000),
           })
@@ -348,6 +352,30 @@ export const requests = {
         limit: z.number().int().min(1).max(1_000_000).optional(),
       })
       .strict(),
+  ),
+  // Site bundles: releases carried by hand into sites with no network, and their results carried back.
+  'bundles.list': request<BundleList>()(none),
+  'bundles.create': request<CreatedBundle>()(
+    z
+      .object({
+        site: z.string().trim().min(1).max(64),
+        /** Registry ids, names or NAME@VERSION. */
+        models: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
+        /** A PLAN.json file on this computer (waves, gates, holds). */
+        planFile: filePath.optional(),
+        agentArchs: z.array(z.enum(['arm64', 'x64'])).max(2).default([]),
+        expiresInDays: z.number().int().min(1).max(365).default(30),
+        /** An empty folder, e.g. on the USB stick. */
+        outDir: filePath,
+      })
+      .strict(),
+  ),
+  'bundles.import': request<ImportResult>()(z.object({ dir: filePath, trustRoot: z.string().trim().min(16).max(64).optional(), clockFromBundle: z.boolean().default(false) }).strict()),
+  /** Starts or advances a bundle's plan; proceed: a person's go-ahead past a hold. */
+  'bundles.run': request<BundleRecord>()(z.object({ id, proceed: z.boolean().default(false) }).strict()),
+  'bundles.report': request<{ id: string; site: string; dir: string; keySha256: string; devices: number; unverified: number }>()(z.object({ outDir: filePath, bundleIds: z.array(id).max(100).optional() }).strict()),
+  'bundles.importReport': request<{ id: string; site: string; already: boolean; verified: string[]; unverified: { deviceId: string; reason: string }[] }>()(
+    z.object({ dir: filePath, trustSite: z.string().trim().min(16).max(64).optional() }).strict(),
   ),
   // Rollouts
   'rollouts.create': request<RolloutDetail>()(rolloutCreateInput),

@@ -471,7 +471,7 @@ export interface AuditEntry {
 export type RolloutStatus = 'planned' | 'running' | 'paused' | 'halted' | 'rolling-back' | 'rolled-back' | 'completed' | 'aborted';
 export type RolloutStagePhase = 'deploying' | 'soaking' | 'evaluating' | 'confirming';
 export type RolloutDevicePhase = 'pending' | 'deploying' | 'trial' | 'confirmed' | 'failed' | 'reverted' | 'rolled-back' | 'flagged';
-export type RolloutGateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift';
+export type RolloutGateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift' | 'input-drift' | 'score-drift' | 'energy-ratio';
 /** What a failed gate does: roll back every device the rollout touched, or only stop. */
 export type RolloutPolicy = 'rollback' | 'halt';
 
@@ -487,7 +487,7 @@ export interface RolloutGateInfo {
   kind: RolloutGateKind;
   title: string;
   description: string;
-  unit: 'ratio' | 'count' | 'fraction';
+  unit: 'ratio' | 'count' | 'fraction' | 'psi';
   defaults: { max: number; minDevices: number };
 }
 

@@ -3,6 +3,9 @@ import os from 'node:os';
 import { AppError } from '../api/errors.js';
 import type { EventBus } from '../api/event-bus.js';
 import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
+import type { TelemetrySummary } from '../../../resources/device-protocol/messages.js';
+import { DriftStore } from '../drift/drift-store.js';
+import { ReferenceStore } from '../drift/reference-store.js';
 import { DeviceStore, type DeviceCredentials } from '../registry/device-store.js';
 import type { Registry } from '../registry/registry.js';
 import { ChangedEmitter } from './changed-emitter.js';
@@ -12,6 +15,9 @@ import { openLink } from './open-link.js';
 export class DeviceContext {
   readonly store: DeviceStore;
   readonly changed: ChangedEmitter;
+  readonly drift: DriftStore;
+  /** Drift reference profiles per model version, made on first need. */
+  readonly references: ReferenceStore;
   private keyPromise: Promise<ConsoleKey> | null = null;
 
   constructor(
@@ -21,6 +27,20 @@ export class DeviceContext {
   ) {
     this.store = new DeviceStore(registry.db, undefined, registry.tokenSealer);
     this.changed = new ChangedEmitter(bus);
+    this.drift = new DriftStore(registry.db);
+    this.references = new ReferenceStore(home, registry);
+  }
+
+  /**
+   * Stores the drift windows telemetry summaries carry. A sketch the console cannot read is a device
+   * protocol problem: it becomes the device's lastError (naming the field), and the other windows still go in.
+   */
+  ingestDrift(id: string, summaries: readonly TelemetrySummary[]): void {
+    if (!summaries.some((s) => s.drift?.length) || !this.store.get(id)) return;
+    for (const s of summaries) {
+      const { problem } = this.drift.ingest(id, s.drift);
+      if (problem) this.store.upsert(id, { lastError: problem });
+    }
   }
 
   consoleKey(): Promise<ConsoleKey> {

@@ -10,6 +10,7 @@ import { sshHostsMigrationSql } from '../ssh/host-store.js';
 import { desiredStateMigrationSql } from '../devices/mqtt/desired-store.js';
 import { releaseCounterMigrationSql } from '../devices/release-counter.js';
 import { bundleMigrationSql } from '../bundles/bundle-store.js';
+import { driftMigrationSql } from '../drift/drift-store.js';
 
 export const migrations: readonly string[] = [
   `
@@ -96,6 +97,8 @@ export const migrations: readonly string[] = [
   // The last change to what the device serves (JSON DeviceChange): a revert is shown beside health, not as a fault.
   `ALTER TABLE devices ADD COLUMN last_change TEXT;`,
   bundleMigrationSql,
+  // Drift sketch windows the devices sent, per device, model and window start (see drift/drift-store.ts).
+  driftMigrationSql,
 ];
 
 /**

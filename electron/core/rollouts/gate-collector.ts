@@ -1,7 +1,10 @@
 // Turns what the devices report into gate observations: each device's telemetry since the new model
-// went on trial (pulled fresh into the inventory's history), against its baseline before the rollout.
+// went on trial (pulled fresh into the inventory's history), against its baseline before the rollout,
+// and its drift: the device's sketch windows of the new model, merged, against the model's reference.
+import { toErrorData } from '../api/errors.js';
 import type { DeviceTelemetry } from '../api/types.js';
 import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
+import { judgeDrift } from '../../../resources/device-protocol/drift/judge.js';
 import type { DeviceContext } from '../devices/device-context.js';
 import { toDeviceTelemetry } from '../devices/health.js';
 import { runPool } from '../devices/pool.js';
@@ -15,8 +18,10 @@ export async function refreshTelemetry(ctx: DeviceContext, deviceIds: readonly s
     let link: DeviceLink | null = null;
     try {
       link = links ? links.get(id) : ctx.link(id, 10_000);
-      const t = await link.call('telemetry', { limit: 1 });
+      // The history too: drift windows ride on whichever summary followed them (the agent's own ticks included).
+      const t = await link.call('telemetry', { limit: driftHistory });
       ctx.store.addTelemetry(id, toDeviceTelemetry(t.current));
+      ctx.ingestDrift(id, [...t.history, t.current]);
       if (!links) link.close();
     } catch {
       // An unreachable device keeps its stored history; its gates judge what is known.
@@ -25,6 +30,9 @@ export async function refreshTelemetry(ctx: DeviceContext, deviceIds: readonly s
     }
   });
 }
+
+/** Summaries read back per device for their drift windows: 10 minutes of the agent's 5-second ticks. */
+const driftHistory = 120;
 
 /** The runner's links, kept open between a device's steps. */
 export interface LinkSource {
@@ -83,5 +91,47 @@ export async function collectObservations(
     refreshTelemetry(ctx, serving.filter((id) => !onTrial.has(id)), state.spec.maxConcurrency),
   ]);
   const none: DeviceFacts = { baseline: null, previous: undefined, mark: null };
-  return deviceIds.map((id) => observe(id, state.devices[id].phase, facts.get(id) ?? none, ctx.store.history(id)));
+  const observations = deviceIds.map((id) => observe(id, state.devices[id].phase, facts.get(id) ?? none, ctx.store.history(id)));
+  if (state.spec.gates.some((g) => g.kind === 'input-drift' || g.kind === 'score-drift')) {
+    const model = state.spec.modelSha256 ?? ctx.registry.getModel(state.spec.modelId)?.sha256 ?? null;
+    for (const o of observations) {
+      const mark = facts.get(o.deviceId)?.mark;
+      if (o.deploy === 'ok' && mark && model) await observeDrift(ctx, o, model, Date.parse(mark.at));
+    }
+  }
+  return observations;
+}
+
+/** Fills a serving device's drift PSIs, or says why they stay null. */
+export async function observeDrift(ctx: DeviceContext, obs: DeviceObservation, model: string, sinceMs: number): Promise<void> {
+  obs.inputDriftPsi = null;
+  obs.scoreDriftPsi = null;
+  let merged;
+  try {
+    merged = ctx.drift.merged(obs.deviceId, model, Number.isFinite(sinceMs) ? sinceMs : 0);
+  } catch (err) {
+    obs.driftNote = toErrorData(err).detail;
+    return;
+  }
+  if (!merged) {
+    obs.driftNote = 'no drift window of the new model has arrived yet.';
+    return;
+  }
+  const ref = await ctx.references.get(model);
+  if (!ref.profile) {
+    obs.driftNote = ref.reason;
+    return;
+  }
+  try {
+    const j = judgeDrift(ref.profile, merged);
+    if (!j.enough) {
+      obs.driftNote = `${j.samples} samples so far; ${j.minSamples} are needed before drift is judged.`;
+      return;
+    }
+    obs.inputDriftPsi = j.worst.input?.psi ?? null;
+    obs.scoreDriftPsi = j.worst.output?.psi ?? null;
+    if (!j.worst.input || !j.worst.output) obs.driftNote = `the windows carry none of the reference's ${!j.worst.input ? 'input' : 'output'} statistics (${j.missing.slice(0, 3).join(', ')}).`;
+  } catch (err) {
+    obs.driftNote = toErrorData(err).detail;
+  }
 }

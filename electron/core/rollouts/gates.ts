@@ -1,8 +1,9 @@
 // Health gates: each turns the stage's observations into pass, fail, or "too few devices to judge".
-import { AppError } from '../api/errors.js';
+import { AppError, toErrorData } from '../api/errors.js';
 import { mean } from '../util/stats.js';
+import { evaluateEnergyRatioGate, type EnergyBlockPair } from './energy-stats.js';
 
-export type GateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift';
+export type GateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift' | 'input-drift' | 'score-drift' | 'energy-ratio';
 
 export interface GateDefinition {
   kind: GateKind;
@@ -27,6 +28,16 @@ export interface DeviceObservation {
   confidenceMean?: number | null;
   /** The same device's mean confidence under the previous model. */
   baselineConfidenceMean?: number | null;
+  /** PSI of the worst input statistic: the device's windows of the new model against its reference; null when not judged. */
+  inputDriftPsi?: number | null;
+  /** PSI of the worst output statistic (top-1 confidence, class mix, score), likewise. */
+  scoreDriftPsi?: number | null;
+  /** Why this device's drift is not judged (no reference profile, too few samples). */
+  driftNote?: string;
+  /** Interleaved candidate/parent energy blocks on this device; null or absent when it has none. */
+  energy?: { pairs: readonly EnergyBlockPair[]; idlePowerW?: number } | null;
+  /** Why this device has no energy figure (no counter on the board). */
+  energyNote?: string;
 }
 
 export type GateStatus = 'pass' | 'fail' | 'insufficient';
@@ -46,7 +57,7 @@ export interface GateInfo {
   title: string;
   /** One line for the UI. */
   description: string;
-  unit: 'ratio' | 'count' | 'fraction';
+  unit: 'ratio' | 'count' | 'fraction' | 'psi';
   defaults: { max: number; minDevices: number };
 }
 
@@ -81,6 +92,24 @@ export const gateInfo: Record<GateKind, GateInfo> = {
     unit: 'fraction',
     defaults: { max: 0.05, minDevices: 3 },
   },
+  'input-drift': {
+    title: 'Input drift',
+    description: "Largest PSI of an input statistic against the model's reference profile (0.1 watch, 0.25 act), worst device.",
+    unit: 'psi',
+    defaults: { max: 0.25, minDevices: 1 },
+  },
+  'score-drift': {
+    title: 'Score drift',
+    description: "Largest PSI of an output statistic (confidence, class mix) against the model's reference profile, worst device.",
+    unit: 'psi',
+    defaults: { max: 0.25, minDevices: 1 },
+  },
+  'energy-ratio': {
+    title: 'Energy per inference vs parent',
+    description: "Energy per inference over the parent's on the same device; fails only when the interval's lower bound is above the limit.",
+    unit: 'ratio',
+    defaults: { max: 1.1, minDevices: 3 },
+  },
 };
 
 export const gateKinds = Object.keys(gateInfo) as GateKind[];
@@ -92,9 +121,11 @@ export function defaultGates(): GateDefinition[] {
 interface Measured {
   value: number | null;
   devices: number;
+  /** Why devices without data have none, for an insufficient verdict. */
+  notes?: string[];
 }
 
-function measure(kind: GateKind, obs: readonly DeviceObservation[]): Measured {
+function measure(kind: Exclude<GateKind, 'energy-ratio'>, obs: readonly DeviceObservation[]): Measured {
   switch (kind) {
     case 'deploy-failure-rate': {
       const known = obs.filter((o) => o.deploy !== undefined);
@@ -121,7 +152,39 @@ function measure(kind: GateKind, obs: readonly DeviceObservation[]): Measured {
       if (both.length === 0) return { value: null, devices: 0 };
       return { value: Math.abs(mean(both.map((o) => o.confidenceMean! - o.baselineConfidenceMean!))), devices: both.length };
     }
+    case 'input-drift':
+    case 'score-drift': {
+      const psiOf = (o: DeviceObservation) => (kind === 'input-drift' ? o.inputDriftPsi : o.scoreDriftPsi);
+      const known = obs.filter((o) => isNum(psiOf(o)));
+      const notes = obs.filter((o) => !isNum(psiOf(o)) && o.driftNote).map((o) => `${o.deviceId}: ${o.driftNote}`);
+      return { value: known.length ? Math.max(...known.map((o) => psiOf(o)!)) : null, devices: known.length, notes };
+    }
   }
+}
+
+/** energy-ratio: the lower-bound rule of energy-stats; the value shown is the highest lower bound. */
+function energyGate(gate: GateDefinition, obs: readonly DeviceObservation[]): GateResult {
+  const info = gateInfo[gate.kind];
+  const base = { kind: gate.kind, threshold: gate.max, minDevices: gate.minDevices };
+  const perDevice = obs.flatMap((o) => (o.energy?.pairs.length ? [{ deviceId: o.deviceId, pairs: o.energy.pairs, idlePowerW: o.energy.idlePowerW }] : []));
+  const notes = obs.filter((o) => !o.energy?.pairs.length && o.energyNote).map((o) => `${o.deviceId}: ${o.energyNote}`);
+  let judged: ReturnType<typeof evaluateEnergyRatioGate>;
+  try {
+    judged = evaluateEnergyRatioGate(perDevice, gate);
+  } catch (err) {
+    const e = toErrorData(err);
+    return { ...base, status: 'insufficient', value: null, devices: 0, explanation: `${info.title}: not judged: ${e.title}. ${e.detail}` };
+  }
+  const lows = judged.results.flatMap((r) => (r.ratio.low === null ? [] : [r.ratio.low]));
+  const value = lows.length ? Math.max(...lows) : null;
+  const explanation = judged.status === 'insufficient' ? withNotes(judged.explanation, notes) : judged.explanation;
+  return { ...base, status: judged.status, value, devices: judged.devices, explanation };
+}
+
+function withNotes(text: string, notes: readonly string[]): string {
+  if (!notes.length) return text;
+  const more = notes.length - 2;
+  return `${text} ${notes.slice(0, 2).join(' ')}${more > 0 ? ` (and ${more} more device${more === 1 ? '' : 's'})` : ''}`;
 }
 
 function isNum(x: number | null | undefined): x is number {
@@ -136,6 +199,8 @@ export function formatGateValue(kind: GateKind, value: number): string {
       return `${round(value, 3)}×`;
     case 'count':
       return String(value);
+    case 'psi':
+      return `PSI ${round(value, 3)}`;
   }
 }
 
@@ -145,11 +210,12 @@ function round(x: number, digits: number): number {
 }
 
 export function evaluateGate(gate: GateDefinition, observations: readonly DeviceObservation[]): GateResult {
-  const { value, devices } = measure(gate.kind, observations);
+  if (gate.kind === 'energy-ratio') return energyGate(gate, observations);
+  const { value, devices, notes = [] } = measure(gate.kind, observations);
   const info = gateInfo[gate.kind];
   const base = { kind: gate.kind, value, threshold: gate.max, devices, minDevices: gate.minDevices };
   if (value === null || devices < gate.minDevices) {
-    return { ...base, status: 'insufficient', explanation: `${info.title}: ${devices} of the ${gate.minDevices} devices needed have data; not judged yet.` };
+    return { ...base, status: 'insufficient', explanation: withNotes(`${info.title}: ${devices} of the ${gate.minDevices} devices needed have data; not judged yet.`, notes) };
   }
   const shown = `${formatGateValue(gate.kind, value)} over ${devices} device${devices === 1 ? '' : 's'}`;
   const limit = formatGateValue(gate.kind, gate.max);

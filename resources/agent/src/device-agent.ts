@@ -38,6 +38,7 @@ import { installLayout, runningAgentVersion } from './agent-install.js';
 import { defaultTrialSec, upgradeAgent } from './agent-upgrade.js';
 import { checkRelease } from './release-guard.js';
 import { makeReport } from './device-report.js';
+import { energyInfo } from './energy/energy-info.js';
 
 export interface AgentParts {
   dataDir: string;
@@ -189,6 +190,8 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       servePort: this.p.servePort,
       board: boardInfo(),
       capabilities: installLayout() ? [deltaCapability, reportCapability, agentUpgradeCapability] : [deltaCapability, reportCapability],
+      // Read on every call: a udev rule or a hot-plugged battery can change the answer while the agent runs.
+      energy: energyInfo(),
     };
   }
 

@@ -31,7 +31,7 @@ export async function claimDataDir(dataDir: string, what: string): Promise<void>
   const file = pidFile(dataDir);
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());
-    let alive = false;
+    let alive: boolean;
     try {
       alive = Number.isInteger(pid) && pid > 0 && pid !== process.pid && process.kill(pid, 0);
     } catch {

@@ -9,6 +9,7 @@ import { parseAgentArgs } from './args.js';
 import { readArtifactCa } from './artifact-fetch.js';
 import { Deployment } from './deployment.js';
 import { DeviceAgent } from './device-agent.js';
+import { DriftWindow } from './drift-window.js';
 import { startHttpsApi } from './https-api.js';
 import { loadOrCreateIdentity } from './identity.js';
 import { ModelRunner } from './model-runner.js';
@@ -55,14 +56,18 @@ async function main(): Promise<void> {
   const store = await SlotStore.open(dataDir);
   const uploads = await UploadStore.open(dataDir, (sha256) => store.fileOf(sha256));
   const runner = new ModelRunner();
-  const telemetry = new Telemetry(args.historyLimit);
+  // Edges from the model's reference profile are not sent yet: histograms then come from the digests.
+  // EDGEFLEET_AGENT_DRIFT_WINDOW_SEC shortens the 5-minute windows (tests; a fleet that wants finer charts).
+  const windowSec = Number(process.env.EDGEFLEET_AGENT_DRIFT_WINDOW_SEC);
+  const drift = new DriftWindow(windowSec > 0 ? { windowMs: windowSec * 1000 } : {});
+  const telemetry = new Telemetry(args.historyLimit, drift);
   const queue = new SerialQueue();
   let agent: DeviceAgent | null = null;
   const deployment = new Deployment(store, uploads, runner, telemetry, queue, () => agent?.changed());
   await deployment.start();
 
   const serveLimits = { ...(args.serveMaxConcurrent ? { maxConcurrent: args.serveMaxConcurrent } : {}), ...(args.serveMaxBodyMb ? { maxBodyBytes: args.serveMaxBodyMb * 1024 * 1024 } : {}) };
-  const serve = await startServeServer(runner, telemetry, { ...(args.serveSocket ? { socketPath: args.serveSocket } : { port: args.servePort }), limits: serveLimits });
+  const serve = await startServeServer(runner, telemetry, { ...(args.serveSocket ? { socketPath: args.serveSocket } : { port: args.servePort }), limits: serveLimits, drift });
   const artifactCa = args.artifactCaFile ? await readArtifactCa(args.artifactCaFile) : null;
   agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port, artifactCa, restart: () => void stop() });
   const api = await startHttpsApi(agent, identity, pairing, { host: args.host, port: args.port });

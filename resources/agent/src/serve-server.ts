@@ -12,12 +12,15 @@ import { sendError, sendJson } from './http-util.js';
 import type { ModelRunner } from './model-runner.js';
 import { feedsFor } from './serve-feeds.js';
 import { serveLimits, type ServeLimits } from './serve-limits.js';
+import type { DriftWindow } from './drift-window.js';
 import { maxSoftmaxConfidence, type Telemetry } from './telemetry.js';
 
 export interface ServeOptions {
   port?: number;
   socketPath?: string;
   limits?: Partial<ServeLimits>;
+  /** Sketches of each successful inference's inputs and outputs (only sketches ever leave the device). */
+  drift?: DriftWindow;
 }
 
 /** A request body must arrive within this time. */
@@ -44,7 +47,7 @@ export async function startServeServer(runner: ModelRunner, telemetry: Telemetry
         throw new AppError('SERVER_BUSY', 'Too many requests at once', `This device serves ${limits.maxConcurrent} inference requests at a time. Retry after a moment.`);
       }
       inFlight++;
-      void infer(runner, telemetry, req, res, limits).finally(() => inFlight--);
+      void infer(runner, telemetry, req, res, limits, opts.drift ?? null).finally(() => inFlight--);
     } catch (err) {
       sendError(res, err);
     }
@@ -79,7 +82,7 @@ function checkLocal(req: IncomingMessage, port: number | null): void {
   }
 }
 
-async function infer(runner: ModelRunner, telemetry: Telemetry, req: IncomingMessage, res: ServerResponse, limits: ServeLimits): Promise<void> {
+async function infer(runner: ModelRunner, telemetry: Telemetry, req: IncomingMessage, res: ServerResponse, limits: ServeLimits, drift: DriftWindow | null): Promise<void> {
   try {
     const body = await readJson(req, { maxBytes: limits.maxBodyBytes, deadlineMs: bodyDeadlineMs });
     const loaded = runner.current;
@@ -108,6 +111,12 @@ async function infer(runner: ModelRunner, telemetry: Telemetry, req: IncomingMes
     }
     const latencyMs = performance.now() - t0;
     telemetry.record(latencyMs, true, confidence, model.sha256);
+    try {
+      drift?.record(feeds, outputs, model.sha256);
+    } catch (err) {
+      // Sketching is a side job: it must never fail a request the model answered.
+      console.error('edgefleet-agent: drift sketch:', err);
+    }
     sendJson(res, 200, { outputs: out, latencyMs, confidence, model: { name: model.name, version: model.version, sha256: model.sha256 } });
   } catch (err) {
     sendError(res, err);

@@ -3,6 +3,8 @@
 // request since start, and summaries are kept in a bounded history for consoles that connect later.
 import type { DeviceState, TelemetrySummary } from '../../device-protocol/messages.js';
 import { percentile, summarize } from '../../../electron/core/util/stats.js';
+import type { SketchSetData } from '../../device-protocol/drift/sketch-set.js';
+import type { DriftWindow } from './drift-window.js';
 import { SystemSampler } from './system-stats.js';
 
 export const histogramBoundsMs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
@@ -44,8 +46,13 @@ export class Telemetry {
   private lastErrors = 0;
   private sampler = new SystemSampler();
   private model: string | null = null;
+  /** Keys of the drift windows already attached to a summary (only those the collector still holds). */
+  private sentWindows = new Set<string>();
 
-  constructor(private readonly historyLimit: number) {}
+  constructor(
+    private readonly historyLimit: number,
+    private readonly drift: DriftWindow | null = null,
+  ) {}
 
   /**
    * `model` names the model that answered (its sha256): percentiles and confidence describe the model
@@ -76,6 +83,7 @@ export class Telemetry {
     const sys = await this.sampler.sample();
     const lat = this.latencies.all();
     const conf = this.confidences.all();
+    const drift = this.newDriftWindows();
     const summary: TelemetrySummary = {
       seq: ++this.seq,
       at: new Date(now).toISOString(),
@@ -90,6 +98,7 @@ export class Telemetry {
       ...sys,
       model: ctx.model,
       state: ctx.state,
+      ...(drift.length ? { drift } : {}),
     };
     this.lastAt = now;
     this.lastRequests = this.requests;
@@ -97,6 +106,16 @@ export class Telemetry {
     this.history.push(summary);
     if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
     return summary;
+  }
+
+  /** Windows finished since the previous summary: each goes out once, in the summary that follows it. */
+  private newDriftWindows(): SketchSetData[] {
+    if (!this.drift) return [];
+    const all = this.drift.windows();
+    const key = (w: SketchSetData) => `${w.model}:${w.startMs}:${w.endMs}:${w.samples}`;
+    const fresh = all.filter((w) => !this.sentWindows.has(key(w)));
+    this.sentWindows = new Set(all.map(key));
+    return fresh;
   }
 
   recent(limit: number): TelemetrySummary[] {
