@@ -132,6 +132,28 @@ describe('edgefleet-agent install from a folder, no console', () => {
     expect(await served()).toBe('2');
   }, 600_000);
 
+  it('installs bundles that appear in the folder the running agent watches', async () => {
+    const media = path.join(scratch, 'media');
+    const watched = newDataDir('ef-watch-');
+    const agent = await startAgent({ dataDir: watched, args: ['--watch-media', media, '--bundle-trust-root', rootFp, '--bundle-trial-sec', '1'] });
+    const until = async (what: string, ok: () => Promise<boolean>) => {
+      for (let i = 0; i < 150 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await ok(), what).toBe(true);
+    };
+    try {
+      cpSync(v1, path.join(media, 'usb1', 'release'), { recursive: true });
+      await until('v1 from the stick', async () => (await infer(agent.servePort)).body.model?.version === '1');
+      cpSync(v2, path.join(media, 'usb2'), { recursive: true });
+      await until('v2 from the second stick', async () => (await infer(agent.servePort)).body.model?.version === '2');
+      await until('its report beside the bundle', async () => readdirSync(path.join(media, 'usb2')).includes('reports'));
+      const [file] = readdirSync(path.join(media, 'usb2', 'reports'));
+      expect((JSON.parse(readFileSync(path.join(media, 'usb2', 'reports', file), 'utf8')) as { outcome: string }).outcome).toBe('installed');
+    } finally {
+      await agent.stop();
+      rmSync(watched, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('refuses to install while the agent runs on the same data dir', async () => {
     const agent = await startAgent({ dataDir });
     try {

@@ -25,6 +25,8 @@ export interface AgentArgs {
   artifactCaFile?: string | null;
   /** A one-time enrolment token, or @FILE holding one (mqtt-enrol.ts); null: <data dir>/enrol-token if present. */
   enrol?: string | null;
+  /** Install site bundles found under this folder (where removable media mounts), with no console. */
+  watchMedia?: { dir: string; trustRoot: string | null; trialSec: number } | null;
 }
 
 export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
@@ -51,6 +53,12 @@ export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
   --artifact-ca FILE      also trust this CA (PEM) when pulling artifacts over https
   --enrol TOKEN|@FILE     join a broker fleet with a one-time token from \`edgefleet broker enrol-token\`
                           (also read from DATA_DIR/enrol-token); later starts use the files it left
+  --watch-media DIR       install site bundles that appear under DIR (e.g. /media), no console needed;
+                          each is installed once, its result and signed report written beside it
+  --bundle-trust-root FP  the release authority's root fingerprint, for the first bundle (--watch-media)
+  --bundle-trial-sec N    healthy seconds before a bundle's model is kept (default 60)
+
+  edgefleet-agent install DIR --data-dir DATA …   installs one bundle by hand (see edgefleet-agent install --help)
 `;
 
 export function parseAgentArgs(argv: string[]): AgentArgs {
@@ -78,6 +86,9 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       'mqtt-key': { type: 'string' },
       'artifact-ca': { type: 'string' },
       enrol: { type: 'string' },
+      'watch-media': { type: 'string' },
+      'bundle-trust-root': { type: 'string' },
+      'bundle-trial-sec': { type: 'string', default: '60' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -91,6 +102,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
   if (!values.mqtt && (values['mqtt-ca'] || values['mqtt-cert'] || values['mqtt-key'])) throw new Error('--mqtt-ca, --mqtt-cert and --mqtt-key need --mqtt URL.');
   if (values.enrol !== undefined && values.mqtt) throw new Error('--enrol and --mqtt exclude each other: enrolment names the broker and writes the certificate files itself.');
   if (values.enrol !== undefined && values.enrol.trim() === '') throw new Error('--enrol needs a token (or @FILE).');
+  if (values['bundle-trust-root'] && !values['watch-media']) throw new Error('--bundle-trust-root belongs to --watch-media DIR.');
   if (Boolean(values['mqtt-cert']) !== Boolean(values['mqtt-key'])) throw new Error('--mqtt-cert and --mqtt-key go together: give both or neither.');
   return {
     dataDir: values['data-dir'],
@@ -112,6 +124,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       : null,
     artifactCaFile: values['artifact-ca'] ?? null,
     enrol: values.enrol ?? null,
+    watchMedia: values['watch-media'] ? { dir: values['watch-media'], trustRoot: values['bundle-trust-root'] ?? null, trialSec: int(values['bundle-trial-sec'], '--bundle-trial-sec', 0, 86_400) } : null,
   };
 }
 

@@ -23,6 +23,7 @@ import { UploadStore } from './upload-store.js';
 import { installLayout, runningAgentVersion } from './agent-install.js';
 import { settleUpgrade } from './upgrade-trial.js';
 import { claimDataDir, pidFile, runInstallCommand } from './install-command.js';
+import { watchMedia } from './media-watch.js';
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'install') {
@@ -118,12 +119,16 @@ async function main(): Promise<void> {
   }
 
   const timer = setInterval(() => void agent!.tick().catch((err) => console.error('edgefleet-agent: telemetry:', err)), args.telemetrySec * 1000);
+  const media = args.watchMedia
+    ? watchMedia({ dataDir, identity, store, uploads, deployment, busy: () => store.state.trial !== null || (uploads.status() !== null && !uploads.status()!.complete), log: (line) => console.log(line) }, args.watchMedia)
+    : null;
 
   let stopping = false;
   async function stop(): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(timer);
+    media?.close();
     deployment.close();
     await mdns?.close();
     await serial?.close();
