@@ -4,7 +4,7 @@
 // Every refusal (a flipped byte, a missing or empty part, a file changed with its checksum, an unknown
 // signer, an expired or replayed bundle, a clock a year behind) names the problem and changes nothing.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { AuditLog } from '../../electron/core/audit/audit-store.js';
 import { createBundle } from '../../electron/core/bundles/bundle-create.js';
 import { importBundle } from '../../electron/core/bundles/bundle-import.js';
 import { Registry } from '../../electron/core/registry/registry.js';
+import { headFineTune } from '../helpers/model-variants.js';
 import { infer, repoRoot, sampleModel, sampleModelPath, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 
 const bin = join(repoRoot, 'scripts', 'edgefleet.js');
@@ -244,6 +245,26 @@ describe('a site bundle carried across an air gap', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/signature does not verify/);
     expect((await hqAudit()).filter((a) => a.action === 'device.offline-install').length).toBe(3);
+  }, 120_000);
+
+  it('sends a head-only fine-tune as a delta against what the site reported, and the site rebuilds it byte-exact', async () => {
+    const v3 = join(scratch, 'digits-v3.onnx');
+    writeFileSync(v3, headFineTune());
+    await ok(hq, 'models', 'import', v3, '--name', 'digits');
+    const delta = join(scratch, 'delta-bundle');
+    const made = JSON.parse((await ok(hq, 'bundle', 'create', '--site', 'plant-7', '--model', 'digits@3', '-o', delta, '--json')).stdout) as { header: { contents: { kind: string; bytes: number }[] } };
+    const carried = made.header.contents.find((c) => c.kind === 'model-delta');
+    expect(carried, JSON.stringify(made.header.contents)).toBeDefined();
+    expect(carried!.bytes / statSync(v3).size).toBeLessThan(0.05);
+    const full = join(scratch, 'full-bundle');
+    const fullMade = JSON.parse((await ok(hq, 'bundle', 'create', '--site', 'plant-7', '--model', 'digits@3', '--no-delta', '-o', full, '--json')).stdout) as { header: { contents: { kind: string }[] } };
+    expect(fullMade.header.contents.map((c) => c.kind)).toContain('model');
+    // In the order they were made: a site refuses an earlier bundle after a later one.
+    await ok(site, 'bundle', 'import', delta);
+    const models = JSON.parse((await ok(site, 'models', 'list', '--json')).stdout) as { name: string; version: number; sha256: string }[];
+    const want = createHash('sha256').update(readFileSync(v3)).digest('hex');
+    expect(models.some((m) => m.sha256 === want)).toBe(true);
+    await ok(site, 'bundle', 'import', full);
   }, 120_000);
 
   it('refuses a bundle from another authority, an older bundle after a newer one, and an expired one', async () => {

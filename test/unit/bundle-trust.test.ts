@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../electron/core/audit/audit-store.js';
 import { createBundle } from '../../electron/core/bundles/bundle-create.js';
 import { importBundle } from '../../electron/core/bundles/bundle-import.js';
+import { materializeModel } from '../../electron/core/bundles/bundle-delta.js';
 import { checkParts, readParts } from '../../electron/core/bundles/bundle-parts.js';
 import { verifyMetadata } from '../../electron/core/bundles/bundle-trust.js';
 import { initAuthority, rotateRole } from '../../electron/core/bundles/tuf-authority.js';
@@ -90,6 +91,14 @@ describe('site bundle trust', () => {
     const short = new Map(files).set('targets.json', Buffer.from(JSON.stringify(targets)));
     await expect(verifyMetadata({ home: site, files: short, trustRoot: b.rootFingerprints[0].sha256 })).rejects.toMatchObject({ code: 'BUNDLE_SIGNATURE', detail: expect.stringMatching(/signed by 1\/2 keys/) });
     hq.registry.close();
+  });
+});
+
+describe('models carried as deltas', () => {
+  it('refuses to rebuild without the base, naming the bundle to ask for', async () => {
+    const meta = { sha256: 'a'.repeat(64), name: 'digits', version: 3, sizeBytes: 10, parentSha256: null, tags: [], recipe: null, metrics: null, calibrationSha256: null, delta: { base: 'b'.repeat(64), bytes: 4 } };
+    const files = new Map([[`models/${'a'.repeat(64)}.efd`, path.join(scratch, 'nothing.efd')]]);
+    await expect(materializeModel(meta, files, () => null, scratch)).rejects.toMatchObject({ code: 'BUNDLE_DELTA_BASE_MISSING', detail: expect.stringMatching(/--no-delta/) });
   });
 });
 

@@ -43,7 +43,7 @@ function planExit(r: BundleRecord): number {
 export const bundleCommand: Command = {
   name: 'bundle',
   usage:
-    'bundle create --site S [--plan PLAN.json] [--model M …] [--agent arm64,x64] [--expires-in-days 30] [--part-size BYTES] -o DIR [--json] [--home DIR]\n' +
+    'bundle create --site S [--plan PLAN.json] [--model M …] [--agent arm64,x64] [--expires-in-days 30] [--part-size BYTES] [--no-delta] -o DIR [--json] [--home DIR]\n' +
     '  bundle inspect DIR   bundle import DIR [--trust-root FINGERPRINT] [--clock-from-bundle] [--run [--wait]]\n' +
     '  bundle run|continue ID [--wait]   bundle list   bundle report -o DIR [--bundle ID …]   bundle report-import DIR [--trust-site FINGERPRINT]\n' +
     '  bundle keys init|rotate|show [--role R] [--key-dir DIR] [--root-keys N --root-threshold T --targets-keys N --targets-threshold T]',
@@ -57,6 +57,7 @@ export const bundleCommand: Command = {
     agent: { type: 'string' },
     'expires-in-days': { type: 'string' },
     'part-size': { type: 'string' },
+    'no-delta': { type: 'boolean' },
     output: { type: 'string', short: 'o' },
     'trust-root': { type: 'string' },
     'clock-from-bundle': { type: 'boolean' },
@@ -80,6 +81,7 @@ export const bundleCommand: Command = {
     agent: ['arm64,x64', 'Agent builds to carry, per architecture'],
     'expires-in-days': ['N', 'How long the bundle may take to reach the site and be installed (1–365, default 30)'],
     'part-size': ['BYTES', 'Largest part (default 4 GiB - 1, FAT32’s limit)'],
+    'no-delta': 'Carry full models, even where the site’s last report shows a model to send a delta against',
     output: ['DIR', 'An empty folder for the parts, SHA256SUMS and bundle-info.json'],
     'trust-root': ['FINGERPRINT', 'First import only: the sha256 of the authority’s root, as `bundle create` printed it'],
     'clock-from-bundle': 'Accept a clock behind the bundle’s signing time; expiry is judged from the newest signed time (audited)',
@@ -95,7 +97,7 @@ export const bundleCommand: Command = {
     'targets-threshold': ['T', '`keys init`: targets signatures needed (default all)'],
   },
   subcommands: [
-    { name: 'create', usage: 'bundle create --site S [--plan PLAN.json] [--model M …] [--agent arm64,x64] [--expires-in-days 30] [--part-size BYTES] -o DIR [--json] [--home DIR]', summary: 'Write a signed site bundle into a folder, cut into parts', options: ['site', 'plan', 'model', 'agent', 'expires-in-days', 'part-size', 'output', 'json', 'home'] },
+    { name: 'create', usage: 'bundle create --site S [--plan PLAN.json] [--model M …] [--agent arm64,x64] [--expires-in-days 30] [--part-size BYTES] [--no-delta] -o DIR [--json] [--home DIR]', summary: 'Write a signed site bundle into a folder, cut into parts; models the site’s last report shows a base for travel as deltas', options: ['site', 'plan', 'model', 'agent', 'expires-in-days', 'part-size', 'no-delta', 'output', 'json', 'home'] },
     { name: 'inspect', usage: 'bundle inspect DIR [--json]', summary: 'Show a bundle’s site, expiry and parts before carrying it (unverified: import verifies)', options: ['json'] },
     { name: 'import', usage: 'bundle import DIR [--trust-root FINGERPRINT] [--clock-from-bundle] [--run [--wait]] [--json] [--home DIR]', summary: 'Verify every part and signature, then register the models and record the plan', options: ['trust-root', 'clock-from-bundle', 'run', 'wait', 'json', 'home'] },
     { name: 'run', usage: 'bundle run ID [--wait] [--json] [--home DIR]', summary: 'Start or advance an imported bundle’s plan', options: ['wait', 'json', 'home'] },
@@ -145,6 +147,7 @@ export const bundleCommand: Command = {
             expiresInDays: intOption(values['expires-in-days'] as string | undefined, 'expires-in-days', 30, 1),
             outDir: values.output,
             partSize: values['part-size'] === undefined ? undefined : intOption(values['part-size'] as string, 'part-size', 0, 1 << 20),
+            noDelta: Boolean(values['no-delta']),
           });
           if (json) return printJson(created);
           const root = created.rootFingerprints[created.rootFingerprints.length - 1];

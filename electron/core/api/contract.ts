@@ -367,6 +367,8 @@ export const requests = {
         expiresInDays: z.number().int().min(1).max(365).default(30),
         /** An empty folder, e.g. on the USB stick. */
         outDir: filePath,
+        /** Full models even where the site's last report shows a base to send a delta against. */
+        noDelta: z.boolean().default(false),
       })
       .strict(),
   ),

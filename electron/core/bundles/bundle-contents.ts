@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 export const bundleFormat = 'edgefleet-site-bundle';
 
-export type TargetKind = 'header' | 'plan' | 'agent' | 'model-meta' | 'model';
+export type TargetKind = 'header' | 'plan' | 'agent' | 'model-meta' | 'model' | 'model-delta';
 
 export interface BundleHeader {
   format: typeof bundleFormat;
@@ -28,7 +28,7 @@ export const headerSchema = z
     createdAt: z.string(),
     expires: z.string(),
     version: z.number().int().min(1),
-    contents: z.array(z.object({ path: z.string(), kind: z.enum(['header', 'plan', 'agent', 'model-meta', 'model']), bytes: z.number().int().min(0) }).strict()),
+    contents: z.array(z.object({ path: z.string(), kind: z.enum(['header', 'plan', 'agent', 'model-meta', 'model', 'model-delta']), bytes: z.number().int().min(0) }).strict()),
   })
   .strict();
 
@@ -43,6 +43,8 @@ export interface ModelMeta {
   recipe: unknown;
   metrics: unknown;
   calibrationSha256: string | null;
+  /** Carried as a delta (models/<sha256>.efd) against a model the site holds; absent: the full file. */
+  delta?: { base: string; bytes: number };
 }
 
 export const modelMetaSchema = z
@@ -56,6 +58,7 @@ export const modelMetaSchema = z
     recipe: z.unknown(),
     metrics: z.unknown(),
     calibrationSha256: z.string().nullable(),
+    delta: z.object({ base: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().min(0) }).strict().optional(),
   })
   .strict();
 
@@ -64,6 +67,7 @@ export const planPath = 'plan.json';
 export const tufPrefix = 'tuf/';
 export const modelPath = (sha256: string) => `models/${sha256}`;
 export const modelMetaPath = (sha256: string) => `models/${sha256}.json`;
+export const modelDeltaPath = (sha256: string) => `models/${sha256}.efd`;
 export const agentPath = (arch: string) => `agents/edgefleet-agent-linux-${arch}.tar.gz`;
 
 export const sitePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

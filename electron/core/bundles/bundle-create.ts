@@ -15,7 +15,8 @@ import { loadOrCreateConsoleKey } from '../devices/console-key.js';
 import { artifactPath } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { agentPath, bundleFormat, headerPath, modelMetaPath, modelPath, planPath, sitePattern, tufPrefix, type BundleHeader, type ModelMeta, type TargetKind } from './bundle-contents.js';
+import { bestBundleDelta } from './bundle-delta.js';
+import { agentPath, bundleFormat, headerPath, modelDeltaPath, modelMetaPath, modelPath, planPath, sitePattern, tufPrefix, type BundleHeader, type ModelMeta, type TargetKind } from './bundle-contents.js';
 import { fat32MaxFile, formatSums, sumsFile, writeParts, type BundlePart } from './bundle-parts.js';
 import type { BundlePlan } from './bundle-plan.js';
 import { nextBundleVersion } from './bundle-version.js';
@@ -34,6 +35,8 @@ export interface CreateBundleOptions {
   partSize?: number;
   resourcesDir?: string;
   now?: Date;
+  /** sha256 of the models the site holds (its last report): models travel as deltas against them where that pays. */
+  siteHolds?: ReadonlySet<string>;
 }
 
 export interface CreatedBundle {
@@ -72,7 +75,7 @@ function checkOptions(o: CreateBundleOptions): void {
 const sizeOf = (s: Item['source']) => ('bytes' in s ? s.bytes.length : s.size);
 const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function modelItems(registry: Registry, home: string, models: ModelSummary[]): Item[] {
+async function modelItems(registry: Registry, home: string, models: ModelSummary[], siteHolds: ReadonlySet<string>): Promise<Item[]> {
   // Parents before children, so an importer can link lineage as it registers.
   const bySha = new Map(models.map((m) => [m.sha256, m]));
   const order: ModelSummary[] = [];
@@ -83,11 +86,13 @@ function modelItems(registry: Registry, home: string, models: ModelSummary[]): I
     order.push(m);
   };
   models.forEach(visit);
-  return order.flatMap((m): Item[] => {
+  const items: Item[] = [];
+  for (const m of order) {
     const file = artifactPath(home, m.sha256);
     if (!existsSync(file)) throw bundleError('MODEL_ARTIFACT_MISSING', 'Model file missing', `The registry has ${m.name} v${m.version} but not its file; import the model again.`);
     const detail = registry.getModel(m.id)!;
     const parent = m.parentId ? registry.getModel(m.parentId) : null;
+    const delta = await bestBundleDelta(home, registry, m, siteHolds);
     const meta: ModelMeta = {
       sha256: m.sha256,
       name: m.name,
@@ -98,13 +103,16 @@ function modelItems(registry: Registry, home: string, models: ModelSummary[]): I
       recipe: detail.recipe ?? null,
       metrics: detail.metrics ?? null,
       calibrationSha256: null,
+      ...(delta ? { delta: { base: delta.base, bytes: delta.bytes } } : {}),
     };
-    const custom = { kind: 'model', name: m.name, version: m.version };
-    return [
-      { path: modelMetaPath(m.sha256), kind: 'model-meta', source: { bytes: Buffer.from(`${JSON.stringify(meta, null, 1)}\n`) }, custom: { kind: 'model-meta' } },
-      { path: modelPath(m.sha256), kind: 'model', source: { file, size: m.sizeBytes }, custom },
-    ];
-  });
+    items.push({ path: modelMetaPath(m.sha256), kind: 'model-meta', source: { bytes: Buffer.from(`${JSON.stringify(meta, null, 1)}\n`) }, custom: { kind: 'model-meta' } });
+    items.push(
+      delta
+        ? { path: modelDeltaPath(m.sha256), kind: 'model-delta', source: { file: delta.path, size: delta.bytes }, custom: { kind: 'model-delta', name: m.name, version: m.version, base: delta.base } }
+        : { path: modelPath(m.sha256), kind: 'model', source: { file, size: m.sizeBytes }, custom: { kind: 'model', name: m.name, version: m.version } },
+    );
+  }
+  return items;
 }
 
 async function agentItems(o: CreateBundleOptions, tmp: string): Promise<Item[]> {
@@ -169,7 +177,7 @@ export async function createBundle(o: CreateBundleOptions): Promise<CreatedBundl
     const payload: Item[] = [
       ...(o.plan ? [{ path: planPath, kind: 'plan', source: { bytes: Buffer.from(`${JSON.stringify(o.plan, null, 1)}\n`) } } satisfies Item] : []),
       ...(await agentItems(o, tmp)),
-      ...modelItems(o.registry, o.home, models),
+      ...(await modelItems(o.registry, o.home, models, o.siteHolds ?? new Set())),
     ];
     const version = nextBundleVersion(authority);
     const expires = new Date(now.getTime() + o.expiresInDays * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -10,13 +10,13 @@ import { artifactPath, artifactsRoot } from '../registry/artifact-store.js';
 import { privateDirMode } from '../registry/home-modes.js';
 import type { Registry } from '../registry/registry.js';
 import { fsyncDir } from '../util/atomic-write.js';
-import { modelMetaSchema, type BundleHeader, type ModelMeta } from './bundle-contents.js';
+import { modelMetaPath, modelMetaSchema, type BundleHeader, type ModelMeta } from './bundle-contents.js';
+import { materializeModel } from './bundle-delta.js';
 import type { BundlePlan } from './bundle-plan.js';
 import { receiveBundle, type ReceivedBundle } from './bundle-receive.js';
 import { BundleStore, type BundleRecord, type ImportedAgent, type ImportedModel } from './bundle-store.js';
 import type { VerifiedMetadata } from './bundle-trust.js';
 
-const err = (code: string, title: string, detail: string) => new AppError(code, title, detail);
 
 export interface ImportOptions {
   home: string;
@@ -55,10 +55,13 @@ export async function importBundle(o: ImportOptions): Promise<ImportResult> {
 async function commit(o: ImportOptions, v: VerifiedMetadata, header: BundleHeader, plan: BundlePlan | null, files: Map<string, string>): Promise<BundleRecord> {
   const metas: ModelMeta[] = [];
   for (const [name, file] of files) if (name.startsWith('models/') && name.endsWith('.json')) metas.push(modelMetaSchema.parse(JSON.parse(await fsp.readFile(file, 'utf8'))) as ModelMeta);
+  // Full files (a delta rebuilt against this console's copy of its base), inspected before anything moves.
+  const full = new Map<string, string>();
   const inspects = new Map<string, Awaited<ReturnType<typeof inspectFile>> | null>();
   for (const m of metas) {
-    const file = files.get(`models/${m.sha256}`);
-    if (!file) throw err('BUNDLE_INCOMPLETE', 'A model in the bundle has no file', `models/${m.sha256} is described but not carried.`);
+    const anyFile = files.get(modelMetaPath(m.sha256))!;
+    const file = await materializeModel(m, files, (sha) => (existsSync(artifactPath(o.home, sha)) ? artifactPath(o.home, sha) : null), path.dirname(anyFile));
+    full.set(m.sha256, file);
     inspects.set(m.sha256, await inspectFile(file).catch(() => null));
   }
   // Files first (content-addressed: an artifact without a registry row is harmless), then the trusted
@@ -68,7 +71,7 @@ async function commit(o: ImportOptions, v: VerifiedMetadata, header: BundleHeade
     const dest = artifactPath(o.home, m.sha256);
     if (existsSync(dest)) continue;
     await fsp.mkdir(path.dirname(dest), { recursive: true, mode: privateDirMode });
-    await fsp.rename(files.get(`models/${m.sha256}`)!, dest);
+    await fsp.rename(full.get(m.sha256)!, dest);
     await fsyncDir(path.dirname(dest));
   }
   const agents: ImportedAgent[] = [];

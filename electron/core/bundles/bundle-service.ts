@@ -31,6 +31,19 @@ export interface CreateInput {
   expiresInDays: number;
   outDir: string;
   partSize?: number;
+  /** Carry full models even where the site's last report shows a base to delta against. */
+  noDelta?: boolean;
+}
+
+/** The models a site holds by its newest imported report: every device's slots, and the models its plans ran. */
+export function siteHoldings(registry: Registry, site: string): Set<string> {
+  const row = registry.db.prepare('SELECT body FROM site_reports WHERE site = ? ORDER BY created_at DESC LIMIT 1').get(site) as { body: string } | undefined;
+  const out = new Set<string>();
+  if (!row) return out;
+  const report = JSON.parse(row.body) as SiteReport;
+  for (const d of report.devices) for (const slot of [d.signed?.report.slots.a, d.signed?.report.slots.b]) if (slot) out.add(slot.sha256);
+  for (const b of report.bundles) for (const w of b.waves) out.add(w.model.sha256);
+  return out;
 }
 
 export class BundleService {
@@ -52,7 +65,8 @@ export class BundleService {
     });
     const plan = input.plan ?? (input.planFile ? readPlan(input.planFile, this.o.registry) : null);
     try {
-      const created = await createBundle({ home: this.o.home, registry: this.o.registry, site: input.site, models, plan, agentArchs: input.agentArchs, expiresInDays: input.expiresInDays, outDir: path.resolve(input.outDir), partSize: input.partSize, resourcesDir: this.o.resourcesDir });
+      const siteHolds = input.noDelta ? new Set<string>() : siteHoldings(this.o.registry, input.site);
+      const created = await createBundle({ home: this.o.home, registry: this.o.registry, site: input.site, models, plan, agentArchs: input.agentArchs, expiresInDays: input.expiresInDays, outDir: path.resolve(input.outDir), partSize: input.partSize, resourcesDir: this.o.resourcesDir, siteHolds });
       this.audit.append({ actor: this.o.actor, action: 'bundle.create', target: `bundle:${created.header.id}`, params: { site: created.header.site, version: created.header.version, expires: created.header.expires, contents: created.header.contents.map((c) => c.path), dir: created.dir }, outcome: 'succeeded' });
       return created;
     } catch (e) {

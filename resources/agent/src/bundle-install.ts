@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../electron/core/api/errors.js';
-import { modelMetaSchema, modelPath, modelMetaPath, type ModelMeta } from '../../../electron/core/bundles/bundle-contents.js';
+import { modelMetaSchema, modelMetaPath, type ModelMeta } from '../../../electron/core/bundles/bundle-contents.js';
+import { materializeModel } from '../../../electron/core/bundles/bundle-delta.js';
 import { receiveBundle } from '../../../electron/core/bundles/bundle-receive.js';
 import type { PlanWave } from '../../../electron/core/bundles/bundle-plan.js';
 import { writeFileAtomic } from '../../../electron/core/util/atomic-write.js';
@@ -116,8 +117,8 @@ export async function installFromBundle(p: InstallParts, o: InstallOptions): Pro
       await got.verified.commit();
       return await finish('already-running', `${chosen.name} ${chosen.version} already runs here.`, null);
     }
-    const file = got.files.get(modelPath(chosen.sha256));
-    if (!file || !got.files.has(modelMetaPath(chosen.sha256))) throw installError('BUNDLE_INCOMPLETE', 'The bundle does not carry the model', `models/${chosen.sha256} is missing.`);
+    // A delta is rebuilt against this device's own slot holding its base, and checked.
+    const file = await materializeModel(chosen, got.files, (sha) => p.store.fileOf(sha), path.dirname(got.files.get(modelMetaPath(chosen.sha256))!));
     // The bundle's signature stands in for the console's; the release goes above the device's so a
     // console that pairs later sees a counter to continue from.
     const manifest = { name: chosen.name, version: String(chosen.version), sha256: chosen.sha256, size: chosen.sizeBytes, created: got.header.createdAt, release: s.release + 1 };
