@@ -388,6 +388,8 @@ md.push(
   `| plain \`tar -xf\` (+ sync) | ${f2(bundle.tarExtractMBps, 0)} |`,
   `| bundle overhead (header, TUF metadata, SHA256SUMS, info) | ${(Number(bundle.overheadBytes) / 1024).toFixed(1)} KiB |`,
   '',
+  `Head-only fine-tune of the sample model for a site whose last report shows the sample: bundle **${(Number(bundle.headOnlyDeltaBytes) / 1024).toFixed(1)} KiB** with a delta against ${(Number(bundle.headOnlyFullBytes) / 1024).toFixed(1)} KiB with the full model (${((100 * Number(bundle.headOnlyDeltaBytes)) / Number(bundle.headOnlyFullBytes)).toFixed(1)} %).`,
+  '',
 );
 
 writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');

@@ -12,6 +12,7 @@ import { createBundle } from '../../electron/core/bundles/bundle-create.js';
 import { importBundle } from '../../electron/core/bundles/bundle-import.js';
 import { storeArtifact } from '../../electron/core/registry/artifact-store.js';
 import { Registry } from '../../electron/core/registry/registry.js';
+import { headFineTune, sampleModelPath } from '../../test/helpers/model-variants.js';
 
 const mib = Number(process.argv[2] ?? 256);
 const tmp = mkdtempSync(path.join(tmpdir(), 'ef-bundle-bench-'));
@@ -58,6 +59,25 @@ try {
     rmSync(tarFile, { force: true });
   }
   registry.close();
+
+  // A head-only fine-tune of the sample model, for a site whose last report shows the sample: delta vs full bundle.
+  const ft = path.join(tmp, 'ft');
+  const ftReg = Registry.open(ft);
+  const base = await storeArtifact(ft, sampleModelPath);
+  ftReg.addModel({ name: 'digits', sha256: base.sha256, sizeBytes: base.sizeBytes, sourceFile: null, inspect: null });
+  const tuned = path.join(tmp, 'tuned.onnx');
+  writeFileSync(tuned, headFineTune());
+  const t = await storeArtifact(ft, tuned);
+  ftReg.addModel({ name: 'digits', sha256: t.sha256, sizeBytes: t.sizeBytes, sourceFile: null, inspect: null });
+  const target = ftReg.findBySha256(t.sha256)!;
+  const sized = async (name: string, holds: Set<string>) => {
+    const out = path.join(tmp, name);
+    const c = await createBundle({ home: ft, registry: ftReg, site: 'bench', models: [target], plan: null, agentArchs: [], expiresInDays: 30, outDir: out, siteHolds: holds });
+    return c.bytes;
+  };
+  const headOnlyDeltaBytes = await sized('ft-delta', new Set([base.sha256]));
+  const headOnlyFullBytes = await sized('ft-full', new Set());
+  ftReg.close();
   const mb = bytes.length / 1e6;
   const rate = (ms: number) => mb / (ms / 1000);
   process.stdout.write(
@@ -71,6 +91,8 @@ try {
       tarExtractMBps: rate(median(tarX)),
       createMs: median(create),
       importMs: median(imp),
+      headOnlyDeltaBytes,
+      headOnlyFullBytes,
     })}\n`,
   );
 } finally {
