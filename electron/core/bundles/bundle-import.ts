@@ -10,6 +10,8 @@ import { artifactPath, artifactsRoot } from '../registry/artifact-store.js';
 import { privateDirMode } from '../registry/home-modes.js';
 import type { Registry } from '../registry/registry.js';
 import { fsyncDir } from '../util/atomic-write.js';
+import { resignAgentBuild } from '../agent-build/resign-build.js';
+import { loadOrCreateConsoleKey } from '../devices/console-key.js';
 import { modelMetaPath, modelMetaSchema, type BundleHeader, type ModelMeta } from './bundle-contents.js';
 import { materializeModel } from './bundle-delta.js';
 import type { BundlePlan } from './bundle-plan.js';
@@ -81,7 +83,8 @@ async function commit(o: ImportOptions, v: VerifiedMetadata, header: BundleHeade
     const custom = v.targets.get(name)!.custom as { arch?: string; agentVersion?: string };
     await fsp.mkdir(agentDir, { recursive: true, mode: privateDirMode });
     const dest = path.join(agentDir, path.basename(name));
-    await fsp.rename(file, dest);
+    // This site's devices pinned this console's key: the build (verified against the bundle) is signed with it.
+    await resignAgentBuild(file, dest, await loadOrCreateConsoleKey(o.home));
     agents.push({ arch: custom.arch ?? 'unknown', agentVersion: custom.agentVersion ?? 'unknown', path: dest });
   }
   await v.commit();
