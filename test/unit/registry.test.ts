@@ -62,6 +62,11 @@ afterEach(() => {
 const sha = (c: string) => c.repeat(64);
 
 describe('Registry', () => {
+  it('refuses the name devices read as an agent build, and stores nothing', () => {
+    expect(() => reg.addModel({ name: 'edgefleet-agent-build', sha256: sha('9'), sizeBytes: 1, sourceFile: null, inspect })).toThrow(expect.objectContaining({ code: 'MODEL_NAME_RESERVED' }));
+    expect(reg.findBySha256(sha('9'))).toBeNull();
+  });
+
   it('adds models idempotently by sha256 and versions by name', () => {
     const first = reg.addModel({ name: 'net', sha256: sha('a'), sizeBytes: 2_700_000, sourceFile: '/x/net.onnx', inspect, tags: ['digits'] });
     expect(first.created).toBe(true);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { InspectReport, ModelDetail, ModelSummary, ProfileResult, ProfileSummary } from '../api/types.js';
 import { AppError } from '../api/errors.js';
+import { agentBuildArtifactName } from '../../../resources/device-protocol/messages.js';
 import { artifactPath } from './artifact-store.js';
 import { makeHomePrivate, privateFileMode } from './home-modes.js';
 import { checkSchemaVersion, migrate } from './migrations.js';
@@ -82,6 +83,10 @@ export class Registry {
 
   /** Adds a model; bytes already registered (same sha256) return the existing entry. */
   addModel(input: AddModelInput): { model: ModelSummary; created: boolean } {
+    if (input.name === agentBuildArtifactName) {
+      // A model by this name would reach a device as an agent upgrade (device-protocol/messages.ts).
+      throw new AppError('MODEL_NAME_RESERVED', 'That model name is reserved', `"${agentBuildArtifactName}" names agent builds on devices; import the model under another name (--name).`);
+    }
     return this.db.transaction(() => {
       const existing = this.findBySha256(input.sha256);
       if (existing) return { model: existing, created: false };
