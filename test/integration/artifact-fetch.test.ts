@@ -42,8 +42,9 @@ const ops: { deviceId: string; op: string }[] = [];
 const children: ChildProcess[] = [];
 const httpServers: http.Server[] = [];
 
-async function runDeploy(modelId: string, deviceId: string): Promise<DeployTaskResult['devices'][number]> {
-  const job = unwrap<Job>(await core.call('devices.deploy', { modelId, deviceIds: [deviceId], activate: true, confirm: true, maxLatencyMs: 10_000 }));
+/** Full models unless `delta`: the cases below are about how the whole file travels. */
+async function runDeploy(modelId: string, deviceId: string, delta = false): Promise<DeployTaskResult['devices'][number]> {
+  const job = unwrap<Job>(await core.call('devices.deploy', { modelId, deviceIds: [deviceId], activate: true, confirm: true, maxLatencyMs: 10_000, delta }));
   const done = await core.jobs.wait(job.id);
   const row = (done.result as DeployTaskResult | null)?.devices[0];
   if (!row) throw new Error(`deploy job ended without a result: ${JSON.stringify(done)}`);
@@ -124,6 +125,20 @@ describe('upload-fetch: devices pull artifacts over HTTP', () => {
     expect(opsFor(agent.deviceId, since)).toContain('upload-fetch');
     expect(opsFor(agent.deviceId, since)).not.toContain('upload-chunk');
     expect(opsFor(agent.deviceId, since)).not.toContain('upload-begin');
+  }, 120_000);
+
+  it('a second version goes as a delta, pulled by GET from the same server under its own sha256', async () => {
+    const v2 = register(core, 'fetch-1b', variant('fetch-1b'));
+    const since = ops.length;
+    const row = await runDeploy(v2.id, agent.deviceId, true);
+    expect([row.phase, row.error]).toEqual(['confirmed', null]);
+    expect(row.transfer?.mode, JSON.stringify(row.transfer)).toBe('delta');
+    expect((await infer(agent.servePort)).body.model).toMatchObject({ sha256: v2.sha256 });
+    const deltaGets = served.filter((r) => r.method === 'GET' && r.status === 206 && r.bytes === row.transfer!.bytes);
+    expect(deltaGets.length).toBeGreaterThan(0);
+    expect(row.transfer!.bytes).toBeLessThan(variant('fetch-1b').byteLength / 10);
+    expect(opsFor(agent.deviceId, since)).toContain('upload-fetch');
+    expect(opsFor(agent.deviceId, since)).not.toContain('upload-chunk');
   }, 120_000);
 
   it('resumes with Range from the durable offset after the connection is cut half-way', async () => {

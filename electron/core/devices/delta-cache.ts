@@ -19,6 +19,21 @@ export interface CachedDelta {
   kind: DeltaStats['kind'];
 }
 
+/**
+ * The delta also under its own sha256 in the content-addressed store (a hard link, no copy), so the
+ * artifact server and `artifacts export` serve it to devices that pull (MQTT with an artifacts URL).
+ */
+async function publish(home: string, d: CachedDelta): Promise<void> {
+  const dest = artifactPath(home, d.sha256);
+  if (existsSync(dest)) return;
+  await fsp.mkdir(path.dirname(dest), { recursive: true, mode: privateDirMode });
+  await fsp.link(d.path, dest).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EEXIST') return;
+    if (err.code === 'EXDEV' || err.code === 'EPERM') await fsp.copyFile(d.path, dest);
+    else throw err;
+  });
+}
+
 export function deltaCacheDir(home: string): string {
   return path.join(home, 'artifacts', 'deltas');
 }
@@ -53,7 +68,10 @@ export function deltaBetween(home: string, base: string, target: string): Promis
   if (!p) {
     p = (async () => {
       const cached = await readCached(home, base, target);
-      if (cached) return cached;
+      if (cached) {
+        await publish(home, cached);
+        return cached;
+      }
       const basePath = artifactPath(home, base);
       if (!existsSync(basePath)) return null;
       const [baseBytes, targetBytes] = await Promise.all([fsp.readFile(basePath), fsp.readFile(artifactPath(home, target))]);
@@ -63,6 +81,7 @@ export function deltaBetween(home: string, base: string, target: string): Promis
       await writeFileAtomic(f.delta, delta, privateFileMode);
       const meta: CachedDelta = { path: f.delta, bytes: delta.byteLength, sha256: createHash('sha256').update(delta).digest('hex'), base, target, kind: stats.kind };
       await writeFileAtomic(f.meta, `${JSON.stringify(meta, null, 2)}\n`, privateFileMode);
+      await publish(home, meta);
       return meta;
     })().finally(() => building.delete(key));
     building.set(key, p);

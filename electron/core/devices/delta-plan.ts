@@ -42,7 +42,6 @@ export async function planDelta(link: DeviceLink, signed: SignedManifest, o: Del
   if (!o.enabled) return full(m, 'deltas turned off for this deploy');
   const held = [o.status?.active?.manifest.sha256, o.status?.previous?.manifest.sha256].filter((s): s is string => !!s && s !== m.sha256);
   if (held.length === 0) return full(m, 'the device holds no other model to build on');
-  if (link.pullsArtifacts) return full(m, 'the device pulls the model from the artifacts URL');
   try {
     const info = await link.call('info');
     if (!info.capabilities?.includes(deltaCapability)) return full(m, 'the device does not take deltas');

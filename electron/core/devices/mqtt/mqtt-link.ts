@@ -136,10 +136,11 @@ export class MqttLink implements DeviceLink {
 
   async upload(artifact: Uint8Array | string, signed: SignedManifest, opts: LinkUploadOptions = {}): Promise<UploadStatus> {
     let fallback: string | null = null;
-    // The artifact server serves registry models by sha256, not the console's cached deltas: a delta goes as chunks.
-    if (this.o.artifactBaseUrl && typeof artifact === 'string' && !signed.manifest.delta) {
+    // The artifact server serves models and the console's deltas by the sha256 of the bytes sent.
+    if (this.o.artifactBaseUrl && typeof artifact === 'string') {
       try {
-        const status = await this.call('upload-fetch', { signed, url: `${this.o.artifactBaseUrl}/sha256/${signed.manifest.sha256}` });
+        const sent = signed.manifest.delta?.sha256 ?? signed.manifest.sha256;
+        const status = await this.call('upload-fetch', { signed, url: `${this.o.artifactBaseUrl}/sha256/${sent}` });
         opts.onProgress?.(status);
         this.lastUpload = { path: 'fetch', fallback: null };
         return status;
