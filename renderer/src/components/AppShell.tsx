@@ -1,5 +1,6 @@
 import DeveloperBoardIcon from '@mui/icons-material/DeveloperBoard';
 import HubIcon from '@mui/icons-material/Hub';
+import Inventory2Icon from '@mui/icons-material/Inventory2';
 import ListAltIcon from '@mui/icons-material/ListAlt';
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
 import RocketLaunchIcon from '@mui/icons-material/RocketLaunch';
@@ -32,6 +33,7 @@ const nav: { page: NavPage; label: string; icon: ReactNode }[] = [
   { page: 'profiling', label: 'Profiling', icon: <SpeedIcon /> },
   { page: 'optimize', label: 'Optimize', icon: <TuneIcon /> },
   { page: 'rollouts', label: 'Rollouts', icon: <RocketLaunchIcon /> },
+  { page: 'bundles', label: 'Bundles', icon: <Inventory2Icon /> },
   { page: 'jobs', label: 'Jobs', icon: <ListAltIcon /> },
   { page: 'audit', label: 'Audit', icon: <ReceiptLongIcon /> },
 ];
