@@ -56,7 +56,7 @@ export default tseslint.config(
               message: 'The renderer may import only the API contract and pure formatters from electron/core.',
             },
             {
-              regex: '^(\\.\\./)+resources/(?!device-protocol/fingerprint-text)',
+              regex: '^(\\.\\./)+resources/(?!device-protocol/(?:fingerprint-text|metric-name))',
               message: 'The renderer may import only pure formatters from resources/.',
             },
           ],

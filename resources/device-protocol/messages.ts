@@ -6,6 +6,7 @@ import type { ProfileResult } from './profile-result.js';
 import { manifestSchema, signedManifestSchema } from './manifest.js';
 import { reportedDesiredSchema } from './mqtt/desired-state.js';
 import { signedReportSchema } from './device-report.js';
+import { metricNamePattern } from './metric-name.js';
 
 export { canonicalJson } from './canonical-json.js';
 
@@ -171,6 +172,26 @@ export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 
 const latencySchema = z.object({ mean: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), min: z.number(), max: z.number() });
 
+/** One application metric over one telemetry window (resources/agent/src/app-metrics.ts). */
+export const appMetricSummarySchema = z.union([
+  z
+    .object({
+      n: z.number().int().nonnegative().describe('Events counted in this window.'),
+      inferences: z.number().int().nonnegative().describe('Inferences the same model served in the same window: the rate per inference is n / inferences.'),
+    })
+    .strict(),
+  z
+    .object({
+      n: z.number().int().positive().describe('Observations in this window.'),
+      sum: z.number().describe('Sum of the observed values.'),
+      sumSq: z.number().describe('Sum of their squares.'),
+      min: z.number().describe('Smallest value.'),
+      max: z.number().describe('Largest value.'),
+    })
+    .strict(),
+]);
+export type AppMetricSummary = z.infer<typeof appMetricSummarySchema>;
+
 export const telemetrySummarySchema = z.object({
   seq: z.number().int().describe('Summary number, 1 for the first after start, +1 each summary.'),
   at: z.string().describe('When the summary was made, ISO 8601 UTC.'),
@@ -204,6 +225,10 @@ export const telemetrySummarySchema = z.object({
     .max(12)
     .optional()
     .describe('Drift sketch windows (resources/device-protocol/drift/sketch-set.ts, format v1) finished since the previous summary: t-digests, histograms and class counts of input and output statistics, never raw values. The console validates each with SketchSet.fromJSON.'),
+  metrics: z
+    .record(z.string().regex(metricNamePattern), appMetricSummarySchema)
+    .optional()
+    .describe("The application's own metrics (POST /v1/metrics on the local endpoint) since the previous summary, by name: counts {n, inferences} or values {n, sum, sumSq, min, max}, all under the model serving now; absent when none were reported."),
 });
 export type TelemetrySummary = z.infer<typeof telemetrySummarySchema>;
 

@@ -155,9 +155,19 @@ export function infer(servePort: number, seed = 1): Promise<InferResult> {
 }
 
 export function inferRaw(servePort: number, payload: unknown): Promise<InferResult> {
+  return postServe(servePort, '/infer', payload);
+}
+
+/** The application's own numbers, as the device's application reports them to the agent. */
+export function postMetrics(servePort: number, metrics: ReadonlyArray<{ name: string; count: number } | { name: string; value: number }>): Promise<InferResult> {
+  return postServe(servePort, '/v1/metrics', { metrics });
+}
+
+/** One JSON POST to the agent's loopback serve endpoint. */
+export function postServe(servePort: number, path: string, payload: unknown): Promise<InferResult> {
   const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: servePort, method: 'POST', path: '/infer', headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: servePort, method: 'POST', path, headers: { 'Content-Type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));

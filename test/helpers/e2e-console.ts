@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Job } from '../../electron/core/api/types.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const shotsDir = join(root, 'test-output', 'e2e');
@@ -20,6 +21,10 @@ export interface E2eConsole {
   /** Errors the page logged or threw; a test asserts it stays empty. */
   pageErrors: string[];
   shot(name: string): Promise<void>;
+  /** A request to the console's HTTP API with its session token, as a script would make it; an error envelope throws. */
+  api<R>(channel: string, input?: unknown): Promise<R>;
+  /** Waits for a job to succeed; a failed or cancelled one throws with its error. */
+  finished(jobId: string): Promise<Job>;
   /** Picks the nth option of a native select whose label matches, once the page has loaded that many. */
   pickOption(testId: string, label: RegExp, nth?: number): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +65,13 @@ export async function startE2eConsole(opts: E2eConsoleOptions = {}): Promise<E2e
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(m.text());
   });
+  async function api<R>(channel: string, input: unknown = {}): Promise<R> {
+    const token = new URL(url).searchParams.get('token');
+    const res = await fetch(new URL(`/api/${channel}`, url), { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+    const env = (await res.json()) as { ok: true; result: R } | { ok: false; error: { title: string; detail: string } };
+    if (!env.ok) throw new Error(`${channel}: ${env.error.title}: ${env.error.detail}`);
+    return env.result;
+  }
   return {
     home,
     url,
@@ -69,6 +81,15 @@ export async function startE2eConsole(opts: E2eConsoleOptions = {}): Promise<E2e
     pageErrors,
     shot: async (name) => {
       await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
+    },
+    api,
+    finished: async (jobId) => {
+      for (;;) {
+        const j = await api<Job>('jobs.get', { id: jobId });
+        if (j.state === 'succeeded') return j;
+        if (j.state === 'failed' || j.state === 'cancelled') throw new Error(`${j.title}: ${j.error?.title}: ${j.error?.detail}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     },
     pickOption: async (testId, label, nth = 0) => {
       const select = page.getByTestId(testId);

@@ -19,7 +19,7 @@ import { MqttLink } from '../../electron/core/devices/mqtt/mqtt-link.js';
 import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { envelopeVersion, signRequest, type RequestEnvelope, type ResponseEnvelope } from '../../resources/device-protocol/mqtt/envelope.js';
 import { deviceTopics } from '../../resources/device-protocol/mqtt/topics.js';
-import { infer, startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import { infer, postMetrics, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 import { registerBrokenModel } from '../helpers/broken-model.js';
 import { startBroker, type Broker } from '../helpers/mosquitto.js';
 import { register, unwrap, until, variant } from '../helpers/recovery-fixture.js';
@@ -265,13 +265,19 @@ describe('devices over MQTT', () => {
   }, 180_000);
 
   it('the console ingests telemetry, status and presence over one connection; a late offline of an old session changes nothing', async () => {
-    const ingest = new MqttEventIngest(new DeviceContext(core.home, core.registry, core.bus), () => undefined);
+    const ctx = new DeviceContext(core.home, core.registry, core.bus);
+    const ingest = new MqttEventIngest(ctx, () => undefined);
     const store = new DeviceStore(core.registry.db);
     try {
       const a = agents[0];
       const firstSeen = store.get(a.deviceId)?.telemetry?.at ?? '';
       await until('telemetry from every device', () => agents.map((x) => store.get(x.deviceId)?.telemetry?.at ?? ''), (ats) => ats.every((at) => at > firstSeen));
       expect(store.get(a.deviceId)).toMatchObject({ transport: 'mqtt', state: 'online' });
+      // The application's own metrics ride on the telemetry events, as over HTTPS.
+      expect((await postMetrics(a.servePort, [{ name: 'false_alarm', count: 3 }])).status).toBe(200);
+      expect((await infer(a.servePort)).status).toBe(200);
+      const reported = await until('the application metric over MQTT', () => ctx.appMetrics.byModel(a.deviceId, 0)[0]?.metrics.false_alarm, (m) => m !== undefined);
+      expect(reported).toMatchObject({ kind: 'count', n: 3, devices: 1 });
 
       const idx = 1;
       await agents[idx].stop();

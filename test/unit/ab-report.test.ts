@@ -29,7 +29,7 @@ function assignment(perVariant: number): AbAssignment {
 /** One device: latencies around its own median (device effects are real). */
 function device(rng: Random, medianMs: number, n = 300): DeviceAbSample {
   const own = medianMs * (1 + (rng() - 0.5) * 0.1);
-  return { windows: 10, requests: n, errors: 0, latenciesMs: Array.from({ length: n }, () => own * (0.8 + 0.4 * rng())), confidenceMeans: [] };
+  return { windows: 10, requests: n, errors: 0, latenciesMs: Array.from({ length: n }, () => own * (0.8 + 0.4 * rng())), confidenceMeans: [], metrics: {} };
 }
 
 function samples(a: AbAssignment, rng: Random, medians: Record<string, number>): Map<string, DeviceAbSample> {

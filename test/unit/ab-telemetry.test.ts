@@ -114,6 +114,6 @@ describe('deviceAbSample', () => {
 
   it('has nothing to say without two summaries after the start', () => {
     const s = deviceAbSample(history([{ sec: 11, add: [0, 5, 0, 0, 0] }]), { since, model: v1 });
-    expect(s).toEqual({ windows: 0, requests: 0, errors: 0, latenciesMs: [], confidenceMeans: [] });
+    expect(s).toEqual({ windows: 0, requests: 0, errors: 0, latenciesMs: [], confidenceMeans: [], metrics: {} });
   });
 });

@@ -35,7 +35,7 @@ describe('drift store', () => {
     ctx.store.upsert('dev-1', { name: 'one', address: '127.0.0.1:1' });
     const w1 = window(0, [1, 2, 3]);
     const w2 = window(5000, [4, 5]);
-    ctx.ingestDrift('dev-1', [summary([w1]), summary([w1, w2])]);
+    ctx.ingestWindows('dev-1', [summary([w1]), summary([w1, w2])]);
     expect(ctx.drift.windows('dev-1').map((w) => w.startMs)).toEqual([0, 5000]);
     expect(ctx.drift.merged('dev-1', model, 0)?.samples).toBe(5);
     expect(ctx.drift.merged('dev-1', model, 3000)?.samples).toBe(2);
@@ -43,7 +43,7 @@ describe('drift store', () => {
     expect(ctx.store.get('dev-1')?.lastError ?? null).toBeNull();
 
     const bad = { ...window(9000, [1]), samples: 'many' };
-    expect(() => ctx.ingestDrift('dev-1', [summary([bad, window(10_000, [7])])])).not.toThrow();
+    expect(() => ctx.ingestWindows('dev-1', [summary([bad, window(10_000, [7])])])).not.toThrow();
     expect(ctx.drift.windows('dev-1').map((w) => w.startMs)).toEqual([0, 5000, 10_000]);
     const err = ctx.store.get('dev-1')?.lastError;
     expect(err?.code).toBe('DRIFT_SKETCH_INVALID');
@@ -52,7 +52,7 @@ describe('drift store', () => {
   });
 
   it('ignores windows of a device that is not in the inventory', () => {
-    expect(() => ctx.ingestDrift('unknown', [summary([window(0, [1])])])).not.toThrow();
+    expect(() => ctx.ingestWindows('unknown', [summary([window(0, [1])])])).not.toThrow();
     expect(ctx.drift.windows('unknown')).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 // `edgefleet ab start|status|promote|stop|list`: A/B assignments from the command line.
+import { formatMetricLevel, formatMetricRatio } from '../../core/api/app-metric-format.js';
 import { AppError } from '../../core/api/errors.js';
 import type { AbAssignment, AbInterval, AbStatus, Job } from '../../core/api/types.js';
 import type { Core } from '../../core/core.js';
@@ -56,9 +57,19 @@ function describeStatus(s: AbStatus): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const table = [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-  const lines = [`${s.assignment.id}  ${s.assignment.state}  serving since ${s.assignment.servingSince ?? '–'}`, ...table, '', s.verdict];
+  const lines = [`${s.assignment.id}  ${s.assignment.state}  serving since ${s.assignment.servingSince ?? '–'}`, ...table, ...metricTable(s), '', s.verdict];
   if (s.unreachable.length) lines.push(`Not reachable for telemetry: ${s.unreachable.join(', ')}`);
   return lines.join('\n');
+}
+
+/** The application's own metrics: each variant's level, and each comparison's ratio to its baseline. */
+function metricTable(s: AbStatus): string[] {
+  const names = [...new Set(s.variants.flatMap((v) => Object.keys(v.metrics)))].sort();
+  if (!names.length) return [];
+  const head = ['METRIC', ...s.variants.map((v) => v.name), ...s.comparisons.map((c) => `${c.variant}/${c.baseline} [95% CI]`)];
+  const rows = names.map((n) => [n, ...s.variants.map((v) => formatMetricLevel(v.metrics[n])), ...s.comparisons.map((c) => formatMetricRatio(c.metrics[n]))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return ['', ...[head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd())];
 }
 
 async function waitJobs(core: Core, ids: string[]): Promise<Job[]> {

@@ -1,6 +1,7 @@
 // `edgefleet rollout start|status|pause|resume|abort|rollback|list`: staged rollouts for pipelines.
 import type { RolloutDetail, RolloutStatus, RolloutSummary } from '../../core/api/types.js';
 import type { Core } from '../../core/core.js';
+import { gateKey } from '../../core/api/gate-key.js';
 import { formatGateValue, parseGate } from '../../core/rollouts/gates.js';
 import { parseStagePercents } from '../../core/rollouts/stages.js';
 import { openCore, intOption } from '../context.js';
@@ -51,7 +52,7 @@ function describe(d: RolloutDetail): string {
   if (d.reason) lines.push(`  reason: ${d.reason}`);
   for (const st of d.stages) {
     if (!st.gateResults) continue;
-    const gates = st.gateResults.map((g) => `${g.kind} ${g.status}${g.value === null ? '' : ` ${formatGateValue(g.kind, g.value)}`}`).join('; ');
+    const gates = st.gateResults.map((g) => `${gateKey(g)} ${g.status}${g.value === null ? '' : ` ${formatGateValue(g.kind, g.value)}`}`).join('; ');
     lines.push(`  gates after stage ${st.index + 1}: ${st.outcome}: ${gates}`);
   }
   for (const dev of d.devices) if (dev.error) lines.push(`  ${dev.name} (${dev.id}) ${dev.phase}: ${dev.error}`);
@@ -115,7 +116,7 @@ export const rolloutCommand: Command = {
     target: ['SELECTOR', 'Which devices: device:ID, tag:T, group:G or all, comma-separated (start; rollback: only these)'],
     stages: ['5,25,100', 'Cumulative percentages of the devices per stage'],
     rate: ['BASE,FACTOR,CEILING', 'Stage k starts min(CEILING, BASE·FACTOR^k) devices, spread over a minute'],
-    gate: ['KIND<=MAX[@MIN]', 'A health gate checked after each stage'],
+    gate: ['KIND<=MAX[@MIN]', 'A health gate checked after each stage; metric:NAME<=1.05x gates on an application metric'],
     soak: ['DURATION', 'How long each stage runs before its gates are read (30s, 5m, 1h, 500ms)'],
     policy: ['rollback|halt', 'What a failed gate does'],
     concurrency: ['N', 'Devices deployed to at once'],

@@ -4,6 +4,7 @@
 import { deviceIdPattern } from '../../../resources/device-protocol/mqtt/topics.js';
 import { z } from 'zod';
 import { isFingerprintInput } from '../../../resources/device-protocol/fingerprint-text.js';
+import { metricNamePattern } from '../../../resources/device-protocol/metric-name.js';
 import type { SshHost } from './types.js';
 import type { DesiredStateView, SerialPortInfo } from './types.js';
 import type { CertRotationResult } from '../devices/mqtt/cert-rotation.js';
@@ -17,6 +18,7 @@ import type {
   DeviceDetail,
   DeviceListRow,
   DeviceSummary,
+  DeviceAppMetrics,
   FitCheck,
   Job,
   InspectReport,
@@ -129,7 +131,8 @@ export const rolloutCreateInput = rolloutPlanInput
       .array(
         z
           .object({
-            kind: z.enum(['deploy-failure-rate', 'inference-error-rate', 'p95-latency-ratio', 'restarts', 'confidence-drift', 'input-drift', 'score-drift', 'energy-ratio']),
+            kind: z.enum(['deploy-failure-rate', 'inference-error-rate', 'p95-latency-ratio', 'restarts', 'confidence-drift', 'input-drift', 'score-drift', 'energy-ratio', 'metric']),
+            metric: z.string().regex(metricNamePattern, 'a metric name: a lowercase letter, then lowercase letters, digits or _').optional(),
             max: z.number().min(0),
             minDevices: z.number().int().min(1).max(100_000),
           })
@@ -250,6 +253,8 @@ export const requests = {
       .strict(),
   ),
   /** A model against the boards of the devices given: warnings only (unknown ids are left out); the deploy dialog and `edgefleet deploy` show them. */
+  /** The application's own metrics the device reported, per model, over the last `hours`. */
+  'devices.appMetrics': request<DeviceAppMetrics>()(z.object({ id, hours: z.number().min(1).max(24 * 90).default(24) }).strict()),
   'devices.checkFit': request<FitCheck>()(z.object({ modelId: id, deviceIds: z.array(id).min(1).max(10_000) }).strict()),
   'devices.confirm': request<DeviceSummary>()(z.object({ id }).strict()),
   'devices.rollback': request<DeviceSummary>()(z.object({ id }).strict()),

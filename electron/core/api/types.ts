@@ -471,12 +471,14 @@ export interface AuditEntry {
 export type RolloutStatus = 'planned' | 'running' | 'paused' | 'halted' | 'rolling-back' | 'rolled-back' | 'completed' | 'aborted';
 export type RolloutStagePhase = 'deploying' | 'soaking' | 'evaluating' | 'confirming';
 export type RolloutDevicePhase = 'pending' | 'deploying' | 'trial' | 'confirmed' | 'failed' | 'reverted' | 'rolled-back' | 'flagged';
-export type RolloutGateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift' | 'input-drift' | 'score-drift' | 'energy-ratio';
+export type RolloutGateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift' | 'input-drift' | 'score-drift' | 'energy-ratio' | 'metric';
 /** What a failed gate does: roll back every device the rollout touched, or only stop. */
 export type RolloutPolicy = 'rollback' | 'halt';
 
 export interface RolloutGate {
   kind: RolloutGateKind;
+  /** For kind metric: the application metric it judges. */
+  metric?: string;
   /** The largest value that passes (fractions as 0..1). */
   max: number;
   /** Devices with data before the gate is judged. */
@@ -489,10 +491,13 @@ export interface RolloutGateInfo {
   description: string;
   unit: 'ratio' | 'count' | 'fraction' | 'psi';
   defaults: { max: number; minDevices: number };
+  /** Asked for by name (metric:NAME), never a default. */
+  named?: boolean;
 }
 
 export interface RolloutGateResult {
   kind: RolloutGateKind;
+  metric?: string;
   status: 'pass' | 'fail' | 'insufficient';
   /** null when no device had data. */
   value: number | null;
@@ -644,6 +649,44 @@ export interface AbVariantStats {
   latencyP50Ms: AbInterval;
   latencyP95Ms: AbInterval;
   confidenceMean: number | null;
+  /** The application's own metrics (POST /v1/metrics on the devices), by name. */
+  metrics: Record<string, AbMetricStats>;
+}
+
+export interface AbMetricStats {
+  kind: 'count' | 'value';
+  /** Events (count) or observations (value). */
+  n: number;
+  /** Inferences in the same windows, for counts. */
+  inferences?: number;
+  /** Events per inference (count) or the mean (value); null when there is nothing to divide by. */
+  level: number | null;
+  devices: number;
+}
+
+/** One device's application metrics over a period, per model it served (the latest first). */
+export interface DeviceAppMetrics {
+  since: string;
+  models: {
+    modelName: string | null;
+    modelVersion: string | null;
+    /** The first and last telemetry window that carried metrics. */
+    from: string;
+    to: string;
+    windows: number;
+    metrics: Record<string, AbMetricStats>;
+  }[];
+}
+
+/** variant / baseline of one application metric, 95 % interval, test on the log ratio. */
+export interface AbMetricRatio {
+  estimate: number | null;
+  low: number | null;
+  high: number | null;
+  pValue: number | null;
+  significant: boolean;
+  /** Why it is not compared, when it is not. */
+  note?: string;
 }
 
 export interface AbDifference extends AbInterval {
@@ -662,6 +705,8 @@ export interface AbComparison {
   errorRateDiff: AbDifference;
   /** Shift of the per-window mean confidence: two-sample KS (p-value) and PSI. */
   confidenceShift: { ks: number | null; psi: number | null; pValue: number | null; significant: boolean };
+  /** The application's metrics, variant over baseline, by name (every name either side reported). */
+  metrics: Record<string, AbMetricRatio>;
   /** The primary metrics, p50 latency or error rate, differ significantly at 95 % (p95 and confidence are guardrails with their own flags). */
   significant: boolean;
 }

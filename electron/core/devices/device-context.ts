@@ -6,6 +6,7 @@ import type { DeviceLink } from '../../../resources/device-protocol/device-link.
 import type { TelemetrySummary } from '../../../resources/device-protocol/messages.js';
 import { DriftStore } from '../drift/drift-store.js';
 import { ReferenceStore } from '../drift/reference-store.js';
+import { AppMetricStore } from '../metrics/app-metric-store.js';
 import { DeviceStore, type DeviceCredentials } from '../registry/device-store.js';
 import type { Registry } from '../registry/registry.js';
 import { ChangedEmitter } from './changed-emitter.js';
@@ -18,6 +19,8 @@ export class DeviceContext {
   readonly drift: DriftStore;
   /** Drift reference profiles per model version, made on first need. */
   readonly references: ReferenceStore;
+  /** The application metrics telemetry summaries carried. */
+  readonly appMetrics: AppMetricStore;
   private keyPromise: Promise<ConsoleKey> | null = null;
 
   constructor(
@@ -29,18 +32,21 @@ export class DeviceContext {
     this.changed = new ChangedEmitter(bus);
     this.drift = new DriftStore(registry.db);
     this.references = new ReferenceStore(home, registry);
+    this.appMetrics = new AppMetricStore(registry.db);
   }
 
   /**
-   * Stores the drift windows telemetry summaries carry. A sketch the console cannot read is a device
-   * protocol problem: it becomes the device's lastError (naming the field), and the other windows still go in.
+   * Stores what telemetry summaries carry beyond counters: drift windows and application metrics. A
+   * sketch the console cannot read is a device protocol problem: it becomes the device's lastError
+   * (naming the field), and the other windows still go in.
    */
-  ingestDrift(id: string, summaries: readonly TelemetrySummary[]): void {
-    if (!summaries.some((s) => s.drift?.length) || !this.store.get(id)) return;
+  ingestWindows(id: string, summaries: readonly TelemetrySummary[]): void {
+    if (!summaries.some((s) => s.drift?.length || s.metrics) || !this.store.get(id)) return;
     for (const s of summaries) {
       const { problem } = this.drift.ingest(id, s.drift);
       if (problem) this.store.upsert(id, { lastError: problem });
     }
+    this.appMetrics.ingest(id, summaries);
   }
 
   consoleKey(): Promise<ConsoleKey> {

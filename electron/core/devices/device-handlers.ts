@@ -27,6 +27,7 @@ type DeviceChannels =
   | 'devices.update'
   | 'devices.remove'
   | 'devices.deploy'
+  | 'devices.appMetrics'
   | 'devices.checkFit'
   | 'devices.confirm'
   | 'devices.rollback'
@@ -116,6 +117,11 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
       return { removed };
     },
     'devices.deploy': (input) => startDeploy(ctx, jobs, input),
+    'devices.appMetrics': ({ id, hours }) => {
+      known(id);
+      const sinceMs = Date.now() - hours * 3_600_000;
+      return { since: new Date(sinceMs).toISOString(), models: ctx.appMetrics.byModel(id, sinceMs) };
+    },
     'devices.checkFit': ({ modelId, deviceIds }) => checkFit(registry, store, modelId, deviceIds),
     'devices.confirm': ({ id }) => slotChange(id, 'confirm'),
     'devices.rollback': ({ id }) => slotChange(id, 'rollback'),

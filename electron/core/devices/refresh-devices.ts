@@ -20,7 +20,7 @@ export async function refreshDevices(ctx: DeviceContext, ids?: string[]): Promis
       const t = toDeviceTelemetry(current);
       const prev = store.get(c.id)?.telemetry ?? null;
       store.addTelemetry(c.id, t, { ...statusPatch(status), health: judgeHealth(prev, t), lastError: null });
-      ctx.ingestDrift(c.id, [current]);
+      ctx.ingestWindows(c.id, [current]);
     } catch (err) {
       // One device failing must not hide the others: it is marked offline or in error, with the reason
       // (the summary's lastError says which devices this refresh could not read); the rest go on.

@@ -91,7 +91,7 @@ export class TelemetryFeed {
       onEvent: (e) => {
         if (!current() || !store.get(c.id)) return;
         applyDeviceEvent(store, c.id, e);
-        if (e.type === 'telemetry') this.ctx.ingestDrift(c.id, [e.payload]);
+        if (e.type === 'telemetry') this.ctx.ingestWindows(c.id, [e.payload]);
         changed.mark(c.id);
       },
       onClose: (err) => {

@@ -11,6 +11,7 @@ import { desiredStateMigrationSql } from '../devices/mqtt/desired-store.js';
 import { releaseCounterMigrationSql } from '../devices/release-counter.js';
 import { bundleMigrationSql } from '../bundles/bundle-store.js';
 import { driftMigrationSql } from '../drift/drift-store.js';
+import { appMetricMigrationSql } from '../metrics/app-metric-store.js';
 
 export const migrations: readonly string[] = [
   `
@@ -99,6 +100,8 @@ export const migrations: readonly string[] = [
   bundleMigrationSql,
   // Drift sketch windows the devices sent, per device, model and window start (see drift/drift-store.ts).
   driftMigrationSql,
+  // The application's own metrics per telemetry summary (see metrics/app-metric-store.ts).
+  appMetricMigrationSql,
 ];
 
 /**

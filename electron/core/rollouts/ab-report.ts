@@ -1,6 +1,7 @@
 // Turns an assignment and its devices' samples into the A/B status: per-variant latency with
 // intervals, differences against the baseline with their tests, and a verdict in words.
-import type { AbAssignment, AbComparison, AbDifference, AbInterval, AbStatus, AbVariantStats } from '../api/types.js';
+import type { AbAssignment, AbComparison, AbDifference, AbInterval, AbMetricRatio, AbStatus, AbVariantStats } from '../api/types.js';
+import { compareMetric, mergeMetricTotals, metricStats, type MetricTotals } from '../metrics/app-metric-stats.js';
 import { compareVariants, suggestWinner, type Interval, type VariantSample } from './ab-stats.js';
 import type { DeviceAbSample } from './ab-telemetry.js';
 
@@ -72,8 +73,10 @@ export function buildAbStatus({ assignment, samples, unreachable, iterations = 5
       latencyP50Ms: interval(stats.p50Ms),
       latencyP95Ms: interval(stats.p95Ms),
       confidenceMean: confidences.length ? sum(confidences) / confidences.length : null,
+      metrics: metricStats(reporting.map((r) => r.metrics)),
     };
   });
+  const totalsOf = (name: string) => mergeMetricTotals(perVariant.find((p) => p.variant.name === name)?.reporting.map((r) => r.metrics) ?? []);
 
   const base = report.variants[0];
   const comparisons: AbComparison[] = report.comparisons.map((c) => {
@@ -100,6 +103,7 @@ export function buildAbStatus({ assignment, samples, unreachable, iterations = 5
       latencyP95DiffMs: p95,
       errorRateDiff,
       confidenceShift,
+      metrics: metricRatios(totalsOf(baseline), totalsOf(c.id)),
       // The primary metrics; p95 and the confidence shift are guardrails with their own flags, kept out
       // of the headline so that two equal variants are not called different once in every few tests.
       significant: p50.significant || errorRateDiff.significant,
@@ -134,6 +138,10 @@ function verdict(a: AbAssignment, variants: AbVariantStats[], comparisons: AbCom
   const silent = variants.filter((v) => v.requests === 0).map((v) => v.name);
   if (silent.length) return `No requests counted yet for ${silent.join(', ')}: wait for traffic and at least two telemetry windows.`;
   const parts = comparisons.map((c) => describeComparison(c, variants));
+  for (const c of comparisons) {
+    const m = describeMetrics(c);
+    if (m) parts.push(m);
+  }
   const few = variants.filter((v) => v.devicesReporting < minDevicesForLatency).map((v) => v.name);
   const small = comparisons.filter((c) => !c.latencyP50DiffMs.significant && c.latencyP50DiffMs.pValue !== null && c.latencyP50DiffMs.pValue < abAlpha);
   if (small.length && !few.length) parts.push(`Latency differences under ${minLatencyEffect * 100} % of the baseline are not called significant (${small.map((c) => c.variant).join(', ')}).`);
@@ -163,6 +171,24 @@ function describeComparison(c: AbComparison, variants: AbVariantStats[]): string
       ? 'confidence shift not measurable'
       : `confidence ${conf.significant ? 'shifted' : 'did not shift'} (KS p = ${pfmt(conf.pValue)}, PSI ${fmt(conf.psi)})`;
   return `${lat}; ${errText}; ${confText}.`;
+}
+
+function metricRatios(base: MetricTotals, variant: MetricTotals): Record<string, AbMetricRatio> {
+  const out: Record<string, AbMetricRatio> = {};
+  for (const name of [...new Set([...Object.keys(base), ...Object.keys(variant)])].sort()) {
+    const c = compareMetric(base[name], variant[name], abAlpha);
+    out[name] = c.ok
+      ? { estimate: finite(c.ratio.estimate), low: finite(c.ratio.low), high: finite(c.ratio.high), pValue: finite(c.ratio.pValue), significant: c.ratio.significant }
+      : { estimate: null, low: null, high: null, pValue: null, significant: false, note: c.reason };
+  }
+  return out;
+}
+
+function describeMetrics(c: AbComparison): string | null {
+  const moved = Object.entries(c.metrics).filter(([, m]) => m.significant);
+  if (!moved.length) return null;
+  const each = moved.map(([name, m]) => `${name} ${fmt(m.estimate)}× (95 % CI ${fmt(m.low)} to ${fmt(m.high)}, p ${(m.pValue ?? 1) < 0.001 ? '' : '= '}${pfmt(m.pValue ?? 1)})`);
+  return `Application metrics of ${c.variant} that differ significantly from ${c.baseline}: ${each.join(', ')}; whether higher is better is the application's to say.`;
 }
 
 function difference(d: Interval & { pValue: number; significant: boolean }, judged: boolean, baseline: number): AbDifference {

@@ -3,6 +3,7 @@
 // consecutive summaries is exactly the requests of that window: the windows wholly inside the
 // assignment (and served by the assigned model) are the ones that count.
 import type { TelemetrySummary } from '../../../resources/device-protocol/messages.js';
+import { addMetricWindow, type MetricTotals } from '../metrics/app-metric-stats.js';
 
 export interface DeviceAbSample {
   /** Windows counted. */
@@ -13,6 +14,8 @@ export interface DeviceAbSample {
   latenciesMs: number[];
   /** Mean top-1 confidence per counted window. */
   confidenceMeans: number[];
+  /** The application's own metrics over the counted windows. */
+  metrics: MetricTotals;
 }
 
 export interface WindowFilter {
@@ -35,7 +38,7 @@ export const confidenceRing = 2048;
 export function deviceAbSample(history: readonly TelemetrySummary[], filter: WindowFilter): DeviceAbSample {
   const since = Date.parse(filter.since);
   const until = filter.until ? Date.parse(filter.until) : Infinity;
-  const sample: DeviceAbSample = { windows: 0, requests: 0, errors: 0, latenciesMs: [], confidenceMeans: [] };
+  const sample: DeviceAbSample = { windows: 0, requests: 0, errors: 0, latenciesMs: [], confidenceMeans: [], metrics: {} };
   let counts: number[] | null = null;
   let bounds: number[] | null = null;
   let answeredAtStart: number | null = null;
@@ -55,6 +58,7 @@ export function deviceAbSample(history: readonly TelemetrySummary[], filter: Win
     sample.windows++;
     sample.requests += cur.windowRequests;
     sample.errors += cur.windowErrors;
+    addMetricWindow(sample.metrics, cur.metrics);
     const answered = cur.requests - cur.errors - answeredAtStart;
     if (cur.confidence && cur.windowRequests > cur.windowErrors && answered >= confidenceRing) sample.confidenceMeans.push(cur.confidence.mean);
   }

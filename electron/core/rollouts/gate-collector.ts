@@ -21,7 +21,7 @@ export async function refreshTelemetry(ctx: DeviceContext, deviceIds: readonly s
       // The history too: drift windows ride on whichever summary followed them (the agent's own ticks included).
       const t = await link.call('telemetry', { limit: driftHistory });
       ctx.store.addTelemetry(id, toDeviceTelemetry(t.current));
-      ctx.ingestDrift(id, [...t.history, t.current]);
+      ctx.ingestWindows(id, [...t.history, t.current]);
       if (!links) link.close();
     } catch {
       // An unreachable device keeps its stored history; its gates judge what is known.
@@ -92,6 +92,7 @@ export async function collectObservations(
   ]);
   const none: DeviceFacts = { baseline: null, previous: undefined, mark: null };
   const observations = deviceIds.map((id) => observe(id, state.devices[id].phase, facts.get(id) ?? none, ctx.store.history(id)));
+  if (state.spec.gates.some((g) => g.kind === 'metric')) observeAppMetrics(ctx, state, facts, observations);
   if (state.spec.gates.some((g) => g.kind === 'input-drift' || g.kind === 'score-drift')) {
     const model = state.spec.modelSha256 ?? ctx.registry.getModel(state.spec.modelId)?.sha256 ?? null;
     for (const o of observations) {
@@ -100,6 +101,30 @@ export async function collectObservations(
     }
   }
   return observations;
+}
+
+/**
+ * The application's metrics of each serving device: under the new model since its deploy mark, and
+ * under the model it ran before, up to that mark (what the device's history still held).
+ */
+export function observeAppMetrics(ctx: DeviceContext, state: RolloutState, facts: Map<string, DeviceFacts>, observations: DeviceObservation[]): void {
+  const model = state.spec.modelName && state.spec.modelVersion ? { name: state.spec.modelName, version: state.spec.modelVersion } : modelOf(ctx, state.spec.modelId);
+  if (!model) return;
+  for (const o of observations) {
+    const f = facts.get(o.deviceId);
+    const markMs = f?.mark ? Date.parse(f.mark.at) : NaN;
+    if (o.deploy !== 'ok' || !Number.isFinite(markMs)) continue;
+    const previous = f?.previous?.name && f.previous.version ? { name: f.previous.name, version: f.previous.version } : null;
+    o.appMetrics = {
+      candidate: ctx.appMetrics.totals(o.deviceId, { model, sinceMs: markMs }),
+      baseline: previous ? ctx.appMetrics.totals(o.deviceId, { model: previous, untilMs: markMs }) : {},
+    };
+  }
+}
+
+function modelOf(ctx: DeviceContext, modelId: string): { name: string; version: string } | null {
+  const m = ctx.registry.getModel(modelId);
+  return m ? { name: m.name, version: String(m.version) } : null;
 }
 
 /** Fills a serving device's drift PSIs, or says why they stay null. */

@@ -2,11 +2,16 @@
 import { AppError, toErrorData } from '../api/errors.js';
 import { mean } from '../util/stats.js';
 import { evaluateEnergyRatioGate, type EnergyBlockPair } from './energy-stats.js';
+import { compareMetric, mergeMetricTotals, type MetricTotals } from '../metrics/app-metric-stats.js';
+import { metricNamePattern } from '../../../resources/device-protocol/metric-name.js';
+import { gateLabel } from '../api/gate-key.js';
 
-export type GateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift' | 'input-drift' | 'score-drift' | 'energy-ratio';
+export type GateKind = 'deploy-failure-rate' | 'inference-error-rate' | 'p95-latency-ratio' | 'restarts' | 'confidence-drift' | 'input-drift' | 'score-drift' | 'energy-ratio' | 'metric';
 
 export interface GateDefinition {
   kind: GateKind;
+  /** For kind metric: the application metric's name (false_alarm). */
+  metric?: string;
   /** The largest value that passes. */
   max: number;
   /** Devices with data for this gate before it is judged. */
@@ -38,12 +43,15 @@ export interface DeviceObservation {
   energy?: { pairs: readonly EnergyBlockPair[]; idlePowerW?: number } | null;
   /** Why this device has no energy figure (no counter on the board). */
   energyNote?: string;
+  /** The application's metrics on this device: under the new model since its deploy, and under the previous model before it. */
+  appMetrics?: { candidate: MetricTotals; baseline: MetricTotals };
 }
 
 export type GateStatus = 'pass' | 'fail' | 'insufficient';
 
 export interface GateResult {
   kind: GateKind;
+  metric?: string;
   status: GateStatus;
   /** null when no device had data. */
   value: number | null;
@@ -59,6 +67,8 @@ export interface GateInfo {
   description: string;
   unit: 'ratio' | 'count' | 'fraction' | 'psi';
   defaults: { max: number; minDevices: number };
+  /** A gate asked for by name (metric:NAME), never one of the defaults. */
+  named?: boolean;
 }
 
 export const gateInfo: Record<GateKind, GateInfo> = {
@@ -110,9 +120,17 @@ export const gateInfo: Record<GateKind, GateInfo> = {
     unit: 'ratio',
     defaults: { max: 1.1, minDevices: 3 },
   },
+  metric: {
+    title: 'Application metric vs before',
+    description: "An application metric (events per inference, or a value's mean) on the new model over the same devices before; fails only when the interval's lower bound is above the limit.",
+    unit: 'ratio',
+    defaults: { max: 1.05, minDevices: 1 },
+    named: true,
+  },
 };
 
-export const gateKinds = Object.keys(gateInfo) as GateKind[];
+/** The gates every rollout gets unless it names its own; a metric gate needs a name, so it is only ever asked for. */
+export const gateKinds = (Object.keys(gateInfo) as GateKind[]).filter((k) => !gateInfo[k].named);
 
 export function defaultGates(): GateDefinition[] {
   return gateKinds.map((kind) => ({ kind, ...gateInfo[kind].defaults }));
@@ -125,7 +143,7 @@ interface Measured {
   notes?: string[];
 }
 
-function measure(kind: Exclude<GateKind, 'energy-ratio'>, obs: readonly DeviceObservation[]): Measured {
+function measure(kind: Exclude<GateKind, 'energy-ratio' | 'metric'>, obs: readonly DeviceObservation[]): Measured {
   switch (kind) {
     case 'deploy-failure-rate': {
       const known = obs.filter((o) => o.deploy !== undefined);
@@ -181,6 +199,30 @@ function energyGate(gate: GateDefinition, obs: readonly DeviceObservation[]): Ga
   return { ...base, status: judged.status, value, devices: judged.devices, explanation };
 }
 
+/**
+ * metric:NAME: each device's totals pooled on both sides (only devices with both), the ratio's 95 %
+ * interval against the limit. Like energy-ratio, a ratio whose lower bound is under the limit passes:
+ * an unlucky few events must not halt a rollout, a real rise must.
+ */
+function metricGate(gate: GateDefinition, obs: readonly DeviceObservation[]): GateResult {
+  const name = gate.metric ?? '';
+  const title = gateLabel(gate);
+  const base = { kind: gate.kind, metric: name, threshold: gate.max, minDevices: gate.minDevices };
+  const both = obs.filter((o) => o.appMetrics?.candidate[name] && o.appMetrics.baseline[name]);
+  const devices = both.length;
+  if (devices < gate.minDevices) {
+    return { ...base, status: 'insufficient', value: null, devices, explanation: `${title}: ${devices} of the ${gate.minDevices} devices needed reported it both before and after the new model; not judged yet.` };
+  }
+  const pooled = (side: 'candidate' | 'baseline') => mergeMetricTotals(both.map((o) => ({ [name]: o.appMetrics![side][name] })))[name];
+  const c = compareMetric(pooled('baseline'), pooled('candidate'));
+  if (!c.ok) return { ...base, status: 'insufficient', value: null, devices, explanation: `${title}: not judged: ${c.reason}.` };
+  const r = c.ratio;
+  const shown = `${round(r.estimate, 3)}× before (95 % CI ${round(r.low, 3)} to ${round(r.high, 3)}) over ${devices} device${devices === 1 ? '' : 's'}`;
+  return r.low > gate.max
+    ? { ...base, status: 'fail', value: r.estimate, devices, explanation: `${title}: ${shown}; even the interval's lower bound is above the limit of ${gate.max}×.` }
+    : { ...base, status: 'pass', value: r.estimate, devices, explanation: `${title}: ${shown}; within the limit of ${gate.max}× (the lower bound decides).` };
+}
+
 function withNotes(text: string, notes: readonly string[]): string {
   if (!notes.length) return text;
   const more = notes.length - 2;
@@ -211,6 +253,7 @@ function round(x: number, digits: number): number {
 
 export function evaluateGate(gate: GateDefinition, observations: readonly DeviceObservation[]): GateResult {
   if (gate.kind === 'energy-ratio') return energyGate(gate, observations);
+  if (gate.kind === 'metric') return metricGate(gate, observations);
   const { value, devices, notes = [] } = measure(gate.kind, observations);
   const info = gateInfo[gate.kind];
   const base = { kind: gate.kind, value, threshold: gate.max, devices, minDevices: gate.minDevices };
@@ -234,28 +277,35 @@ export function gatesPassed(results: readonly GateResult[]): boolean {
 }
 
 function gateError(text: string, detail: string): AppError {
-  return new AppError('GATE_INVALID', 'Invalid health gate', `"${text}": ${detail}. Write KIND<=MAX[@MIN_DEVICES], e.g. p95-latency-ratio<=1.2@5 or inference-error-rate<=2%.`);
+  return new AppError('GATE_INVALID', 'Invalid health gate', `"${text}": ${detail}. Write KIND<=MAX[@MIN_DEVICES], e.g. p95-latency-ratio<=1.2@5, inference-error-rate<=2% or metric:false_alarm<=1.05x.`);
 }
 
-/** Parses `--gate KIND<=MAX[@MIN_DEVICES]`; MAX may end in % for the rate gates. */
+/** Parses `--gate KIND<=MAX[@MIN_DEVICES]`; MAX may end in % for the rate gates and in x for the ratios; KIND may be metric:NAME. */
 export function parseGate(text: string): GateDefinition {
-  const m = /^\s*([a-z0-9-]+)\s*<=\s*([0-9.]+)(%?)\s*(?:@\s*([0-9]+))?\s*$/.exec(text);
+  const m = /^\s*([a-z0-9-]+)(?::([^\s<]*))?\s*<=\s*([0-9.]+)(%|x)?\s*(?:@\s*([0-9]+))?\s*$/.exec(text);
   if (!m) throw gateError(text, 'the gate is not in the expected form');
   const kind = m[1] as GateKind;
-  if (!gateInfo[kind]) throw gateError(text, `"${m[1]}" is not a gate; use one of ${gateKinds.join(', ')}`);
-  let max = Number(m[2]);
-  if (!Number.isFinite(max)) throw gateError(text, `"${m[2]}" is not a number`);
-  if (m[3] === '%') {
+  if (!gateInfo[kind]) throw gateError(text, `"${m[1]}" is not a gate; use one of ${[...gateKinds, 'metric:NAME'].join(', ')}`);
+  if (kind === 'metric' && m[2] === undefined) throw gateError(text, 'a metric gate names its metric: metric:NAME');
+  if (kind !== 'metric' && m[2] !== undefined) throw gateError(text, `only metric gates take a name after ":"`);
+  let max = Number(m[3]);
+  if (!Number.isFinite(max)) throw gateError(text, `"${m[3]}" is not a number`);
+  if (m[4] === '%') {
     if (gateInfo[kind].unit !== 'fraction') throw gateError(text, `${kind} is not a rate; give it without %`);
     max /= 100;
   }
-  const minDevices = m[4] === undefined ? gateInfo[kind].defaults.minDevices : Number(m[4]);
-  return checkGate({ kind, max, minDevices });
+  if (m[4] === 'x' && gateInfo[kind].unit !== 'ratio') throw gateError(text, `${kind} is not a ratio; give it without x`);
+  const minDevices = m[5] === undefined ? gateInfo[kind].defaults.minDevices : Number(m[5]);
+  return checkGate({ kind, ...(kind === 'metric' ? { metric: m[2] } : {}), max, minDevices });
 }
 
 export function checkGate(gate: GateDefinition): GateDefinition {
-  const text = `${gate.kind}<=${gate.max}@${gate.minDevices}`;
+  const text = `${gate.kind}${gate.metric !== undefined ? `:${gate.metric}` : ''}<=${gate.max}@${gate.minDevices}`;
   if (!gateInfo[gate.kind]) throw gateError(text, `"${gate.kind}" is not a gate`);
+  if (gate.kind === 'metric' && !metricNamePattern.test(gate.metric ?? '')) {
+    throw gateError(text, 'a metric name is 1 to 64 characters: a lowercase letter, then lowercase letters, digits or _, as the application reports it');
+  }
+  if (gate.kind !== 'metric' && gate.metric !== undefined) throw gateError(text, 'only metric gates name a metric');
   if (!Number.isFinite(gate.max) || gate.max < 0) throw gateError(text, 'the limit must be a number, at least 0');
   if (gateInfo[gate.kind].unit === 'fraction' && gate.max > 1) throw gateError(text, 'a rate limit is at most 1 (100 %)');
   if (!Number.isInteger(gate.minDevices) || gate.minDevices < 1) throw gateError(text, 'the minimum number of devices must be a whole number, at least 1');

@@ -2,7 +2,7 @@
 import type { Handlers } from '../api/dispatch.js';
 import type { RolloutGateInfo } from '../api/types.js';
 import type { RolloutEngine } from './engine.js';
-import { gateInfo, gateKinds } from './gates.js';
+import { gateInfo, type GateKind } from './gates.js';
 
 type RolloutChannels =
   | 'rollouts.create'
@@ -19,7 +19,7 @@ export function rolloutHandlers(engine: RolloutEngine): Pick<Handlers, RolloutCh
   return {
     'rollouts.create': (input) => engine.create(input),
     'rollouts.preview': (input) => engine.preview(input),
-    'rollouts.gates': (): RolloutGateInfo[] => gateKinds.map((kind) => ({ kind, ...gateInfo[kind] })),
+    'rollouts.gates': (): RolloutGateInfo[] => (Object.keys(gateInfo) as GateKind[]).map((kind) => ({ kind, ...gateInfo[kind] })),
     'rollouts.list': ({ status }) => engine.list(status),
     'rollouts.get': ({ id }) => engine.detail(id),
     'rollouts.pause': ({ id }) => engine.control(id, 'pause'),

@@ -9,6 +9,7 @@ import { formatAgo, formatTime } from '../format/format.js';
 import { href } from '../router/hash-route.js';
 import { useJobRunner } from '../store/useJobRunner.js';
 import { useRequest } from '../store/useRequest.js';
+import { AppMetricsCard } from './device/AppMetricsCard.js';
 import { BoardCard } from './device/BoardCard.js';
 import { DeviceErrorCard } from './device/DeviceErrorCard.js';
 import { DeviceProfiles } from './device/DeviceProfiles.js';
@@ -122,6 +123,7 @@ export function DevicePage({ id }: { id: string }) {
             </Grid>
           </Grid>
           <TelemetryCharts device={d} />
+          <AppMetricsCard device={d} />
           <DeviceProfiles device={d} onChanged={reload} />
           <DeployDialog open={deployOpen} onClose={() => setDeployOpen(false)} deviceIds={[d.id]} targetLabel={d.name} runner={deploy} />
           {pairing && <PairDialog device={d} onClose={() => setPairing(false)} onPaired={reload} />}

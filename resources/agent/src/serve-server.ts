@@ -2,8 +2,9 @@
 // token (only local processes reach it). POST /infer {inputs: {name: {dims, data: base64 float32}}}.
 // Only local programs may use it, and a browser on the device is not one: a foreign Host (DNS
 // rebinding) or any Origin (a web page) is refused, and the body must be application/json, which a
-// form post cannot send. Only requests the model actually ran count in telemetry, so no stranger's
-// malformed request can make a good model fail its trial.
+// form post cannot send. POST /v1/metrics {metrics: [{name, count} | {name, value}]} takes the
+// application's own numbers (app-metrics.ts). Only requests the model actually ran count in
+// telemetry, so no stranger's malformed request can make a good model fail its trial.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promises as fsp } from 'node:fs';
 import { AppError } from '../../../electron/core/api/errors.js';
@@ -14,6 +15,7 @@ import { feedsFor } from './serve-feeds.js';
 import { serveLimits, type ServeLimits } from './serve-limits.js';
 import type { DriftWindow } from './drift-window.js';
 import { maxSoftmaxConfidence, type Telemetry } from './telemetry.js';
+import { parseMetricBatch } from './app-metrics.js';
 
 export interface ServeOptions {
   port?: number;
@@ -25,6 +27,8 @@ export interface ServeOptions {
 
 /** A request body must arrive within this time. */
 const bodyDeadlineMs = 30_000;
+/** A metrics batch (at most maxMetricsPerBatch entries) is small. */
+const metricsBodyBytes = 64 * 1024;
 
 export async function startServeServer(runner: ModelRunner, telemetry: Telemetry, opts: ServeOptions): Promise<{ server: Server; port: number | null; limits: ServeLimits }> {
   const limits = { ...serveLimits(), ...opts.limits };
@@ -39,7 +43,14 @@ export async function startServeServer(runner: ModelRunner, telemetry: Telemetry
         const m = runner.current?.manifest;
         return sendJson(res, m ? 200 : 503, { ok: !!m, model: m ? { name: m.name, version: m.version, sha256: m.sha256 } : null, inFlight, maxConcurrent: limits.maxConcurrent });
       }
-      if (req.method !== 'POST' || url.pathname !== '/infer') throw new AppError('NOT_FOUND', 'Not found', 'POST /infer or GET /health.');
+      if (req.method === 'POST' && url.pathname === '/v1/metrics') {
+        if (mediaType(req) !== 'application/json') {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON', 'POST /v1/metrics takes a body with Content-Type: application/json.');
+        }
+        void metrics(runner, telemetry, req, res, limits);
+        return;
+      }
+      if (req.method !== 'POST' || url.pathname !== '/infer') throw new AppError('NOT_FOUND', 'Not found', 'POST /infer, POST /v1/metrics or GET /health.');
       if (mediaType(req) !== 'application/json') {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send JSON', 'POST /infer takes a body with Content-Type: application/json.');
       }
@@ -118,6 +129,18 @@ async function infer(runner: ModelRunner, telemetry: Telemetry, req: IncomingMes
       console.error('edgefleet-agent: drift sketch:', err);
     }
     sendJson(res, 200, { outputs: out, latencyMs, confidence, model: { name: model.name, version: model.version, sha256: model.sha256 } });
+  } catch (err) {
+    sendError(res, err);
+  }
+}
+
+/** The application's own metrics, credited to the model serving at this moment. */
+async function metrics(runner: ModelRunner, telemetry: Telemetry, req: IncomingMessage, res: ServerResponse, limits: ServeLimits): Promise<void> {
+  try {
+    const body = await readJson(req, { maxBytes: Math.min(limits.maxBodyBytes, metricsBodyBytes), deadlineMs: bodyDeadlineMs });
+    const batch = parseMetricBatch(body);
+    telemetry.appMetrics.add(batch, runner.current?.manifest.sha256 ?? null);
+    sendJson(res, 200, { accepted: batch.length });
   } catch (err) {
     sendError(res, err);
   }

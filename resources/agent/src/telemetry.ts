@@ -6,6 +6,7 @@ import { percentile, summarize } from '../../../electron/core/util/stats.js';
 import type { SketchSetData } from '../../device-protocol/drift/sketch-set.js';
 import type { DriftWindow } from './drift-window.js';
 import { SystemSampler } from './system-stats.js';
+import { AppMetrics } from './app-metrics.js';
 
 export const histogramBoundsMs = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 const recentCapacity = 2048;
@@ -48,6 +49,8 @@ export class Telemetry {
   private model: string | null = null;
   /** Keys of the drift windows already attached to a summary (only those the collector still holds). */
   private sentWindows = new Set<string>();
+  /** The application's own metrics of the current window. */
+  readonly appMetrics = new AppMetrics();
 
   constructor(
     private readonly historyLimit: number,
@@ -67,6 +70,7 @@ export class Telemetry {
       this.model = model;
     }
     this.requests++;
+    this.appMetrics.inference(model);
     if (!ok) {
       this.errors++;
       return;
@@ -84,6 +88,7 @@ export class Telemetry {
     const lat = this.latencies.all();
     const conf = this.confidences.all();
     const drift = this.newDriftWindows();
+    const metrics = this.appMetrics.take();
     const summary: TelemetrySummary = {
       seq: ++this.seq,
       at: new Date(now).toISOString(),
@@ -99,6 +104,7 @@ export class Telemetry {
       model: ctx.model,
       state: ctx.state,
       ...(drift.length ? { drift } : {}),
+      ...(metrics ? { metrics } : {}),
     };
     this.lastAt = now;
     this.lastRequests = this.requests;

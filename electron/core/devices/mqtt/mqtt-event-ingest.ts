@@ -163,6 +163,8 @@ export class MqttEventIngest {
         if (p.online === false) patch.state = 'offline';
         else if (p.online === true && (patch.state ?? device.state) === 'offline') Object.assign(patch, { state: 'online', lastSeen: new Date().toISOString() });
         store.recordEvents(id, patch, history);
+        // Drift sketches and application metrics ride on the summaries, as over HTTPS.
+        this.ctx.ingestWindows(id, p.events.flatMap((e) => (e.type === 'telemetry' ? [e.payload] : [])));
         changed.push(id);
       }
     })();

@@ -14,6 +14,7 @@ import { useRequest } from '../../store/useRequest.js';
 import { ConfirmDialog, type ConfirmAsk } from '../rollouts/ConfirmDialog.js';
 import { useReloadOn } from '../rollouts/useEventTick.js';
 import { AbStateChip, formatInterval, formatP, formatRate, SignificanceChip, variantColors } from './ab-look.js';
+import { AbMetrics } from './AbMetrics.js';
 import { IntervalChart } from './IntervalChart.js';
 
 function VariantCard({ s, color, winner }: { s: AbStatus['variants'][number]; color: string; winner: boolean }) {
@@ -187,6 +188,7 @@ export function AbView({ id }: { id: string }) {
               </TableBody>
             </Table>
           </SectionCard>
+          <AbMetrics st={st} />
           {st.unreachable.length > 0 && (
             <Alert severity="warning">
               {st.unreachable.length} cohort device{st.unreachable.length === 1 ? '' : 's'} could not be reached for telemetry: {st.unreachable.slice(0, 5).join(', ')}

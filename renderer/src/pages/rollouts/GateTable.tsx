@@ -1,5 +1,6 @@
 import { Box, LinearProgress, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { RolloutDetail, RolloutGateInfo, RolloutGateResult } from '../../../../electron/core/api/types.js';
+import { gateKey, gateLabel } from '../../../../electron/core/api/gate-key.js';
 import { formatGateValue, GateStatusChip } from './rollout-look.js';
 
 /** The latest stage that has gate results, else null. */
@@ -15,7 +16,7 @@ function lastEvaluated(rollout: RolloutDetail): { stage: number; results: Rollou
 export function GateTable({ rollout, info }: { rollout: RolloutDetail; info: RolloutGateInfo[] }) {
   const byKind = new Map(info.map((g) => [g.kind, g]));
   const judged = lastEvaluated(rollout);
-  const results = new Map((judged?.results ?? []).map((r) => [r.kind, r]));
+  const results = new Map((judged?.results ?? []).map((r) => [gateKey(r), r]));
   return (
     <Box>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
@@ -35,13 +36,14 @@ export function GateTable({ rollout, info }: { rollout: RolloutDetail; info: Rol
         <TableBody>
           {rollout.gates.map((g) => {
             const gi = byKind.get(g.kind);
-            const r = results.get(g.kind);
+            const r = results.get(gateKey(g));
+            const label = gateLabel(g, gi?.title);
             const ratio = r?.value != null && g.max > 0 ? Math.min(1, r.value / g.max) : r?.value ? 1 : 0;
             return (
-              <TableRow key={g.kind} data-testid="gate-row" data-kind={g.kind} data-status={r?.status ?? 'pending'}>
+              <TableRow key={gateKey(g)} data-testid="gate-row" data-kind={g.kind} data-status={r?.status ?? 'pending'}>
                 <TableCell>
                   <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                    {gi?.title ?? g.kind}
+                    {label}
                   </Typography>
                   <Typography variant="caption" color="text.secondary">
                     {r?.explanation ?? gi?.description}
@@ -56,7 +58,7 @@ export function GateTable({ rollout, info }: { rollout: RolloutDetail; info: Rol
                     value={r ? ratio * 100 : 0}
                     color={r?.status === 'fail' ? 'error' : r?.status === 'pass' ? 'success' : 'inherit'}
                     sx={{ height: 6, borderRadius: 3 }}
-                    aria-label={`${gi?.title ?? g.kind} against its limit`}
+                    aria-label={`${label} against its limit`}
                   />
                 </TableCell>
                 <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>

@@ -28,6 +28,8 @@ import { ErrorCard } from '../../components/ErrorCard.js';
 import { SelectField } from '../../components/SelectField.js';
 import { useApi } from '../../store/useApi.js';
 import { useRequest } from '../../store/useRequest.js';
+import { gateKey, gateLabel } from '../../../../electron/core/api/gate-key.js';
+import { MetricGateAdder } from './MetricGateAdder.js';
 import { formatGateValue } from './rollout-look.js';
 import { SelectorField } from './SelectorField.js';
 import { parsePercents } from './stage-input.js';
@@ -58,7 +60,7 @@ export function RolloutWizard({ open, onClose, onCreated }: { open: boolean; onC
 
   const info = useMemo(() => new Map((gateInfo.data ?? []).map((g) => [g.kind, g])), [gateInfo.data]);
   useEffect(() => {
-    if (gateInfo.data && gates === null) setGates(gateInfo.data.map((g) => ({ kind: g.kind, ...g.defaults })));
+    if (gateInfo.data && gates === null) setGates(gateInfo.data.filter((g) => !g.named).map((g) => ({ kind: g.kind, ...g.defaults })));
   }, [gateInfo.data, gates]);
 
   const parsed = parsePercents(percents);
@@ -180,10 +182,15 @@ export function RolloutWizard({ open, onClose, onCreated }: { open: boolean; onC
                   const gi = info.get(g.kind);
                   const set = (patch: Partial<RolloutGate>) => setGates(gates.map((x, j) => (j === i ? { ...x, ...patch } : x)));
                   return (
-                    <TableRow key={g.kind} data-testid="wizard-gate" data-kind={g.kind}>
+                    <TableRow key={gateKey(g)} data-testid="wizard-gate" data-kind={g.kind}>
                       <TableCell>
                         <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                          {gi?.title ?? g.kind}
+                          {gateLabel(g, gi?.title)}
+                          {g.kind === 'metric' && (
+                            <Button size="small" onClick={() => setGates(gates.filter((_, j) => j !== i))} sx={{ ml: 1 }} data-testid="wizard-metric-remove">
+                              Remove
+                            </Button>
+                          )}
                         </Typography>
                         <Typography variant="caption" color="text.secondary" component="div">
                           {gi?.description} Default: fail above {formatGateValue(gi?.defaults.max ?? g.max, gi?.unit)}, judged from {gi?.defaults.minDevices ?? g.minDevices} device{(gi?.defaults.minDevices ?? 1) === 1 ? '' : 's'}.
@@ -205,6 +212,12 @@ export function RolloutWizard({ open, onClose, onCreated }: { open: boolean; onC
                 })}
               </TableBody>
             </Table>
+            {info.get('metric') && (
+              <MetricGateAdder
+                taken={gates.filter((g) => g.kind === 'metric').map((g) => g.metric ?? '')}
+                onAdd={(metric) => setGates([...gates, { kind: 'metric', metric, ...info.get('metric')!.defaults }])}
+              />
+            )}
           </Box>
         )}
         {step === 4 && (
