@@ -1,6 +1,6 @@
 // The application's own metrics in the console, in Chromium against a real `edgefleet serve`: two real
 // agents in an A/B assignment take false-alarm counts on their local endpoints; the A/B view shows each
-// variant's rate and the ratio's significance, the device page the device's own numbers, and the
+// variant's rate and the ratio's significance, the device page the device's own numbers and its drift chart, and the
 // rollout wizard adds a gate on the metric by name. Screenshots go to test-output/e2e.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,7 @@ async function tallShot(name: string): Promise<void> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ef-e2e-metrics-'));
-  agents.push(...(await Promise.all([0, 1].map((i) => startAgent({ name: `kiosk-${i + 1}`, args: ['--telemetry-interval', '1'] })))));
+  agents.push(...(await Promise.all([0, 1].map((i) => startAgent({ name: `kiosk-${i + 1}`, args: ['--telemetry-interval', '1'], env: { EDGEFLEET_AGENT_DRIFT_WINDOW_SEC: '1' } })))));
   c = await startE2eConsole();
   for (const a of agents) {
     const d = await c.api<{ id: string }>('devices.pair', { address: `127.0.0.1:${a.port}`, code: a.pairingCode! });
@@ -87,14 +87,19 @@ describe('application metrics in the console', () => {
 
   it('the device page shows the device’s own numbers under the model it serves', async () => {
     const { page } = c;
-    const id = assignment.variants[1].deviceIds[0];
+    // Variant A's device: its model came from the sample's folder, whose evaluation data makes the drift reference.
+    const id = assignment.variants[0].deviceIds[0];
     await page.goto(c.url.replace(/#.*$/, '') + `#/devices/${id}`);
     const card = page.getByTestId('device-app-metrics');
     await card.waitFor();
     const row = card.locator('[data-testid="device-app-metric"][data-metric="false_alarm"]');
     await expect.poll(() => row.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
-    expect(await row.first().textContent()).toMatch(/detector-b v1false_alarm[0-9.]+ per 1,000 inferences \(60 in 3\d\d\)/);
-    await page.setViewportSize({ width: 1440, height: 1800 });
+    expect(await row.first().textContent()).toMatch(/detector-a v1false_alarm[0-9.]+ per 1,000 inferences \(15 in 3\d\d\)/);
+    // The drift card: the seeded random inputs look nothing like the sample's evaluation images.
+    const chart = page.getByTestId('drift-chart');
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('[data-testid="drift-row"][data-key="input.mean"]').getAttribute('data-level')).toBe('act');
+    await page.setViewportSize({ width: 1440, height: 2200 });
     await card.scrollIntoViewIfNeeded();
     await c.shot('device-app-metrics');
     await page.setViewportSize({ width: 1440, height: 900 });

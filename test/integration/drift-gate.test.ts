@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RolloutDetail } from '../../electron/core/api/types.js';
+import type { DeviceDrift, RolloutDetail } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { AgentClient } from '../../electron/core/devices/https/agent-client.js';
 import { referencePath } from '../../electron/core/drift/reference-store.js';
@@ -103,6 +103,15 @@ describe('input-drift gate against a real agent', () => {
     expect(failGate!.value!).toBeGreaterThan(0.25);
     expect(fail.final.status).toBe('halted');
     expect(fail.detail.reason).toMatch(/Input drift: PSI [0-9.]+ over 1 device, above the limit of PSI 0.25/);
+
+    // The device page's view: the model it serves now, window by window and merged, at the act level.
+    const view = unwrap<DeviceDrift>(await core.call('devices.drift', { id: agent.deviceId, hours: 1 }));
+    expect(view.model?.sha256).toBe(next.sha256);
+    expect(view.points.length).toBeGreaterThan(0);
+    expect(Math.max(...view.points.map((p) => p.inputPsi ?? 0))).toBeGreaterThan(0.25);
+    expect(view.merged?.enough).toBe(true);
+    expect(view.merged?.features.find((f) => f.key === 'input.mean')).toMatchObject({ level: 'act' });
+    expect(await core.call('devices.drift', { id: agent.deviceId, hours: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
 
     // What the console received: sketch windows only, small, with per-sample statistics, no tensors.
     const windows = core.devices.drift.windows(agent.deviceId);

@@ -19,6 +19,7 @@ import type {
   DeviceListRow,
   DeviceSummary,
   DeviceAppMetrics,
+  DeviceDrift,
   FitCheck,
   Job,
   InspectReport,
@@ -38,6 +39,9 @@ import type {
   AbAssignment,
   AbState,
   AbStatus,
+  FlPhase,
+  FlRound,
+  FlRoundSummary,
 } from './types.js';
 
 interface RequestDef<I extends z.ZodType, R> {
@@ -164,6 +168,37 @@ export const abStartInput = z
   })
   .strict();
 
+/** A federated round (see federated/round-engine.ts); the training fields are fl-train's request. */
+export const flStartInput = z
+  .object({
+    modelId: id,
+    selector: z.string().trim().min(1, 'A device selector is required (tag:T, group:G, device:ID or all)').max(2000),
+    /** Quorum: fewer devices that trained (or unmasked) fail the round. */
+    minClients: z.number().int().min(1).max(10_000).default(2),
+    /** Participants wanted; up to ceil(selectCount × overSelect) are asked, the first selectCount to train are used. */
+    selectCount: z.number().int().min(1).max(10_000).default(10),
+    overSelect: z.number().min(1).max(3).default(1.3),
+    deadlineSec: z.number().int().min(5).max(7 * 86_400).default(600),
+    epochs: z.number().int().min(1).max(100).default(1),
+    batchSize: z.number().int().min(1).max(4096).default(32),
+    learningRate: z.number().gt(0).max(1).default(0.001),
+    proxMu: z.number().min(0).max(1000).default(0),
+    clipNorm: z.number().positive().finite().optional(),
+    timeBudgetSec: z.number().min(0.1).max(3600).default(60),
+    heldOutFraction: z.number().min(0.05).max(0.5).default(0.2),
+    aggregation: z.enum(['fedavg', 'fedprox', 'trimmed-mean']).default('fedavg'),
+    secure: z.boolean().default(false),
+    numShares: z.number().int().min(3).max(1000).optional(),
+    threshold: z.number().int().min(2).max(1000).optional(),
+  })
+  .strict()
+  .refine((v) => v.minClients <= v.selectCount, { message: 'minClients cannot exceed selectCount: the round could never reach its quorum', path: ['minClients'] })
+  .refine((v) => v.timeBudgetSec < v.deadlineSec, { message: 'timeBudgetSec must be shorter than deadlineSec, or no device could answer in time', path: ['timeBudgetSec'] })
+  .refine((v) => !(v.secure && v.aggregation === 'trimmed-mean'), { message: 'trimmed-mean needs each update on its own; secure aggregation only shows the sum. Use fedavg or fedprox with secure', path: ['aggregation'] })
+  .refine((v) => v.aggregation !== 'fedprox' || v.proxMu > 0, { message: 'fedprox needs proxMu > 0 (the proximal term)', path: ['proxMu'] })
+  .refine((v) => v.secure || (v.numShares === undefined && v.threshold === undefined), { message: 'numShares and threshold apply to secure rounds only', path: ['numShares'] })
+  .refine((v) => !v.secure || v.minClients >= 2, { message: 'secure aggregation needs minClients of at least 2', path: ['minClients'] });
+
 const serialPath = z.string().trim().min(1).max(4096);
 const baudRate = z.number().int().min(300).max(12_000_000).default(921_600);
 
@@ -253,6 +288,8 @@ export const requests = {
       .strict(),
   ),
   /** A model against the boards of the devices given: warnings only (unknown ids are left out); the deploy dialog and `edgefleet deploy` show them. */
+  /** The drift of the model the device serves, per stored window and merged, over the last `hours`. */
+  'devices.drift': request<DeviceDrift>()(z.object({ id, hours: z.number().min(1).max(24 * 90).default(24) }).strict()),
   /** The application's own metrics the device reported, per model, over the last `hours`. */
   'devices.appMetrics': request<DeviceAppMetrics>()(z.object({ id, hours: z.number().min(1).max(24 * 90).default(24) }).strict()),
   'devices.checkFit': request<FitCheck>()(z.object({ modelId: id, deviceIds: z.array(id).min(1).max(10_000) }).strict()),
@@ -397,6 +434,15 @@ export const requests = {
     // target: device:ID, group:G, tag:T (comma-separated) within the rollout; everything it touched when left out.
     z.object({ id, target: z.string().trim().min(1).max(2000).optional() }).strict(),
   ),
+  // Federated rounds
+  'fl.start': request<FlRound>()(flStartInput),
+  'fl.get': request<FlRound>()(z.object({ id }).strict()),
+  'fl.list': request<FlRoundSummary[]>()(none),
+  'fl.abort': request<FlRound>()(z.object({ id }).strict()),
+  /** A staged rollout of the round's registered version to the round's selector. */
+  'fl.promote': request<FlRound>()(z.object({ id, stages: z.array(z.number().gt(0).max(100)).min(1).max(20).optional() }).strict()),
+  /** A rollout of the round's input model (the previous version) to the round's selector. */
+  'fl.rollback': request<FlRound>()(z.object({ id }).strict()),
   // A/B
   'ab.start': request<AbAssignment>()(abStartInput),
   'ab.list': request<AbAssignment[]>()(none),
@@ -418,6 +464,7 @@ export const events = {
   'devices.changed': null as unknown as { ids: string[] },
   'rollouts.changed': null as unknown as { id: string; status: RolloutStatus },
   'ab.changed': null as unknown as { id: string; state: AbState },
+  'fl.changed': null as unknown as { id: string; phase: FlPhase },
 };
 
 export type Requests = typeof requests;

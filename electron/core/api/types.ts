@@ -664,6 +664,28 @@ export interface AbMetricStats {
   devices: number;
 }
 
+/** One device's drift over a period (devices.drift): per-window points and the period merged, as PSI against the model's reference. */
+export interface DeviceDrift {
+  since: string;
+  /** PSI levels: below watch is ok, from act on a person should act. */
+  thresholds: { watch: number; act: number };
+  explanations: Record<'ok' | 'watch' | 'act', string>;
+  model: { name: string; version: string; sha256: string } | null;
+  /** The reference profile the distances are against; null with the reason in note. */
+  reference: { samples: number } | null;
+  note: string | null;
+  /** Each stored window of the active model, judged alone; PSI null when it had too few samples (fewer than 100). */
+  points: { start: string; end: string; samples: number; inputPsi: number | null; outputPsi: number | null }[];
+  /** All the period's windows merged and judged, statistic by statistic. */
+  merged: {
+    samples: number;
+    enough: boolean;
+    minSamples: number;
+    features: { key: string; group: 'input' | 'output'; psi: number; ks: number | null; js: number; level: 'ok' | 'watch' | 'act' }[];
+    missing: string[];
+  } | null;
+}
+
 /** One device's application metrics over a period, per model it served (the latest first). */
 export interface DeviceAppMetrics {
   since: string;
@@ -823,4 +845,106 @@ export interface DesiredStateView {
   reported: { version: number; outcome: 'in-sync' | 'trial' | 'reverted' | 'refused' | 'pending'; detail: string | null; at: string } | null;
   /** The device reported a final outcome for the current version. */
   converged: boolean;
+}
+
+/** Where a federated round is (see federated/round-machine.ts); the last four are final. */
+export type FlPhase =
+  | 'selecting'
+  | 'training'
+  | 'secagg-setup'
+  | 'secagg-share-keys'
+  | 'secagg-masked-input'
+  | 'secagg-unmask'
+  | 'aggregating'
+  | 'evaluating'
+  | 'registered'
+  | 'rejected'
+  | 'failed'
+  | 'aborted';
+
+export type FlAggregation = 'fedavg' | 'fedprox' | 'trimmed-mean';
+
+/** What each device is asked to do (fl-train's request, less the round and model). */
+export interface FlTrainConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  proxMu: number;
+  clipNorm: number | null;
+  timeBudgetMs: number;
+  heldOutFraction: number;
+}
+
+/** How far one device got in a round. */
+export type FlDeviceStatus = 'selected' | 'sent' | 'trained' | 'uploaded' | 'evaluated' | 'timed-out' | 'rejected' | 'not-needed';
+
+/** A device of a round: selected for it, or looked at and excluded (status 'rejected' with the reason). */
+export interface FlRoundDevice {
+  deviceId: string;
+  name: string;
+  status: FlDeviceStatus;
+  /** Why it was excluded, dropped or rejected; null while it takes part. */
+  reason: string | null;
+  samples: number | null;
+  heldOut: number | null;
+  lossBefore: number | null;
+  lossAfter: number | null;
+  heldOutLossBefore: number | null;
+  heldOutLossAfter: number | null;
+  /** fl-evaluate: the candidate's and the incumbent's held-out loss on this device. */
+  evalLoss: number | null;
+  evalLossActive: number | null;
+  epochsRun: number | null;
+  stoppedBy: 'epochs' | 'time-budget' | null;
+  elapsedMs: number | null;
+}
+
+export type FlEventKind = 'phase' | 'selected' | 'excluded' | 'sent' | 'trained' | 'uploaded' | 'timed-out' | 'rejected' | 'evaluated' | 'not-needed';
+
+/** One line of a round's timeline: a phase change (deviceId null) or something one device did. */
+export interface FlRoundEvent {
+  seq: number;
+  at: string;
+  deviceId: string | null;
+  kind: FlEventKind;
+  detail: string;
+}
+
+export interface FlRoundSummary {
+  id: string;
+  modelId: string;
+  modelName: string;
+  phase: FlPhase;
+  reason: string | null;
+  aggregation: FlAggregation;
+  secure: boolean;
+  participants: number;
+  candidateModelId: string | null;
+  lossBefore: number | null;
+  lossAfter: number | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+export interface FlRound extends FlRoundSummary {
+  selector: string;
+  minClients: number;
+  selectCount: number;
+  overSelect: number;
+  deadlineMs: number;
+  /** When the deadline of the training (and SecAgg) stages passes. */
+  deadlineAt: string;
+  config: FlTrainConfig;
+  numShares: number | null;
+  threshold: number | null;
+  /** Devices whose update is in the candidate; dropped: selected, sent the request, and not in it. */
+  participantIds: string[];
+  dropped: string[];
+  devices: FlRoundDevice[];
+  events: FlRoundEvent[];
+  /** Rollouts fl.promote and fl.rollback started for this round, oldest first. */
+  rollouts: { id: string; kind: 'promote' | 'rollback'; modelId: string; at: string }[];
+  /** The process driving the round now, if any. */
+  driver: RolloutDriver | null;
 }

@@ -15,6 +15,7 @@ import { discoverFor, refreshDevices } from './refresh-devices.js';
 import { readExchanges } from './protocol-log.js';
 import { recordFailure } from './record-failure.js';
 import { statusPatch } from './status-fields.js';
+import { deviceDrift } from '../drift/device-drift.js';
 
 type DeviceChannels =
   | 'devices.list'
@@ -28,6 +29,7 @@ type DeviceChannels =
   | 'devices.remove'
   | 'devices.deploy'
   | 'devices.appMetrics'
+  | 'devices.drift'
   | 'devices.checkFit'
   | 'devices.confirm'
   | 'devices.rollback'
@@ -122,6 +124,7 @@ export function deviceHandlers(deps: { ctx: DeviceContext; jobs: JobManager; dem
       const sinceMs = Date.now() - hours * 3_600_000;
       return { since: new Date(sinceMs).toISOString(), models: ctx.appMetrics.byModel(id, sinceMs) };
     },
+    'devices.drift': ({ id, hours }) => deviceDrift(known(id), ctx.drift, ctx.references, Date.now() - hours * 3_600_000),
     'devices.checkFit': ({ modelId, deviceIds }) => checkFit(registry, store, modelId, deviceIds),
     'devices.confirm': ({ id }) => slotChange(id, 'confirm'),
     'devices.rollback': ({ id }) => slotChange(id, 'rollback'),

@@ -12,6 +12,7 @@ import { useRequest } from '../store/useRequest.js';
 import { AppMetricsCard } from './device/AppMetricsCard.js';
 import { BoardCard } from './device/BoardCard.js';
 import { DeviceErrorCard } from './device/DeviceErrorCard.js';
+import { DriftCard } from './device/DriftCard.js';
 import { DeviceProfiles } from './device/DeviceProfiles.js';
 import { FitWarnings } from './device/FitWarnings.js';
 import { IdentityCard } from './device/IdentityCard.js';
@@ -123,6 +124,7 @@ export function DevicePage({ id }: { id: string }) {
             </Grid>
           </Grid>
           <TelemetryCharts device={d} />
+          <DriftCard device={d} />
           <AppMetricsCard device={d} />
           <DeviceProfiles device={d} onChanged={reload} />
           <DeployDialog open={deployOpen} onClose={() => setDeployOpen(false)} deviceIds={[d.id]} targetLabel={d.name} runner={deploy} />
