@@ -235,6 +235,104 @@ export type TelemetrySummary = z.infer<typeof telemetrySummarySchema>;
 const empty = z.object({}).strict();
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 
+/** The info capability of a device that takes fl-train, fl-secagg and fl-evaluate (it holds local training data). */
+export const flTrainCapability = 'fl-train1';
+
+const flRoundIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 of A-Z a-z 0-9 _ -')
+  .describe('The federated round (8 to 64 of A-Z a-z 0-9 _ -). The same request again gets the same answer; a different request with the same id is refused (FL_ROUND_REUSED).');
+/** Base64 (RFC 4648, padded) of little-endian float32 values; at most 2^22 of them. */
+const float32Base64 = z
+  .string()
+  .max(Math.ceil((4 * 2 ** 22) / 3) * 4)
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'base64');
+
+/** The SecAgg+ settings of a secure round; the same fields as electron/core/federated/secagg/messages.ts roundConfigSchema. */
+export const flSecureConfigSchema = z
+  .object({
+    numClients: z.number().int().min(2).max(1023).describe('Clients sampled for the round.'),
+    numShares: z.number().int().min(2).max(1023).describe('Neighbourhood size, the client itself included.'),
+    threshold: z.number().int().min(2).max(1023).describe('Shares needed to rebuild a secret.'),
+    paramCount: z.number().int().min(1).max(2 ** 26).describe('Parameters per update: must equal the active model\'s (else FL_SHAPE_MISMATCH).'),
+    clippingRange: z.number().positive().describe('Parameters are clipped to ± this before quantization.'),
+    quantizationRange: z.number().int().positive().describe('Quantization levels across the clipping range.'),
+    modulusRange: z.number().int().positive().max(2 ** 32).describe('The masked sum is taken modulo this.'),
+    maxWeight: z.number().positive().describe('Largest weight (sample count) one client contributes.'),
+  })
+  .describe('The SecAgg+ round settings, as the SecAgg+ setup request will carry them.');
+
+export const flTrainRequestSchema = z
+  .object({
+    roundId: flRoundIdSchema,
+    expectActiveSha256: sha256Hex.describe('Precondition: the global model the device must be serving (else PRECONDITION_FAILED).'),
+    epochs: z.number().int().min(1).max(100).describe('Passes over the training windows.'),
+    batchSize: z.number().int().min(1).max(4096).describe('Windows per Adam step.'),
+    learningRate: z.number().positive().max(1).describe('Adam learning rate, (0, 1].'),
+    proxMu: z.number().nonnegative().default(0).describe('FedProx strength towards the global model; 0: plain FedAvg training.'),
+    clipNorm: z.number().positive().optional().describe("Largest L2 norm of a step's gradient; absent: no clipping."),
+    timeBudgetMs: z.number().int().min(100).max(3_600_000).describe('Training stops at the first batch after this long (stoppedBy time-budget).'),
+    heldOutFraction: z.number().min(0.05).max(0.5).default(0.2).describe('The latest fraction of the windows, by time, held out of training for evaluation.'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('Seeds the shuffle; absent: derived from roundId and the device id. The same seed, model and data give the same update.'),
+    secure: z
+      .object({ config: flSecureConfigSchema })
+      .strict()
+      .optional()
+      .describe('Secure aggregation: the device keeps its update and answers none; fl-secagg then runs the SecAgg+ stages.'),
+  })
+  .strict();
+
+export const flTrainResponseSchema = z.object({
+  roundId: z.string().describe('The request\'s roundId.'),
+  deviceId: z.string().describe('The device that trained.'),
+  samples: z.number().int().nonnegative().describe('Training windows used: the weight of this update in FedAvg.'),
+  heldOut: z.number().int().nonnegative().describe('Held-out windows (never trained on).'),
+  lossBefore: z.number().describe('Mean squared reconstruction error of the global model on the training windows.'),
+  lossAfter: z.number().describe('The same for the locally trained model.'),
+  heldOutLossBefore: z.number().describe('The global model on the held-out windows.'),
+  heldOutLossAfter: z.number().describe('The locally trained model on the held-out windows.'),
+  epochsRun: z.number().int().nonnegative().describe('Whole epochs finished.'),
+  stoppedBy: z.enum(['epochs', 'time-budget']).describe('epochs: all ran; time-budget: timeBudgetMs ran out first.'),
+  elapsedMs: z.number().nonnegative().describe('Training time, ms.'),
+  update: float32Base64.optional().describe('Base64 of the trained flattened parameters, little-endian float32; absent in a secure round.'),
+  paramCount: z.number().int().positive().describe('Parameters of the model (float32 values in update).'),
+  clipped: z.boolean().optional().describe('Some step\'s gradient was clipped to clipNorm; absent without clipNorm.'),
+});
+
+export const flSecAggRequestSchema = z
+  .object({
+    roundId: flRoundIdSchema,
+    message: z.record(z.string(), z.unknown()).describe('A SecAgg+ request (setup, share-keys, masked-input or unmask; electron/core/federated/secagg/messages.ts); the device\'s SecAgg+ client checks it.'),
+  })
+  .strict();
+
+export const flSecAggResponseSchema = z.object({
+  roundId: z.string().describe('The request\'s roundId.'),
+  reply: z.record(z.string(), z.unknown()).describe("The SecAgg+ client's reply to the message; the console's SecAgg+ server checks it."),
+});
+
+export const flEvaluateRequestSchema = z
+  .object({
+    roundId: flRoundIdSchema,
+    modelSha256: sha256Hex.describe('SHA-256 of the candidate model the parameters are of, for the record.'),
+    parameters: float32Base64.describe("Base64 of the candidate's flattened parameters, little-endian float32, in the active model's layout (else FL_SHAPE_MISMATCH)."),
+  })
+  .strict();
+
+export const flEvaluateResponseSchema = z.object({
+  roundId: z.string().describe('The request\'s roundId.'),
+  heldOut: z.number().int().positive().describe('Held-out windows evaluated on.'),
+  loss: z.number().describe('Mean squared reconstruction error of the candidate on them.'),
+  lossActive: z.number().describe('The same for the active model.'),
+});
+
+export type FlTrainRequest = z.input<typeof flTrainRequestSchema>;
+export type FlTrainResponse = z.output<typeof flTrainResponseSchema>;
+export type FlSecAggRequest = z.input<typeof flSecAggRequestSchema>;
+export type FlSecAggResponse = z.output<typeof flSecAggResponseSchema>;
+export type FlEvaluateRequest = z.input<typeof flEvaluateRequestSchema>;
+export type FlEvaluateResponse = z.output<typeof flEvaluateResponseSchema>;
+
 /**
  * One entry per operation: its request and its response. upload-chunk's `data` travels as raw bytes
  * where the transport can (the HTTPS body), as base64 where it cannot.
@@ -318,6 +416,16 @@ export const deviceOps = {
     request: z.object({ nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/).describe('A fresh random value from the console (16 to 128 of A-Z a-z 0-9 _ -): the report echoes it, so an old report cannot be passed off as new.') }).strict(),
     response: signedReportSchema,
   },
+  /**
+   * Federated learning (devices whose info lists flTrainCapability): trains the active model on the
+   * device's own windows and answers losses and, unless secure, the trained parameters. The data never
+   * leaves the device. The answer comes when training ends (up to timeBudgetMs): call with a long timeout.
+   */
+  'fl-train': { request: flTrainRequestSchema, response: flTrainResponseSchema },
+  /** One SecAgg+ stage of a secure fl-train round: the message goes to the round's SecAgg+ client, its reply comes back. */
+  'fl-secagg': { request: flSecAggRequestSchema, response: flSecAggResponseSchema },
+  /** The held-out loss of a candidate (the round's aggregate) next to the active model's, on the device's held-out windows. */
+  'fl-evaluate': { request: flEvaluateRequestSchema, response: flEvaluateResponseSchema },
 } as const;
 
 /**

@@ -74,6 +74,15 @@ export class SimDevice extends EventEmitter<{ event: [DeviceEvent] }> implements
       report: async () => {
         throw new AppError('NOT_FOUND', 'No reports here', 'The simulated device does not sign reports (it has no TLS key).');
       },
+      'fl-train': async () => {
+        throw new AppError('FL_NO_DATA', 'No local training data', 'The simulated device holds no sensor data to train on (its info does not list fl-train1).');
+      },
+      'fl-secagg': async () => {
+        throw new AppError('FL_NOT_TRAINED', 'No secure round here', 'The simulated device trains no rounds, so it has no SecAgg+ client to answer.');
+      },
+      'fl-evaluate': async () => {
+        throw new AppError('FL_NO_DATA', 'No local evaluation data', 'The simulated device holds no sensor data to evaluate on.');
+      },
       info: async () => ({
         deviceId: this.deviceId,
         name: this.name,

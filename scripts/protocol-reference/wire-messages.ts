@@ -39,6 +39,9 @@ export const opSummaries: Record<DeviceOp, string> = {
   rollback: 'During a trial: reverts it. Otherwise: back to the previous slot (the two swap).',
   profile: 'A layer-by-layer profile of the active model.',
   report: 'A report of what the device runs (slots, release counter, its hash-chained event log), signed with its TLS key and echoing the nonce; devices whose info lists report-v1. Others answer NOT_FOUND.',
+  'fl-train': 'Federated learning: trains the active model on the device\'s own windows (the latest heldOutFraction held out) and answers the losses and, unless secure, the trained parameters. Answers when training ends. Devices whose info lists fl-train1; others answer FL_NO_DATA or NOT_FOUND.',
+  'fl-secagg': 'One SecAgg+ stage (setup, share-keys, masked-input, unmask) of a secure fl-train round: the device\'s SecAgg+ client answers it; masked-input masks the update fl-train kept.',
+  'fl-evaluate': 'The held-out loss of a candidate model (flattened parameters in the active model\'s layout) and of the active model.',
 };
 
 /** Shapes that appear in several messages: titled in the JSON Schemas, tabled once in MESSAGES.md. */

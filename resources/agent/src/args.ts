@@ -27,6 +27,8 @@ export interface AgentArgs {
   enrol?: string | null;
   /** Install site bundles found under this folder (where removable media mounts), with no console. */
   watchMedia?: { dir: string; trustRoot: string | null; trialSec: number } | null;
+  /** Local training data for federated rounds (a timestamp,value CSV); null: <data dir>/fl/data.csv when present. */
+  flData?: string | null;
 }
 
 export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
@@ -57,6 +59,8 @@ export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
                           each is installed once, its result and signed report written beside it
   --bundle-trust-root FP  the release authority's root fingerprint, for the first bundle (--watch-media)
   --bundle-trial-sec N    healthy seconds before a bundle's model is kept (default 60)
+  --fl-data FILE          local training data for federated rounds: a CSV of timestamp,value readings
+                          (default: DATA_DIR/fl/data.csv when present); it never leaves the device
 
   edgefleet-agent install DIR --data-dir DATA …   installs one bundle by hand (see edgefleet-agent install --help)
 `;
@@ -89,6 +93,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       'watch-media': { type: 'string' },
       'bundle-trust-root': { type: 'string' },
       'bundle-trial-sec': { type: 'string', default: '60' },
+      'fl-data': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -124,6 +129,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       : null,
     artifactCaFile: values['artifact-ca'] ?? null,
     enrol: values.enrol ?? null,
+    flData: values['fl-data'] ?? null,
     watchMedia: values['watch-media'] ? { dir: values['watch-media'], trustRoot: values['bundle-trust-root'] ?? null, trialSec: int(values['bundle-trial-sec'], '--bundle-trial-sec', 0, 86_400) } : null,
   };
 }

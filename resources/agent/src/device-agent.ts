@@ -11,6 +11,7 @@ import {
   agentUpgradeCapability,
   deltaCapability,
   deviceOps,
+  flTrainCapability,
   reportCapability,
   releaseOf,
   type AgentUpgradeInfo,
@@ -39,6 +40,7 @@ import { defaultTrialSec, upgradeAgent } from './agent-upgrade.js';
 import { checkRelease } from './release-guard.js';
 import { makeReport } from './device-report.js';
 import { energyInfo } from './energy/energy-info.js';
+import { FlService } from './federated/fl-service.js';
 
 export interface AgentParts {
   dataDir: string;
@@ -56,14 +58,25 @@ export interface AgentParts {
   artifactCa?: Buffer | null;
   /** Stops the agent cleanly so its supervisor starts the build `current` points at (after an agent upgrade). */
   restart?: () => void;
+  /** Local training data for federated rounds (fl-data.ts resolveFlDataFile); absent: <data dir>/fl/data.csv. */
+  flDataFile?: string;
 }
 
 export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implements DeviceHandler {
   private readonly handlers: DeviceHandlers;
   private upgrade: AgentUpgradeInfo | null = null;
+  private readonly fl: FlService;
 
   constructor(private readonly p: AgentParts) {
     super();
+    this.fl = new FlService({
+      deviceId: p.identity.deviceId,
+      dataFile: p.flDataFile ?? path.join(p.dataDir, 'fl', 'data.csv'),
+      activeModel: () => {
+        const current = p.runner.current;
+        return current ? { sha256: current.manifest.sha256, path: p.store.modelPath(current.slot) } : null;
+      },
+    });
     this.handlers = {
       pair: async (req, ctx) => {
         const { token } = await p.pairing.pair(req.code, req.consolePublicKey, req.consoleName, ctx.source);
@@ -114,6 +127,10 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
           await fsp.rm(tmpDir, { recursive: true, force: true });
         }
       },
+      // Training holds no queue: a deploy may go on meanwhile (the round trains the bytes it started on).
+      'fl-train': (req) => this.fl.train(req),
+      'fl-secagg': async (req) => this.fl.secagg(req),
+      'fl-evaluate': (req) => this.fl.evaluate(req),
     };
   }
 
@@ -189,7 +206,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       consoleName: this.p.pairing.consoleName,
       servePort: this.p.servePort,
       board: boardInfo(),
-      capabilities: installLayout() ? [deltaCapability, reportCapability, agentUpgradeCapability] : [deltaCapability, reportCapability],
+      capabilities: [deltaCapability, reportCapability, ...(installLayout() ? [agentUpgradeCapability] : []), ...(this.fl.hasData() ? [flTrainCapability] : [])],
       // Read on every call: a udev rule or a hot-plugged battery can change the answer while the agent runs.
       energy: energyInfo(),
     };

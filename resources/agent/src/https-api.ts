@@ -92,11 +92,27 @@ async function route(agent: DeviceAgent, pairing: Pairing, req: IncomingMessage,
       sendJson(res, 200, await agent.uploadStream(Number(req.headers[offsetHeader] ?? -1), req));
       return;
     }
-    sendJson(res, 200, await agent.handle(op, await requestOf(req, url), { source: req.socket.remoteAddress }));
+    const request = await requestOf(req, url);
+    const work = () => agent.handle(op, request, { source: req.socket.remoteAddress });
+    sendJson(res, 200, longOps.has(op) ? await withoutIdleLimit(req.socket as Socket, work) : await work());
   } catch (err) {
     // A paired console's refused upload may leave body bytes unread: take them, so it reads the answer.
     // A stranger's unread body is not read: the connection closes after the answer.
     sendError(res, err, { drain: authed });
+  }
+}
+
+/** Operations whose answer may take up to their own time budget (fl-train: up to an hour of training). */
+const longOps: ReadonlySet<string> = new Set(['fl-train']);
+
+/** The connection's idle limit (the server's timeout) is off while the device works on the answer, and back before it is sent. */
+async function withoutIdleLimit<T>(socket: Socket, work: () => Promise<T>): Promise<T> {
+  const idleMs = socket.timeout ?? 0;
+  socket.setTimeout(0);
+  try {
+    return await work();
+  } finally {
+    if (!socket.destroyed) socket.setTimeout(idleMs);
   }
 }
 

@@ -9,6 +9,7 @@ import { parseAgentArgs } from './args.js';
 import { readArtifactCa } from './artifact-fetch.js';
 import { Deployment } from './deployment.js';
 import { DeviceAgent } from './device-agent.js';
+import { resolveFlDataFile } from './federated/fl-data.js';
 import { DriftWindow } from './drift-window.js';
 import { startHttpsApi } from './https-api.js';
 import { loadOrCreateIdentity } from './identity.js';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const serveLimits = { ...(args.serveMaxConcurrent ? { maxConcurrent: args.serveMaxConcurrent } : {}), ...(args.serveMaxBodyMb ? { maxBodyBytes: args.serveMaxBodyMb * 1024 * 1024 } : {}) };
   const serve = await startServeServer(runner, telemetry, { ...(args.serveSocket ? { socketPath: args.serveSocket } : { port: args.servePort }), limits: serveLimits, drift });
   const artifactCa = args.artifactCaFile ? await readArtifactCa(args.artifactCaFile) : null;
-  agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port, artifactCa, restart: () => void stop() });
+  agent = new DeviceAgent({ dataDir, name: args.name, identity, pairing, store, uploads, runner, deployment, telemetry, queue, servePort: serve.port, artifactCa, flDataFile: resolveFlDataFile(args.flData, dataDir), restart: () => void stop() });
   const api = await startHttpsApi(agent, identity, pairing, { host: args.host, port: args.port });
   // Servers listen and the active model loaded (deployment.start): a build on upgrade trial confirms itself.
   const layout = installLayout();
