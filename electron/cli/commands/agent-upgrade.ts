@@ -38,7 +38,7 @@ function line(p: AgentUpgradeProgress): string {
 
 export async function runAgentUpgrade({ values, positionals }: ParsedArgs): Promise<void> {
   if (positionals.length > 1) throw new UsageError('agent upgrade takes no arguments besides its options');
-  for (const only of ['arch', 'output', 'agent-version']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent build`);
+  for (const only of ['arch', 'output', 'format', 'agent-version']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent build`);
   const deviceIds = (values.device as string[] | undefined) ?? [];
   if (deviceIds.length === 0) throw new UsageError('agent upgrade needs at least one --device ID');
   const build = values.build as string | undefined;

@@ -11,8 +11,8 @@ import { runAgentUpgrade } from './agent-upgrade.js';
 // the compiled CLI runs that bundle as a child and passes signals and the exit code through.
 export const agentCommand: Command = {
   name: 'agent',
-  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]]  |  agent build --arch arm64|x64 -o FILE [--agent-version V] [--json] [--home DIR]  |  agent upgrade --device ID [--device ID …] [--build FILE.tar.gz] [--trial S] [--allow-downgrade] [--json] [--home DIR]',
-  summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port. `agent build` writes a self-contained .tar.gz to install on a linux board with no network (own Node, install.sh, MANIFEST.json signed by the console key); `agent upgrade` puts a new build on paired devices, which revert to their previous build when it does not come up',
+  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]]  |  agent build --arch arm64|x64 -o FILE [--format tgz|deb] [--agent-version V] [--json] [--home DIR]  |  agent upgrade --device ID [--device ID …] [--build FILE.tar.gz] [--trial S] [--allow-downgrade] [--json] [--home DIR]',
+  summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port. `agent build` writes a self-contained .tar.gz (or, with --format deb, a Debian package) to install on a linux board with no network (own Node, install.sh, MANIFEST.json signed by the console key); `agent upgrade` puts a new build on paired devices, which revert to their previous build when it does not come up',
   options: {
     'data-dir': { type: 'string' },
     port: { type: 'string' },
@@ -33,6 +33,7 @@ export const agentCommand: Command = {
     json: { type: 'boolean' },
     home: { type: 'string' },
     'agent-version': { type: 'string' },
+    format: { type: 'string' },
     device: { type: 'string', multiple: true },
     build: { type: 'string' },
     trial: { type: 'string' },
@@ -54,7 +55,8 @@ export const agentCommand: Command = {
     'telemetry-interval': ['S', 'Seconds between telemetry summaries (default 5)'],
     history: ['N', 'Telemetry summaries kept in memory (default 720)'],
     arch: ['arm64|x64', 'agent build: the linux architecture of the board'],
-    output: ['FILE', 'agent build: the .tar.gz to write'],
+    output: ['FILE', 'agent build: the .tar.gz (or .deb) to write'],
+    format: ['tgz|deb', 'agent build: a .tar.gz with install.sh (default), or a .deb whose install runs install.sh'],
     json: 'agent build, agent upgrade: print the result as JSON',
     home: ['DIR', 'agent build, agent upgrade: the console home whose key signs MANIFEST.json'],
     'agent-version': ['V', 'agent build: the version MANIFEST.json records (default: this console\'s)'],
@@ -67,7 +69,7 @@ export const agentCommand: Command = {
     if (positionals[0] === 'build') return runAgentBuild({ values, positionals });
     if (positionals[0] === 'upgrade') return runAgentUpgrade({ values, positionals });
     if (positionals.length) throw new UsageError('agent takes no arguments (or: agent build --arch arm64|x64 -o FILE, agent upgrade --device ID)');
-    for (const only of ['arch', 'output', 'json', 'home', 'agent-version']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent build`);
+    for (const only of ['arch', 'output', 'format', 'json', 'home', 'agent-version']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent build`);
     for (const only of ['device', 'build', 'trial', 'allow-downgrade']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent upgrade`);
     if (typeof values['data-dir'] !== 'string') throw new UsageError('agent needs --data-dir DIR');
     const bundle = agentBundlePath();

@@ -1,4 +1,4 @@
-// `edgefleet agent build`: one .tar.gz a person can carry to a linux-arm64 or linux-x64 board with no
+// `edgefleet agent build`: one .tar.gz (or .deb, see agent-deb.ts) a person can carry to a linux-arm64 or linux-x64 board with no
 // network. It holds the bundled agent, its own pinned Node.js runtime, onnxruntime-node and serialport
 // with native files for that architecture only, install.sh, run.sh, the systemd unit, and MANIFEST.json
 // (every file's sha256, signed by the console key).
@@ -10,6 +10,7 @@ import { AppError } from '../api/errors.js';
 import { agentDistDir } from '../ssh/agent-bundle.js';
 import { appVersion } from '../util/app-root.js';
 import { sha256File } from '../util/hash-file.js';
+import { writeAgentDeb } from './agent-deb.js';
 import { agentFiles, defaultResourcesDir, serialportVersion } from './agent-files.js';
 import { agentArchSchema, formatSignedBuild, signAgentBuild, type AgentArch, type BuildFile, type SignedAgentBuild } from './build-manifest.js';
 import { writeTarGz, type TarEntry } from './tar-gz.js';
@@ -26,12 +27,18 @@ export interface AgentBuildOptions {
    * compares it at an upgrade, so builds of the same code can be told apart (a patched build, tests).
    */
   agentVersion?: string;
+  /** tgz (default): a .tar.gz to unpack and install.sh; deb: a Debian package whose postinst runs install.sh. */
+  format?: AgentBuildFormat;
 }
+
+export const agentBuildFormats = ['tgz', 'deb'] as const;
+export type AgentBuildFormat = (typeof agentBuildFormats)[number];
 
 export interface AgentBuildResult {
   output: string;
   arch: AgentArch;
-  /** The folder the archive unpacks into. */
+  format: AgentBuildFormat;
+  /** The folder the archive unpacks into (the .deb: under /usr/lib/edgefleet-agent). */
   folder: string;
   archiveBytes: number;
   unpackedBytes: number;
@@ -93,6 +100,8 @@ async function describe(item: Item): Promise<BuildFile> {
 
 export async function buildAgentArchive(opts: AgentBuildOptions): Promise<AgentBuildResult> {
   const arch = parseArch(opts.arch);
+  const format = opts.format ?? 'tgz';
+  if (!agentBuildFormats.includes(format)) throw new AppError('AGENT_BUILD_FORMAT', 'Unknown build format', `--format must be ${agentBuildFormats.join(' or ')}; got "${String(format)}".`);
   const agentVersion = checkVersion(opts.agentVersion ?? appVersion());
   const output = checkOutput(opts.output);
   const resourcesDir = opts.resourcesDir ?? defaultResourcesDir();
@@ -136,6 +145,11 @@ export async function buildAgentArchive(opts: AgentBuildOptions): Promise<AgentB
     const source = 'bytes' in item.source ? item.source : { file: item.source.file, size: files[i].size };
     entries.push({ path: `${folder}/${item.path}`, mode: item.mode, source });
   });
-  await writeTarGz(output, entries, Math.floor(created.getTime() / 1000));
-  return { output, arch, folder, archiveBytes: statSync(output).size, unpackedBytes: files.reduce((n, f) => n + f.size, 0), signed };
+  const mtime = Math.floor(created.getTime() / 1000);
+  if (format === 'deb') {
+    await writeAgentDeb(output, { arch, folder, agentVersion, entries, nodeVersion: pin.version, keySha256: signed.keySha256, scriptsDir: path.join(packageDir, 'deb'), mtime });
+  } else {
+    await writeTarGz(output, entries, mtime);
+  }
+  return { output, arch, format, folder, archiveBytes: statSync(output).size, unpackedBytes: files.reduce((n, f) => n + f.size, 0), signed };
 }

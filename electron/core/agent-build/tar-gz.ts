@@ -81,6 +81,15 @@ async function* tarStream(entries: TarEntry[], mtime: number): AsyncGenerator<Bu
   yield Buffer.alloc(BLOCK * 2);
 }
 
+/** The entries as .tar.gz bytes in memory (the small tarballs inside a .deb). */
+export async function tarGzBuffer(entries: TarEntry[], mtime = 0): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await pipeline(Readable.from(tarStream(entries, mtime)), createGzip({ level: 6 }), async (gz: AsyncIterable<Buffer>) => {
+    for await (const c of gz) chunks.push(c);
+  });
+  return Buffer.concat(chunks);
+}
+
 /** Writes entries as a .tar.gz to `target` through a temporary file, so a failed build leaves nothing. */
 export async function writeTarGz(target: string, entries: TarEntry[], mtime = 0): Promise<void> {
   const tmp = tmpPathFor(target);
