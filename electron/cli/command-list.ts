@@ -20,6 +20,7 @@ import { profilesCommand } from './commands/profiles.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { rolloutCommand } from './commands/rollout.js';
+import { flCommand } from './commands/fl.js';
 import { sensitivityCommand } from './commands/sensitivity.js';
 import { serialCommand } from './commands/serial.js';
 import { mqttCommand } from './commands/mqtt.js';
@@ -52,6 +53,7 @@ export const commands: readonly Command[] = [
   bundleCommand,
   rolloutCommand,
   abCommand,
+  flCommand,
   demoCommand,
   agentCommand,
   completionCommand(() => commands),

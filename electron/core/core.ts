@@ -27,6 +27,8 @@ import { Registry } from './registry/registry.js';
 import type { TokenSealer } from './registry/token-seal.js';
 import { engineActor, RolloutEngine } from './rollouts/engine.js';
 import { rolloutHandlers } from './rollouts/rollout-handlers.js';
+import { flHandlers } from './federated/fl-handlers.js';
+import { RoundEngine } from './federated/round-engine.js';
 import { appRoot, appVersion } from './util/app-root.js';
 import { cpuInfo } from './util/cpu-info.js';
 
@@ -55,6 +57,8 @@ export interface Core {
   jobs: JobManager;
   registry: Registry;
   rollouts: RolloutEngine;
+  /** Federated rounds. */
+  federated: RoundEngine;
   /** Paired devices and links to them. */
   devices: DeviceContext;
   /** Site bundles for air-gapped sites and the reports that come back. */
@@ -95,6 +99,23 @@ export function createCore(opts: CoreOptions): Core {
   const demo = new DemoFleet({ ctx: devices, jobs, resourcesDir: opts.resourcesDir });
   // Long-running consoles drive rollouts (and resume unfinished ones now); the CLI drives only when told to wait.
   const rollouts = new RolloutEngine({ ctx: devices, bus, audit: auditLog, actor: engineActor(opts.mode), drive: opts.mode !== 'cli' });
+
+  // Federated rounds ship through the rollout engine (fl.promote, fl.rollback), via the contract so its defaults apply.
+  let callHandler: (channel: string, input: unknown) => ReturnType<typeof dispatch> = () => {
+    throw new Error('core not ready');
+  };
+  const federated = new RoundEngine({
+    ctx: devices,
+    bus,
+    audit: auditLog,
+    actor: engineActor(opts.mode),
+    drive: opts.mode !== 'cli',
+    createRollout: async ({ modelId, selector, stages, soakMs }) => {
+      const env = await callHandler('rollouts.create', { modelId, selector, stages, soakMs, start: true });
+      if (!env.ok) throw new AppError(env.error.code, env.error.title, env.error.detail ?? '');
+      return { id: (env.result as { id: string }).id };
+    },
+  });
 
   const bundles = new BundleService({ home: opts.home, registry, devices, engine: rollouts, actor: engineActor(opts.mode), resourcesDir: opts.resourcesDir });
   // A console that drives rollouts also moves bundle plans on to their next wave.
@@ -220,6 +241,7 @@ export function createCore(opts: CoreOptions): Core {
       serves: (channel) => typeof (handlers as Record<string, unknown>)[channel] === 'function',
     }),
     ...rolloutHandlers(rollouts),
+    ...flHandlers(federated),
     'bundles.list': () => bundles.list(),
     'bundles.create': (input) => bundles.create(input),
     'bundles.import': (input) => bundles.import(input),
@@ -248,6 +270,12 @@ export function createCore(opts: CoreOptions): Core {
     ...opts.overrides,
   };
 
+  callHandler = async (channel, input) => {
+    const env = await dispatch(handlers, channel, input);
+    audit.request(channel, input, env);
+    return env;
+  };
+
   const discovery = opts.discovery ?? (process.env.EDGEFLEET_DISCOVERY !== 'off');
   const deviceServices = opts.mode === 'cli' ? null : startDeviceServices(devices, { discovery });
 
@@ -257,6 +285,7 @@ export function createCore(opts: CoreOptions): Core {
     jobs,
     registry,
     rollouts,
+    federated,
     devices,
     bundles,
     handlers,
@@ -268,6 +297,7 @@ export function createCore(opts: CoreOptions): Core {
     async close() {
       unwatchJobs();
       unwatchBundles();
+      await federated.close();
       await rollouts.close();
       await demo.stop();
       await deviceServices?.close();

@@ -38,7 +38,8 @@ const audited = new Set([
   'ab.start',
   'ab.promote',
   'ab.stop',
-  // rollouts.* are recorded by the rollout engine itself, step by step, under target rollout:ID.
+  // rollouts.* are recorded by the rollout engine itself, step by step, under target rollout:ID;
+  // fl.* by the round engine (fl.round-start, -abort, -promote, -rollback and how each round ended) under fl-round:ID.
 ]);
 
 /** Input fields that never reach the log (an SSH password given for one request). */

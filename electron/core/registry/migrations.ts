@@ -12,6 +12,7 @@ import { releaseCounterMigrationSql } from '../devices/release-counter.js';
 import { bundleMigrationSql } from '../bundles/bundle-store.js';
 import { driftMigrationSql } from '../drift/drift-store.js';
 import { appMetricMigrationSql } from '../metrics/app-metric-store.js';
+import { flRoundsMigrationSql } from '../federated/round-store.js';
 
 export const migrations: readonly string[] = [
   `
@@ -102,6 +103,8 @@ export const migrations: readonly string[] = [
   driftMigrationSql,
   // The application's own metrics per telemetry summary (see metrics/app-metric-store.ts).
   appMetricMigrationSql,
+  // Federated rounds: spec, state, per-device rows with updates and losses, and the timeline (see federated/round-store.ts).
+  flRoundsMigrationSql,
 ];
 
 /**
