@@ -12,6 +12,7 @@ const ProfilingPage = lazy(() => import('./pages/ProfilingPage.js').then((m) => 
 const DevicePage = lazy(() => import('./pages/DevicePage.js').then((m) => ({ default: m.DevicePage })));
 const OptimizePage = lazy(() => import('./pages/OptimizePage.js').then((m) => ({ default: m.OptimizePage })));
 const RolloutsPage = lazy(() => import('./pages/RolloutsPage.js').then((m) => ({ default: m.RolloutsPage })));
+const FederatedPage = lazy(() => import('./pages/FederatedPage.js').then((m) => ({ default: m.FederatedPage })));
 const BundlesPage = lazy(() => import('./pages/BundlesPage.js').then((m) => ({ default: m.BundlesPage })));
 const AuditPage = lazy(() => import('./pages/AuditPage.js').then((m) => ({ default: m.AuditPage })));
 
@@ -47,6 +48,9 @@ export function App() {
       break;
     case 'rollouts':
       page = <RolloutsPage query={route.query} params={route.params} />;
+      break;
+    case 'federated':
+      page = <FederatedPage params={route.params} />;
       break;
     case 'bundles':
       page = <BundlesPage />;

@@ -11,7 +11,7 @@ import { runAgentUpgrade } from './agent-upgrade.js';
 // the compiled CLI runs that bundle as a child and passes signals and the exit code through.
 export const agentCommand: Command = {
   name: 'agent',
-  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]]  |  agent build --arch arm64|x64 -o FILE [--format tgz|deb] [--agent-version V] [--json] [--home DIR]  |  agent upgrade --device ID [--device ID …] [--build FILE.tar.gz] [--trial S] [--allow-downgrade] [--json] [--home DIR]',
+  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]] [--fl-data FILE.csv]  |  agent build --arch arm64|x64 -o FILE [--format tgz|deb] [--agent-version V] [--json] [--home DIR]  |  agent upgrade --device ID [--device ID …] [--build FILE.tar.gz] [--trial S] [--allow-downgrade] [--json] [--home DIR]',
   summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port. `agent build` writes a self-contained .tar.gz (or, with --format deb, a Debian package) to install on a linux board with no network (own Node, install.sh, MANIFEST.json signed by the console key); `agent upgrade` puts a new build on paired devices, which revert to their previous build when it does not come up',
   options: {
     'data-dir': { type: 'string' },
@@ -28,6 +28,7 @@ export const agentCommand: Command = {
     'serve-max-body': { type: 'string' },
     'telemetry-interval': { type: 'string' },
     history: { type: 'string' },
+    'fl-data': { type: 'string' },
     arch: { type: 'string' },
     output: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
@@ -54,6 +55,7 @@ export const agentCommand: Command = {
     'serve-max-body': ['MB', 'Largest inference request body (default: 1/32 of memory, 1 to 64 MB)'],
     'telemetry-interval': ['S', 'Seconds between telemetry summaries (default 5)'],
     history: ['N', 'Telemetry summaries kept in memory (default 720)'],
+    'fl-data': ['FILE', 'Local sensor readings (timestamp,value CSV) for federated training; they never leave the device (default: DATA_DIR/fl/data.csv when present)'],
     arch: ['arm64|x64', 'agent build: the linux architecture of the board'],
     output: ['FILE', 'agent build: the .tar.gz (or .deb) to write'],
     format: ['tgz|deb', 'agent build: a .tar.gz with install.sh (default), or a .deb whose install runs install.sh'],

@@ -2,6 +2,7 @@ import DeveloperBoardIcon from '@mui/icons-material/DeveloperBoard';
 import HubIcon from '@mui/icons-material/Hub';
 import Inventory2Icon from '@mui/icons-material/Inventory2';
 import ListAltIcon from '@mui/icons-material/ListAlt';
+import ModelTrainingIcon from '@mui/icons-material/ModelTraining';
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
 import RocketLaunchIcon from '@mui/icons-material/RocketLaunch';
 import SpeedIcon from '@mui/icons-material/Speed';
@@ -33,6 +34,7 @@ const nav: { page: NavPage; label: string; icon: ReactNode }[] = [
   { page: 'profiling', label: 'Profiling', icon: <SpeedIcon /> },
   { page: 'optimize', label: 'Optimize', icon: <TuneIcon /> },
   { page: 'rollouts', label: 'Rollouts', icon: <RocketLaunchIcon /> },
+  { page: 'federated', label: 'Federated', icon: <ModelTrainingIcon /> },
   { page: 'bundles', label: 'Bundles', icon: <Inventory2Icon /> },
   { page: 'jobs', label: 'Jobs', icon: <ListAltIcon /> },
   { page: 'audit', label: 'Audit', icon: <ReceiptLongIcon /> },

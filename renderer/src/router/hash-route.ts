@@ -1,5 +1,5 @@
 /** Pages the hash router knows. `model` is the detail page of one model, `device` of one device (`#/devices/<id>`). */
-export type PageName = 'fleet' | 'models' | 'model' | 'device' | 'profiling' | 'optimize' | 'rollouts' | 'bundles' | 'jobs' | 'audit';
+export type PageName = 'fleet' | 'models' | 'model' | 'device' | 'profiling' | 'optimize' | 'rollouts' | 'federated' | 'bundles' | 'jobs' | 'audit';
 
 export interface Route {
   page: PageName;
@@ -8,7 +8,7 @@ export interface Route {
   query: URLSearchParams;
 }
 
-const pages: readonly PageName[] = ['fleet', 'models', 'profiling', 'optimize', 'rollouts', 'bundles', 'jobs', 'audit'];
+const pages: readonly PageName[] = ['fleet', 'models', 'profiling', 'optimize', 'rollouts', 'federated', 'bundles', 'jobs', 'audit'];
 
 /** `#/models/abc?x=1` → { page: 'model', params: ['abc'], query: x=1 }. Unknown hashes go to Fleet. */
 export function parseHash(hash: string): Route {

@@ -1,0 +1,98 @@
+// The Federated page in Chromium against a real `edgefleet serve`, which drives the rounds: three real
+// agents, each with its own slice of the NAB machine-temperature series, serve the sensor autoencoder;
+// two plain FedAvg rounds register new versions, the page lists them with the loss curve, a round's view
+// shows every device with its losses and the timeline, and Promote starts a staged rollout.
+// Screenshots go to test-output/e2e.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlRound, Job, ModelSummary, RolloutDetail } from '../../electron/core/api/types.js';
+import { startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import { startE2eConsole, type E2eConsole } from '../helpers/e2e-console.js';
+import { sensorModelPath, writeDeviceSlices } from '../helpers/fl-fleet.js';
+
+let c: E2eConsole;
+const agents: AgentProcess[] = [];
+const rounds: FlRound[] = [];
+const roundInput = { selector: 'tag:sensors', minClients: 3, selectCount: 3, deadlineSec: 120, epochs: 2, batchSize: 32, learningRate: 0.003, timeBudgetSec: 60 };
+
+async function settled(id: string): Promise<FlRound> {
+  for (let i = 0; i < 600; i++) {
+    const r = await c.api<FlRound>('fl.get', { id });
+    if (['registered', 'rejected', 'failed', 'aborted'].includes(r.phase)) return r;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  throw new Error(`round ${id} did not settle`);
+}
+
+async function rolledOut(id: string): Promise<RolloutDetail> {
+  for (let i = 0; i < 600; i++) {
+    const r = await c.api<RolloutDetail>('rollouts.get', { id });
+    if (!['planned', 'running', 'rolling-back'].includes(r.status)) return r;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  throw new Error(`rollout ${id} did not settle`);
+}
+
+async function tallShot(name: string): Promise<void> {
+  await c.page.setViewportSize({ width: 1440, height: 1500 });
+  await c.page.waitForTimeout(300);
+  await c.shot(name);
+  await c.page.setViewportSize({ width: 1440, height: 900 });
+}
+
+beforeAll(async () => {
+  const files = writeDeviceSlices(3);
+  agents.push(...(await Promise.all(files.map((f, i) => startAgent({ name: `sensor-${i + 1}`, args: ['--fl-data', f] })))));
+  c = await startE2eConsole();
+  for (const a of agents) {
+    const d = await c.api<{ id: string }>('devices.pair', { address: `127.0.0.1:${a.port}`, code: a.pairingCode! });
+    await c.api('devices.update', { id: d.id, tags: ['sensors'] });
+  }
+  await c.finished((await c.api<Job>('models.import', { path: sensorModelPath, name: 'sensor-autoencoder' })).id);
+  const model = (await c.api<ModelSummary[]>('models.list')).find((m) => m.name === 'sensor-autoencoder')!;
+  const deploy = await c.api<RolloutDetail>('rollouts.create', { modelId: model.id, selector: 'tag:sensors', stages: [100], soakMs: 0, concurrency: 3, start: true });
+  expect((await rolledOut(deploy.id)).status).toBe('completed');
+  let modelId = model.id;
+  for (let k = 0; k < 2; k++) {
+    const r = await settled((await c.api<FlRound>('fl.start', { ...roundInput, modelId })).id);
+    rounds.push(r);
+    if (r.phase !== 'registered') throw new Error(`round ${k + 1} ended ${r.phase}: ${r.reason}`);
+    // The next round starts from the version this one registered, once the devices serve it.
+    const next = await c.api<RolloutDetail>('rollouts.create', { modelId: r.candidateModelId!, selector: 'tag:sensors', stages: [100], soakMs: 0, concurrency: 3, start: true });
+    expect((await rolledOut(next.id)).status).toBe('completed');
+    modelId = r.candidateModelId!;
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await c?.close();
+  await Promise.all(agents.map((a) => a.stop()));
+});
+
+describe('the Federated page', () => {
+  it('lists the rounds with their losses and draws the curve', async () => {
+    const { page } = c;
+    await page.goto(c.url);
+    await page.getByTestId('nav-federated').click();
+    await page.getByTestId('page-federated').waitFor();
+    await expect.poll(() => page.locator('.fl-round-row').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.getByTestId('fl-loss-curve').getAttribute('data-points')).toBe('2');
+    expect(await page.locator('[data-testid="fl-phase"][data-phase="registered"]').count()).toBe(2);
+    // The second round starts where the first ended: its incumbent is the first's candidate.
+    expect(rounds[1].lossBefore!).toBeLessThan(rounds[0].lossBefore!);
+    await tallShot('federated-rounds');
+    expect(c.pageErrors).toEqual([]);
+  });
+
+  it('a round shows every device with its losses and the timeline, and Promote starts a staged rollout', async () => {
+    const { page } = c;
+    await page.locator('.fl-round-row').first().click();
+    await page.getByTestId('page-fl-round').waitFor();
+    await expect.poll(() => page.getByTestId('fl-device').count(), { timeout: 30_000 }).toBe(3);
+    expect(await page.locator('[data-testid="fl-device"][data-status="evaluated"]').count()).toBe(3);
+    expect(await page.getByTestId('fl-event').count()).toBeGreaterThan(6);
+    await tallShot('federated-round');
+    await page.getByTestId('fl-promote').click();
+    await page.getByTestId('page-rollout').waitFor({ timeout: 30_000 });
+    expect(c.pageErrors).toEqual([]);
+  });
+});
