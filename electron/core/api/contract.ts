@@ -440,9 +440,12 @@ export const requests = {
   'fl.list': request<FlRoundSummary[]>()(none),
   'fl.abort': request<FlRound>()(z.object({ id }).strict()),
   /** A staged rollout of the round's registered version to the round's selector. */
-  'fl.promote': request<FlRound>()(z.object({ id, stages: z.array(z.number().gt(0).max(100)).min(1).max(20).optional() }).strict()),
+  // soakMs: soak time per stage of the rollout; the rollout default when left out.
+  'fl.promote': request<FlRound>()(
+    z.object({ id, stages: z.array(z.number().gt(0).max(100)).min(1).max(20).optional(), soakMs: z.number().int().min(0).max(7 * 86_400_000).optional() }).strict(),
+  ),
   /** A rollout of the round's input model (the previous version) to the round's selector. */
-  'fl.rollback': request<FlRound>()(z.object({ id }).strict()),
+  'fl.rollback': request<FlRound>()(z.object({ id, stages: z.array(z.number().gt(0).max(100)).min(1).max(20).optional(), soakMs: z.number().int().min(0).max(7 * 86_400_000).optional() }).strict()),
   // A/B
   'ab.start': request<AbAssignment>()(abStartInput),
   'ab.list': request<AbAssignment[]>()(none),
