@@ -1,6 +1,6 @@
 // The Federated page in Chromium against a real `edgefleet serve`, which drives the rounds: three real
 // agents, each with its own slice of the NAB machine-temperature series, serve the sensor autoencoder;
-// two plain FedAvg rounds register new versions, the page lists them with the loss curve, a round's view
+// a round started from the New round dialog and a second one register new versions, the page lists them with the loss curve, a round's view
 // shows every device with its losses and the timeline, and Promote starts a staged rollout.
 // Screenshots go to test-output/e2e.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,16 +51,6 @@ beforeAll(async () => {
   const model = (await c.api<ModelSummary[]>('models.list')).find((m) => m.name === 'sensor-autoencoder')!;
   const deploy = await c.api<RolloutDetail>('rollouts.create', { modelId: model.id, selector: 'tag:sensors', stages: [100], soakMs: 0, concurrency: 3, start: true });
   expect((await rolledOut(deploy.id)).status).toBe('completed');
-  let modelId = model.id;
-  for (let k = 0; k < 2; k++) {
-    const r = await settled((await c.api<FlRound>('fl.start', { ...roundInput, modelId })).id);
-    rounds.push(r);
-    if (r.phase !== 'registered') throw new Error(`round ${k + 1} ended ${r.phase}: ${r.reason}`);
-    // The next round starts from the version this one registered, once the devices serve it.
-    const next = await c.api<RolloutDetail>('rollouts.create', { modelId: r.candidateModelId!, selector: 'tag:sensors', stages: [100], soakMs: 0, concurrency: 3, start: true });
-    expect((await rolledOut(next.id)).status).toBe('completed');
-    modelId = r.candidateModelId!;
-  }
 }, 300_000);
 
 afterAll(async () => {
@@ -69,9 +59,35 @@ afterAll(async () => {
 });
 
 describe('the Federated page', () => {
-  it('lists the rounds with their losses and draws the curve', async () => {
+  it('starts a round from the New round dialog and follows it to a registered version', async () => {
     const { page } = c;
     await page.goto(c.url);
+    await page.getByTestId('nav-federated').click();
+    await page.getByTestId('fl-empty').waitFor();
+    await page.getByTestId('fl-new').click();
+    await c.pickOption('fl-model', /^sensor-autoencoder v1/);
+    await page.getByTestId('fl-selector').fill('tag:sensors');
+    await expect.poll(() => page.getByTestId('fl-preview').textContent(), { timeout: 30_000 }).toMatch(/^3 devices match/);
+    await page.getByTestId('fl-minClients').fill('3');
+    await page.getByTestId('fl-selectCount').fill('3');
+    await c.page.waitForTimeout(300);
+    await c.shot('federated-new-round');
+    await page.getByTestId('fl-start').click();
+    await page.getByTestId('page-fl-round').waitFor();
+    await expect.poll(() => page.getByTestId('fl-phase').first().getAttribute('data-phase'), { timeout: 120_000 }).toBe('registered');
+    const id = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
+    rounds.push(await settled(id));
+    // A second round from the version the first registered, once the devices serve it.
+    const next = await c.api<RolloutDetail>('rollouts.create', { modelId: rounds[0].candidateModelId!, selector: 'tag:sensors', stages: [100], soakMs: 0, concurrency: 3, start: true });
+    expect((await rolledOut(next.id)).status).toBe('completed');
+    const second = await settled((await c.api<FlRound>('fl.start', { ...roundInput, modelId: rounds[0].candidateModelId! })).id);
+    expect(second.phase, second.reason ?? '').toBe('registered');
+    rounds.push(second);
+    expect(c.pageErrors).toEqual([]);
+  });
+
+  it('lists the rounds with their losses and draws the curve', async () => {
+    const { page } = c;
     await page.getByTestId('nav-federated').click();
     await page.getByTestId('page-federated').waitFor();
     await expect.poll(() => page.locator('.fl-round-row').count(), { timeout: 30_000 }).toBe(2);
