@@ -3,6 +3,7 @@ import type { Job, ModelSummary, OptimizeRecipe, VariantMetrics } from '../core/
 import type { Core } from '../core/core.js';
 import { artifactPath } from '../core/registry/artifact-store.js';
 import { copyFileAtomic } from '../core/util/atomic-write.js';
+import { whereTimed } from '../core/api/timing-words.js';
 import { cpuInfo } from '../core/util/cpu-info.js';
 import { printJson } from './output.js';
 import { callWithProgress } from './run-job.js';
@@ -34,12 +35,14 @@ export function formatMetrics(m: VariantMetrics, parentSize: number): string[] {
  */
 export async function optimizeToFile(
   core: Core,
-  opts: { model: string; output: string; recipe: OptimizeRecipe; strict: boolean; json: boolean },
+  opts: { model: string; output: string; recipe: OptimizeRecipe; strict: boolean; json: boolean; deviceId?: string },
 ): Promise<void> {
+  // An unknown or unpaired device fails before the import (optimize.run also checks that it answers).
+  if (opts.deviceId) core.devices.credentials(opts.deviceId);
   const imported = await callWithProgress<Job>(core, 'models.import', { path: opts.model }, opts.json);
   const { modelId } = imported.result as { modelId: string };
   const parent = core.registry.getModel(modelId)!;
-  const job = await callWithProgress<Job>(core, 'optimize.run', { modelId, recipe: absolute(opts.recipe), strict: opts.strict }, opts.json);
+  const job = await callWithProgress<Job>(core, 'optimize.run', { modelId, recipe: absolute(opts.recipe), strict: opts.strict, ...(opts.deviceId ? { deviceId: opts.deviceId } : {}) }, opts.json);
   const { variantId, metrics } = job.result as { variantId: string; metrics: VariantMetrics };
   const variant = core.registry.getModel(variantId) as ModelSummary;
   await copyFileAtomic(artifactPath(core.home, variant.sha256), resolve(opts.output));
@@ -48,10 +51,16 @@ export async function optimizeToFile(
   } else {
     process.stdout.write(`Wrote ${opts.output}: ${variant.name} v${variant.version} (${variant.id}), derived from ${parent.id}\n`);
     process.stdout.write(formatMetrics(metrics, parent.sizeBytes).map((l) => `  ${l}`).join('\n') + '\n');
-    const features = cpuInfo().int8Features.filter((f) => f !== 'avx2');
-    process.stdout.write(
-      `  cpu         ${features.length ? `int8 dot-product: ${features.join(', ')}` : 'no int8 dot-product instructions (VNNI/asimddp): INT8 gains will be small'}\n`,
-    );
+    if (metrics.timing?.kind === 'device') {
+      const t = metrics.timing;
+      process.stdout.write(`  timed       ${whereTimed(t)}, ${t.runtime}${metrics.deviceLatency ? `; p95 ${metrics.deviceLatency.p95Ms.toFixed(3)} ms${metrics.deviceLatency.peakBytes ? `, peak memory ${(metrics.deviceLatency.peakBytes / 2 ** 20).toFixed(1)} MiB` : ''}` : ''}\n`);
+      for (const l of metrics.tuning?.deviceLayers ?? []) process.stdout.write(`  layer       ${l.node}: ${l.reason}\n`);
+    } else {
+      const features = cpuInfo().int8Features.filter((f) => f !== 'avx2');
+      process.stdout.write(
+        `  cpu         ${features.length ? `int8 dot-product: ${features.join(', ')}` : 'no int8 dot-product instructions (VNNI/asimddp): INT8 gains will be small'}\n`,
+      );
+    }
   }
   for (const flag of metrics.flags) process.stderr.write(`edgefleet: ${flag.level}: ${flag.message}\n`);
 }

@@ -224,7 +224,7 @@ export function createCore(opts: CoreOptions): Core {
       }
       return compareProfiles(pa, pb);
     },
-    ...optimizeHandlers({ home: opts.home, registry, jobs, bus }),
+    ...optimizeHandlers({ home: opts.home, registry, jobs, bus, devices }),
     ...deviceHandlers({ ctx: devices, jobs, demo }),
     ...serialHandlers({ ctx: devices }),
     ...mqttHandlers({ ctx: devices }),

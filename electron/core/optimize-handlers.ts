@@ -10,6 +10,8 @@ import { artifactPath } from './registry/artifact-store.js';
 import { requireRunnableModel } from './registry/runnable-model.js';
 import { floatRootOf, isTfliteConversion } from './api/tflite-conversion.js';
 import type { Registry } from './registry/registry.js';
+import { DeviceContext } from './devices/device-context.js';
+import { resolveTimingTarget } from './quantize/device-target.js';
 import { cpuInfo } from './util/cpu-info.js';
 
 type OptimizeChannels = 'optimize.run' | 'optimize.variants' | 'optimize.defaults' | 'optimize.sensitivity';
@@ -19,8 +21,12 @@ export function optimizeHandlers(deps: {
   registry: Registry;
   jobs: JobManager;
   bus: EventBus;
+  /** The devices a run can be timed on (optimize.run deviceId); absent: a context over the same registry, made on first need. */
+  devices?: DeviceContext;
 }): Pick<Handlers, OptimizeChannels> {
   const { home, registry, jobs, bus } = deps;
+  let devices = deps.devices;
+  const deviceContext = () => (devices ??= new DeviceContext(home, registry, bus));
   const get = (id: string): ModelSummary => registry.requireModel(id);
   // A TFLite file's ONNX conversion is the float model its variants derive from; the .tflite above it is its source.
   const root = (id: string): ModelSummary => floatRootOf(get, id);
@@ -38,7 +44,7 @@ export function optimizeHandlers(deps: {
     };
   };
   return {
-    'optimize.run': ({ modelId, recipe, strict }) => {
+    'optimize.run': async ({ modelId, recipe, strict, deviceId }) => {
       const parent = requireRunnableModel(registry, modelId);
       const converted = isTfliteConversion(parent.recipe) ? parent.recipe : null;
       if (converted?.quantized && ['static', 'dynamic', 'tune'].includes(recipe.mode)) {
@@ -55,11 +61,13 @@ export function optimizeHandlers(deps: {
           `${parent.name} v${parent.version} is itself a derived variant; optimize its float parent (${root(modelId).id}) instead.`,
         );
       }
+      // A target device is checked (known, paired, answering) before any work starts.
+      const device = deviceId ? await resolveTimingTarget(deviceContext(), deviceId, `${parent.name}-candidate`) : undefined;
       return jobs.start(
         'optimize.run',
-        { parentPath: artifactPath(home, parent.sha256), recipe, strict },
+        { parentPath: artifactPath(home, parent.sha256), recipe, strict, ...(device ? { device } : {}) },
         {
-          title: `Optimize ${parent.name} v${parent.version}: ${recipe.mode}`,
+          title: `Optimize ${parent.name} v${parent.version}: ${recipe.mode}${device ? ` for ${device.device.name}` : ''}`,
           onSuccess: (r) => {
             const { model } = registry.addModel({
               name: `${parent.name}-${recipe.mode}`,
@@ -72,7 +80,8 @@ export function optimizeHandlers(deps: {
               metrics: r.metrics,
               calibrationSha256: r.calibrationSha256,
             });
-            if (r.parentMetrics) registry.updateMetrics(parent.id, r.parentMetrics);
+            // The parent's row keeps workstation figures: a device's timing of it lives in the variant's metrics.
+            if (r.parentMetrics && (!device || !parent.metrics)) registry.updateMetrics(parent.id, r.parentMetrics);
             bus.emit('models.changed', { id: model.id });
             return { variantId: model.id, metrics: r.metrics, flags: r.metrics.flags };
           },

@@ -408,6 +408,10 @@ export const deviceOps = {
       runs: z.number().int().min(1).max(10_000).default(50).describe('Timed runs.'),
       warmup: z.number().int().min(0).max(1000).default(5).describe('Untimed runs first.'),
       threads: z.number().int().min(0).max(256).default(0).describe('Inference threads; 0: the runtime decides.'),
+      /** Profile the complete staged upload (a candidate the console is measuring) instead of the active model; nothing is activated. */
+      staged: z.boolean().default(false).describe('true: profile the complete staged upload instead of the active model. Nothing is activated and the upload stays staged; an agent build or an incomplete upload is refused (PRECONDITION_FAILED, UPLOAD_INCOMPLETE).'),
+      /** Precondition with staged: the staged artifact must be this one. */
+      expectStagedSha256: sha256Hex.optional().describe('With staged: profile only if the staged artifact has this SHA-256 (else PRECONDITION_FAILED).'),
     }),
     response: z.custom<ProfileResult>((v) => !!v && typeof v === 'object'),
   },

@@ -103,6 +103,11 @@ describe('application metrics in the console', () => {
     await card.scrollIntoViewIfNeeded();
     await c.shot('device-app-metrics');
     await page.setViewportSize({ width: 1440, height: 900 });
+    // The Fleet grid has the same level in its Drift column, and sorts by it.
+    await page.goto(c.url.replace(/#.*$/, '') + '#/fleet');
+    const cell = page.locator(`[data-testid="device-row"][data-id="${id}"] [data-testid="device-drift"]`);
+    await expect.poll(() => cell.getAttribute('data-level'), { timeout: 60_000 }).toBe('act');
+    await c.shot('fleet-drift-column');
     expect(c.pageErrors).toEqual([]);
   });
 

@@ -112,6 +112,13 @@ describe('input-drift gate against a real agent', () => {
     expect(view.merged?.enough).toBe(true);
     expect(view.merged?.features.find((f) => f.key === 'input.mean')).toMatchObject({ level: 'act' });
     expect(await core.call('devices.drift', { id: agent.deviceId, hours: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    // The Fleet grid's column: judged off the ingest path, the same level, in the device's summary.
+    const store = new DeviceStore(core.registry.db);
+    await until('the drift column', () => store.get(agent.deviceId)?.drift?.model === next.sha256);
+    expect(store.get(agent.deviceId)?.drift).toMatchObject({ level: 'act', model: next.sha256 });
+    expect(store.get(agent.deviceId)!.drift!.psi).toBeGreaterThan(0.25);
+    // A model serving data unlike its validation data is a warning: it answers, but its accuracy is unknown.
+    expect(store.get(agent.deviceId)?.health).toBe('warning');
 
     // What the console received: sketch windows only, small, with per-sample statistics, no tensors.
     const windows = core.devices.drift.windows(agent.deviceId);

@@ -49,6 +49,7 @@ describe('devices.listRows', () => {
       groups: ['site-a'],
       lastChange: { kind: 'trial-unhealthy', at: '2026-01-02T03:00:00.000Z', detail: 'The trial failed its health check.', reverted: true, rolloutId: 'r-7' },
       telemetry: { at: '2026-01-02T03:04:05.000Z', requests: 9, errors: 0, latencyMs: null, rssBytes: null, cpuLoad: null, temperatureC: null, confidenceMean: null },
+      drift: { psi: 0.31, inputPsi: 0.31, outputPsi: 0.02, level: 'act', model: 'f'.repeat(64), samples: 600, at: '2026-01-02T03:04:00.000Z' },
     });
     store.upsert('serial-1', { name: 'beta', transport: 'serial', address: '/dev/ttyUSB0', state: 'discovered' });
     const summaries = await call<DeviceSummary[]>('devices.list', {});
@@ -65,6 +66,7 @@ describe('devices.listRows', () => {
       'paired-1', 'Alpha', 'lan', '10.0.1.1:7443', 'trial', true, 'arm64', 'digits', 'v2', 'trial', 'warning', '2026-01-02T03:04:05.000Z', ['cam', 'north'], ['site-a'],
       // The last change without its sentence (the device page has it).
       { kind: 'trial-unhealthy', at: '2026-01-02T03:00:00.000Z', reverted: true, rolloutId: 'r-7' },
+      { psi: 0.31, inputPsi: 0.31, outputPsi: 0.02, level: 'act', model: 'f'.repeat(64), samples: 600, at: '2026-01-02T03:04:00.000Z' },
     ]);
     // Neither the token nor the pinned fingerprint goes out with the list.
     expect(JSON.stringify(rows)).not.toMatch(/secret|abab/);

@@ -35,6 +35,11 @@ describe('health rules', () => {
   });
   it('warns on high latency', () => {
     expect(judgeHealth(t(), t({ latencyMs: { p50: 100, p95: 400, p99: 900 } }))).toBe('warning');
+    // A model serving data unlike its validation data (PSI at the act level) is a warning, not an error.
+    const drift = (level: 'ok' | 'watch' | 'act') => ({ psi: level === 'act' ? 0.4 : 0.05, inputPsi: null, outputPsi: null, level, model: 'f'.repeat(64), samples: 600, at: '2026-01-01T00:00:00.000Z' });
+    expect(judgeHealth(t(), t({ requests: 120 }), undefined, drift('act'))).toBe('warning');
+    expect(judgeHealth(t(), t({ requests: 120 }), undefined, drift('watch'))).toBe('ok');
+    expect(judgeHealth(t(), t({ requests: 120, errors: 1 }), undefined, drift('act'))).toBe('error');
   });
 });
 

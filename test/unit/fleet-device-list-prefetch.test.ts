@@ -4,7 +4,7 @@ import type { DeviceListRow } from '../../electron/core/api/types.js';
 import type { ApiClient, ConnectionState, EventListener } from '../../renderer/src/api/api-client.js';
 import { prefetchDeviceList, takeDeviceListPrefetch } from '../../renderer/src/pages/fleet/device-list-prefetch.js';
 
-const row: DeviceListRow = ['d1', 'edge-1', 'lan', '10.0.0.1:7443', 'online', true, 'arm64', 'digits', 'v1', 'confirmed', 'ok', null, ['cam'], [], null];
+const row: DeviceListRow = ['d1', 'edge-1', 'lan', '10.0.0.1:7443', 'online', true, 'arm64', 'digits', 'v1', 'confirmed', 'ok', null, ['cam'], [], null, null];
 
 function fakeClient(connection: ConnectionState) {
   const events = new Set<EventListener>();
@@ -54,7 +54,7 @@ describe('device list prefetch', () => {
     expect(p).not.toBeNull();
     expect([...p!.changed]).toEqual(['d1', 'd2']);
     expect(await p!.list).toEqual([
-      { id: 'd1', name: 'edge-1', transport: 'lan', address: '10.0.0.1:7443', state: 'online', paired: true, arch: 'arm64', activeModel: { name: 'digits', version: 'v1' }, slotState: 'confirmed', health: 'ok', lastSeen: null, tags: ['cam'], groups: [], lastChange: null },
+      { id: 'd1', name: 'edge-1', transport: 'lan', address: '10.0.0.1:7443', state: 'online', paired: true, arch: 'arm64', activeModel: { name: 'digits', version: 'v1' }, slotState: 'confirmed', health: 'ok', lastSeen: null, tags: ['cam'], groups: [], lastChange: null, drift: null },
     ]);
     // Taken once: it stops listening, and a later page load asks for itself.
     f.emit(['d3']);

@@ -7,7 +7,7 @@ import { IMAGE_USAGE, runRecipe, safetyOptionDocs, safetyOptions, safetyRecipe }
 
 export const convertCommand: Command = {
   name: 'convert',
-  usage: `convert MODEL -o OUT --to onnx|fp16|ort|optimized [--nchw-io] [--signature KEY] [--calibration NPY|DIR] [--eval-inputs NPY|DIR [--eval-labels NPY]] ${IMAGE_USAGE} [--min-agreement P] [--min-sqnr DB] [--strict] [--json] [--home DIR]`,
+  usage: `convert MODEL -o OUT --to onnx|fp16|ort|optimized [--nchw-io] [--signature KEY] [--calibration NPY|DIR] [--eval-inputs NPY|DIR [--eval-labels NPY]] ${IMAGE_USAGE} [--min-agreement P] [--min-sqnr DB] [--device ID] [--strict] [--json] [--home DIR]`,
   summary: 'TFLite to ONNX (outputs proved equal to TFLite\'s), FP16 (float32 IO kept), ORT format for minimal builds (with its operator list), or an optimized ONNX',
   options: { ...safetyOptions, to: { type: 'string' }, calibration: { type: 'string' }, 'nchw-io': { type: 'boolean' }, signature: { type: 'string' } },
   optionDocs: {
@@ -21,6 +21,7 @@ export const convertCommand: Command = {
     const to = args.values.to;
     if (to === 'onnx') {
       const { values, positionals } = args;
+      if (values.device !== undefined) throw new UsageError('--device applies to --to fp16, ort and optimized: a TFLite conversion is proved against TFLite on this workstation');
       if (positionals.length !== 1) throw new UsageError('convert takes one MODEL file');
       if (typeof values.output !== 'string') throw new UsageError('convert needs -o OUT, the file to write');
       const core = openCore(typeof values.home === 'string' ? values.home : undefined);

@@ -50,6 +50,7 @@ export const safetyOptions = {
   'min-sqnr': { type: 'string' },
   strict: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
+  device: { type: 'string' },
   json: { type: 'boolean' },
   home: { type: 'string' },
 } as const;
@@ -63,6 +64,7 @@ export const safetyOptionDocs: Omit<Record<keyof typeof safetyOptions, OptionDoc
   'min-sqnr': ['DB', 'Least output SQNR against the float parent, in dB'],
   strict: 'Fail (exit 2) instead of warning when a safety check does not pass',
   output: ['OUT', 'The model file to write'],
+  device: ['ID', 'Time the parent and every candidate on this paired device (sent to its staging, never activated) instead of this workstation'],
 };
 
 export function safetyRecipe(values: ParsedArgs['values']): Partial<OptimizeRecipe> {
@@ -81,9 +83,11 @@ export async function runRecipe(args: ParsedArgs, recipe: OptimizeRecipe, verb: 
   if (positionals.length !== 1) throw new UsageError(`${verb} takes one MODEL file`);
   const output = str(values.output);
   if (!output) throw new UsageError(`${verb} needs -o OUT, the file to write`);
+  const deviceId = str(values.device);
+  if (values.device !== undefined && !deviceId) throw new UsageError('--device needs a device ID (see edgefleet devices)');
   const core = openCore(str(values.home));
   try {
-    await optimizeToFile(core, { model: positionals[0], output, recipe, strict: Boolean(values.strict), json: Boolean(values.json) });
+    await optimizeToFile(core, { model: positionals[0], output, recipe, strict: Boolean(values.strict), json: Boolean(values.json), ...(deviceId ? { deviceId } : {}) });
   } finally {
     await core.close();
   }
@@ -92,7 +96,7 @@ export async function runRecipe(args: ParsedArgs, recipe: OptimizeRecipe, verb: 
 export const quantizeCommand: Command = {
   name: 'quantize',
   usage:
-    `quantize MODEL -o OUT --mode static|dynamic [--calibration NPY|DIR] [--method minmax|percentile|entropy] [--per-tensor] [--activation uint8|int8] [--exclude A,B] [--eval-inputs NPY|DIR [--eval-labels NPY]] ${IMAGE_USAGE} [--min-agreement P] [--min-sqnr DB] [--strict] [--json] [--home DIR]`,
+    `quantize MODEL -o OUT --mode static|dynamic [--calibration NPY|DIR] [--method minmax|percentile|entropy] [--per-tensor] [--activation uint8|int8] [--exclude A,B] [--eval-inputs NPY|DIR [--eval-labels NPY]] ${IMAGE_USAGE} [--min-agreement P] [--min-sqnr DB] [--device ID] [--strict] [--json] [--home DIR]`,
   summary: 'INT8 quantization (static QDQ with calibration, or dynamic); the result is checked against its parent',
   options: {
     ...safetyOptions,

@@ -4,7 +4,7 @@ import { IMAGE_USAGE, runRecipe, safetyOptionDocs, safetyOptions, safetyRecipe }
 
 export const tuneCommand: Command = {
   name: 'tune',
-  usage: `tune MODEL -o OUT --calibration NPY|DIR --eval-inputs NPY|DIR [--eval-labels NPY] ${IMAGE_USAGE} [--max-drop 0.005] [--min-agreement P] [--min-sqnr DB] [--strict] [--json] [--home DIR]`,
+  usage: `tune MODEL -o OUT --calibration NPY|DIR --eval-inputs NPY|DIR [--eval-labels NPY] ${IMAGE_USAGE} [--max-drop 0.005] [--min-agreement P] [--min-sqnr DB] [--device ID] [--strict] [--json] [--home DIR]`,
   summary: 'Accuracy-driven mixed precision: INT8, keeping the most sensitive layers float until top-1 drop ≤ budget',
   options: { ...safetyOptions, calibration: { type: 'string' }, 'max-drop': { type: 'string' } },
   optionDocs: {

@@ -234,7 +234,8 @@ export const requests = {
   'profiling.list': request<ProfileSummary[]>()(z.object({ modelId: id.optional() }).strict()),
   'profiling.get': request<ProfileResult>()(z.object({ id }).strict()),
   'profiling.compare': request<ProfileComparison>()(z.object({ a: id, b: id }).strict()),
-  'optimize.run': request<Job>()(z.object({ modelId: id, recipe: recipeSchema, strict: z.boolean().default(false) }).strict()),
+  /** deviceId: time the parent and every candidate on that paired device (staged, never activated) instead of this workstation. */
+  'optimize.run': request<Job>()(z.object({ modelId: id, recipe: recipeSchema, strict: z.boolean().default(false), deviceId: id.optional() }).strict()),
   'optimize.variants': request<OptimizeComparison>()(z.object({ modelId: id }).strict()),
   'optimize.defaults': request<OptimizeDefaults>()(z.object({ modelId: id }).strict()),
   'optimize.sensitivity': request<Job>()(z.object({ modelId: id, calibrationNpy: filePath, preprocess: preprocessSchema.optional() }).strict()),

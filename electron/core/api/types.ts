@@ -213,6 +213,22 @@ export interface DeviceSummary {
   tags: string[];
   groups: string[];
   telemetry: DeviceTelemetry | null;
+  /** The drift of the model the device serves, over its last hour of windows; null before any was judged. */
+  drift: DeviceDriftSummary | null;
+}
+
+/** A device's drift in a line: the worst statistic's PSI against the active model's reference, and its level. */
+export interface DeviceDriftSummary {
+  /** Worst PSI over the input and output statistics. */
+  psi: number;
+  inputPsi: number | null;
+  outputPsi: number | null;
+  level: 'ok' | 'watch' | 'act';
+  /** SHA-256 of the model it was judged for. */
+  model: string;
+  samples: number;
+  /** When it was judged (ISO 8601 UTC). */
+  at: string;
 }
 
 /** A device as the Fleet grid shows it: its summary without the fingerprint, agent version, model hash, telemetry and last error. */
@@ -242,6 +258,7 @@ export type DeviceListRow = [
   groups: string[],
   /** The last change without its sentence (the device page has it). */
   lastChange: Omit<DeviceChange, 'detail'> | null,
+  drift: DeviceDriftSummary | null,
 ];
 
 /**
@@ -414,7 +431,31 @@ export interface VariantMetrics {
   /** ORT format: the operators a minimal build must include. */
   requiredOperators?: string[];
   /** tune: what stayed float and what each choice cost. */
-  tuning?: { steps: { keptFloat: string[]; top1: number; sizeBytes: number; latencyP50Ms: number }[] };
+  tuning?: {
+    steps: { keptFloat: string[]; top1: number; sizeBytes: number; latencyP50Ms: number }[];
+    /** tune --device: quantized layers measured slower in INT8 than in float on the device, and whether they were kept float. */
+    deviceLayers?: LayerTimingDecision[];
+  };
+  /** Where latencyP50Ms and latencyRatio were measured (absent in variants made before targets: the workstation). */
+  timing?: TimingSource;
+  /** Device timing: p95 and peak memory of the variant on the device (null when the profiler gave none). */
+  deviceLatency?: { p50Ms: number; p95Ms: number; peakBytes: number | null };
+}
+
+/** Where a variant's latency was measured: this workstation's CPU, or a paired device through its agent's profiler. */
+export type TimingSource =
+  | { kind: 'workstation'; cpu: string; cpuFeatures: string[]; runtime: string }
+  | { kind: 'device'; deviceId: string; deviceName: string; cpu: string; cpuFeatures: string[]; runtime: string; board: string | null };
+
+/** One quantized layer in tune --device's per-layer check: its device time in float and in INT8. */
+export interface LayerTimingDecision {
+  node: string;
+  opType: string;
+  floatMs: number;
+  int8Ms: number;
+  /** true: the layer went back to float (the rebuilt model stayed within the accuracy budget). */
+  keptFloat: boolean;
+  reason: string;
 }
 
 export interface VariantRow {

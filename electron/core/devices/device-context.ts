@@ -4,12 +4,14 @@ import { AppError } from '../api/errors.js';
 import type { EventBus } from '../api/event-bus.js';
 import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
 import type { TelemetrySummary } from '../../../resources/device-protocol/messages.js';
+import { judgeDeviceDrift } from '../drift/device-drift.js';
 import { DriftStore } from '../drift/drift-store.js';
 import { ReferenceStore } from '../drift/reference-store.js';
 import { AppMetricStore } from '../metrics/app-metric-store.js';
 import { DeviceStore, type DeviceCredentials } from '../registry/device-store.js';
 import type { Registry } from '../registry/registry.js';
 import { ChangedEmitter } from './changed-emitter.js';
+import { healthWithDrift } from './health.js';
 import { loadOrCreateConsoleKey, type ConsoleKey } from './console-key.js';
 import { openLink } from './open-link.js';
 
@@ -22,6 +24,8 @@ export class DeviceContext {
   /** The application metrics telemetry summaries carried. */
   readonly appMetrics: AppMetricStore;
   private keyPromise: Promise<ConsoleKey> | null = null;
+  private readonly judging = new Set<string>();
+  private readonly judgeAgain = new Set<string>();
 
   constructor(
     readonly home: string,
@@ -42,11 +46,36 @@ export class DeviceContext {
    */
   ingestWindows(id: string, summaries: readonly TelemetrySummary[]): void {
     if (!summaries.some((s) => s.drift?.length || s.metrics) || !this.store.get(id)) return;
+    let stored = 0;
     for (const s of summaries) {
-      const { problem } = this.drift.ingest(id, s.drift);
-      if (problem) this.store.upsert(id, { lastError: problem });
+      const r = this.drift.ingest(id, s.drift);
+      stored += r.stored;
+      if (r.problem) this.store.upsert(id, { lastError: r.problem });
     }
     this.appMetrics.ingest(id, summaries);
+    if (stored > 0) this.judgeDriftSoon(id);
+  }
+
+  /** The Fleet grid's drift column: the active model's last hour, judged off the ingest path (a reference may need building). */
+  private judgeDriftSoon(id: string): void {
+    if (this.judging.has(id)) {
+      this.judgeAgain.add(id);
+      return;
+    }
+    this.judging.add(id);
+    void judgeDeviceDrift(this, id)
+      .then((drift) => {
+        const device = this.store.get(id);
+        if (drift !== undefined && device) {
+          this.store.upsert(id, { drift, health: healthWithDrift(device.health, drift) });
+          this.changed.mark(id);
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.judging.delete(id);
+        if (this.judgeAgain.delete(id)) this.judgeDriftSoon(id);
+      });
   }
 
   consoleKey(): Promise<ConsoleKey> {

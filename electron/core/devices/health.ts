@@ -17,12 +17,20 @@ export const revertKinds: readonly string[] = ['trial-unhealthy', 'reverted-at-s
  * bad model off and serves its confirmed one, so it is shown as the device's last change (DeviceChange), not as a
  * fault; errors the bad model answered before the revert still count once, in the telemetry that carries them.
  */
-export function judgeHealth(prev: DeviceTelemetry | null, next: DeviceTelemetry, rules: HealthRules = defaultHealthRules): DeviceSummary['health'] {
+export function judgeHealth(prev: DeviceTelemetry | null, next: DeviceTelemetry, rules: HealthRules = defaultHealthRules, drift: DeviceSummary['drift'] = null): DeviceSummary['health'] {
   // A counter that went down means the agent restarted: compare nothing across that.
   const errorsRose = prev !== null && next.errors > prev.errors && next.requests >= prev.requests;
   if (errorsRose) return 'error';
   if (next.latencyMs && next.latencyMs.p95 > rules.warnLatencyMs) return 'warning';
+  // The model serves, but on data unlike what it was validated on: its accuracy is unknown (PSI 0.25 or more).
+  if (drift?.level === 'act') return 'warning';
   return 'ok';
+}
+
+/** The health once the drift of the active model is known, without new telemetry. */
+export function healthWithDrift(health: DeviceSummary['health'], drift: DeviceSummary['drift']): DeviceSummary['health'] {
+  // Unknown too: the drift windows themselves show the device reports and serves.
+  return (health === 'ok' || health === 'unknown') && drift?.level === 'act' ? 'warning' : health;
 }
 
 /** The console's compact form of a device telemetry summary. */

@@ -18,8 +18,8 @@ export async function refreshDevices(ctx: DeviceContext, ids?: string[]): Promis
       const status = await link.call('status');
       const { current } = await link.call('telemetry', { limit: 1 });
       const t = toDeviceTelemetry(current);
-      const prev = store.get(c.id)?.telemetry ?? null;
-      store.addTelemetry(c.id, t, { ...statusPatch(status), health: judgeHealth(prev, t), lastError: null });
+      const known = store.get(c.id);
+      store.addTelemetry(c.id, t, { ...statusPatch(status), health: judgeHealth(known?.telemetry ?? null, t, undefined, known?.drift ?? null), lastError: null });
       ctx.ingestWindows(c.id, [current]);
     } catch (err) {
       // One device failing must not hide the others: it is marked offline or in error, with the reason

@@ -1,10 +1,10 @@
 // One device's drift over a period, for its page: each stored window of the model it serves now, judged
 // alone against the model's reference profile (a point of the chart), and all of them merged (the table).
 // A window with fewer samples than the judge needs is a point without a value, not a zero.
-import type { DeviceDrift, DeviceSummary } from '../api/types.js';
+import type { DeviceDrift, DeviceDriftSummary, DeviceSummary } from '../api/types.js';
 import { judgeDrift } from '../../../resources/device-protocol/drift/judge.js';
 import { SketchSet } from '../../../resources/device-protocol/drift/sketch-set.js';
-import { levelExplanation, psiThresholds } from '../../../resources/device-protocol/drift/distances.js';
+import { driftLevel, levelExplanation, psiThresholds } from '../../../resources/device-protocol/drift/distances.js';
 import type { DriftStore } from './drift-store.js';
 import type { ReferenceStore } from './reference-store.js';
 
@@ -54,4 +54,26 @@ export async function deviceDrift(device: DeviceSummary, drift: DriftStore, refe
         }
       : null,
   };
+}
+
+/** What the Fleet grid's column is judged over. */
+export const gridDriftWindowMs = 3_600_000;
+
+/**
+ * The active model's last hour merged and judged, for the grid; null when there is nothing to judge (no
+ * window, no reference, too few samples), undefined when the device is gone.
+ */
+export async function judgeDeviceDrift(ctx: { store: { get(id: string): DeviceSummary | null }; drift: DriftStore; references: ReferenceStore }, id: string, now = Date.now()): Promise<DeviceDriftSummary | null | undefined> {
+  const device = ctx.store.get(id);
+  if (!device) return undefined;
+  const sha = device.activeModel?.sha256;
+  if (!sha) return null;
+  const merged = ctx.drift.merged(id, sha, now - gridDriftWindowMs);
+  if (!merged) return null;
+  const ref = await ctx.references.get(sha);
+  if (!ref.profile) return null;
+  const j = judgeDrift(ref.profile, merged);
+  const worst = j.worst.overall;
+  if (!j.enough || !worst) return null;
+  return { psi: worst.psi, inputPsi: j.worst.input?.psi ?? null, outputPsi: j.worst.output?.psi ?? null, level: driftLevel(worst.psi), model: sha, samples: j.samples, at: new Date(now).toISOString() };
 }

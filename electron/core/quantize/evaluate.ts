@@ -7,6 +7,7 @@ import { mean, percentile } from '../util/stats.js';
 import type { ImagePreprocess } from '../api/types.js';
 import { openDataSource, readBatches } from './data/data-source.js';
 import { infer, loadRunner as load, type Runner } from './model-runner.js';
+import type { LatencyOracle, ModelTiming } from './latency-oracle.js';
 import { OutputComparison } from './output-comparison.js';
 
 export interface EvaluateRequest {
@@ -21,6 +22,8 @@ export interface EvaluateRequest {
   /** Samples timed at batch 1 (after 5 warm-up runs); default 50. */
   latencySamples?: number;
   maxSamples?: number;
+  /** Times the model (and the reference) there instead of in this process, e.g. on a device; absent: here. */
+  latencyOracle?: LatencyOracle;
   signal?: AbortSignal;
 }
 
@@ -35,6 +38,8 @@ export interface EvaluateResult {
   referenceLatencyMs: { p50: number; mean: number } | null;
   sizeBytes: number;
   samples: number;
+  /** With a latency oracle: its timing of the model (per-layer rows included). */
+  timing?: ModelTiming;
 }
 
 export async function readLabels(file: string): Promise<number[]> {
@@ -90,8 +95,11 @@ export async function evaluateModel(req: EvaluateRequest): Promise<EvaluateResul
       }
       samples += n;
     }
-    const lat = await latency(runner, timed, rowShape, req.signal);
-    const refLat = ref ? await latency(ref, timed, rowShape, req.signal) : null;
+    const oracle = req.latencyOracle;
+    const timing = oracle ? await oracle.time(req.model, req.signal) : undefined;
+    const lat = timing ? { p50: timing.p50Ms, mean: timing.meanMs } : await latency(runner, timed, rowShape, req.signal);
+    const refTiming = oracle && req.reference ? await oracle.time(req.reference, req.signal) : null;
+    const refLat = refTiming ? { p50: refTiming.p50Ms, mean: refTiming.meanMs } : ref ? await latency(ref, timed, rowShape, req.signal) : null;
     const sizeBytes = typeof req.model === 'string' ? (await fsp.stat(req.model)).size : req.model.byteLength;
     return {
       top1: labels ? top1 / samples : null,
@@ -102,6 +110,7 @@ export async function evaluateModel(req: EvaluateRequest): Promise<EvaluateResul
       referenceLatencyMs: refLat,
       sizeBytes,
       samples,
+      ...(timing ? { timing } : {}),
     };
   } finally {
     await src.close();

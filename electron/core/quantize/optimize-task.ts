@@ -15,12 +15,16 @@ import { chooseSamples } from './sample-inputs.js';
 import { measureSensitivity } from './sensitivity.js';
 import { sideBySide } from './side-by-side.js';
 import { calibrateAll } from './static-build.js';
+import { deviceTimer, type DeviceTimingTarget } from './device-timing.js';
+import { workstationSource, type LatencyOracle } from './latency-oracle.js';
 import { safetyNetDetail, thresholdsFor, variantFlags } from './variant-flags.js';
 
 export interface OptimizeTaskInput {
   parentPath: string;
   recipe: OptimizeRecipe;
   strict: boolean;
+  /** Time the parent and every candidate on this device (staged, never activated) instead of here. */
+  device?: DeviceTimingTarget;
 }
 
 export interface OptimizeTaskResult {
@@ -42,8 +46,9 @@ export async function runOptimize(input: OptimizeTaskInput, ctx: TaskContext): P
   const { parentPath, recipe } = input;
   const scratch = await fsp.mkdtemp(path.join(ctx.tmpDir, 'work-'));
   let outputPath: string | null = null;
+  const oracle: LatencyOracle | undefined = input.device ? deviceTimer(input.device, scratch) : undefined;
   try {
-    const made = await produceVariant(parentPath, recipe, withoutDone(ctx), scratch);
+    const made = await produceVariant(parentPath, recipe, withoutDone(ctx), scratch, oracle);
     outputPath = made.outputPath;
     throwIfCancelled(ctx.signal);
 
@@ -57,10 +62,15 @@ export async function runOptimize(input: OptimizeTaskInput, ctx: TaskContext): P
       preprocess: recipe.preprocess,
       maxSamples: 1024,
       latencyRuns: 60,
+      latencyOracle: oracle,
       signal: ctx.signal,
       onCompare: (done, total) => ctx.progress({ phase: 'evaluating', fraction: done / total, message: `${done} of ${total} samples` }),
-      onLatency: (run, runs) => ctx.progress({ phase: 'profiling', fraction: run / runs, run, runs, message: 'batch-1 latency, parent and variant in turn' }),
+      onLatency: (run, runs) =>
+        ctx.progress({ phase: 'profiling', fraction: run / runs, run, runs, message: input.device ? `on ${input.device.device.name}: parent, then variant` : 'batch-1 latency, parent and variant in turn' }),
     });
+    // The job's candidate is what the device keeps staged (tune may have sent another one last).
+    if (oracle) await oracle.stage(outputPath, ctx.signal);
+    const timing = oracle ? oracle.source : workstationSource();
     let integerCoverage: number | null = null;
     if (INT8_MODES.has(recipe.mode)) {
       ctx.progress({ phase: 'analysing', fraction: null, message: 'which kernels run' });
@@ -84,6 +94,8 @@ export async function runOptimize(input: OptimizeTaskInput, ctx: TaskContext): P
       integerCoverage: null,
       evaluatedOn,
       flags: [],
+      timing,
+      ...(sbs.timing ? { deviceLatency: { p50Ms: sbs.timing.parent.p50Ms, p95Ms: sbs.timing.parent.p95Ms, peakBytes: sbs.timing.parent.peakBytes } } : {}),
     };
     const metrics: VariantMetrics = {
       sizeBytes,
@@ -99,6 +111,8 @@ export async function runOptimize(input: OptimizeTaskInput, ctx: TaskContext): P
       ...(made.report ? { floatNodes: made.report.nodes.filter((n) => n.status === 'float').map(({ name, opType, reason }) => ({ name, opType, reason })) } : {}),
       ...(made.requiredOperators ? { requiredOperators: made.requiredOperators } : {}),
       ...(made.tuning ? { tuning: made.tuning } : {}),
+      timing,
+      ...(sbs.timing ? { deviceLatency: { p50Ms: sbs.timing.variant.p50Ms, p95Ms: sbs.timing.variant.p95Ms, peakBytes: sbs.timing.variant.peakBytes } } : {}),
     };
     metrics.flags = variantFlags(metrics, parentMetrics, thresholdsFor(recipe));
     if (input.strict && metrics.flags.some((f) => f.level === 'error')) {
@@ -110,6 +124,7 @@ export async function runOptimize(input: OptimizeTaskInput, ctx: TaskContext): P
     if (outputPath) await fsp.rm(outputPath, { force: true });
     throw err;
   } finally {
+    await oracle?.close();
     await fsp.rm(scratch, { recursive: true, force: true });
   }
 }

@@ -6,6 +6,7 @@ import { AppError } from '../api/errors.js';
 import type { TaskContext } from '../jobs/task-types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { convertModel } from './convert.js';
+import type { LatencyOracle } from './latency-oracle.js';
 import { quantizeModel } from './quantize-model.js';
 import type { QuantizeReport } from './report-types.js';
 import { calibrateAll } from './static-build.js';
@@ -21,7 +22,8 @@ export interface ProducedVariant {
 
 const calibrationSettings = (r: OptimizeRecipe) => ({ method: r.method ?? 'percentile', percentile: 99.999 });
 
-export async function produceVariant(parentPath: string, recipe: OptimizeRecipe, ctx: TaskContext, scratchDir: string): Promise<ProducedVariant> {
+/** `latency`: where tune times its steps (a device); absent: in this process. */
+export async function produceVariant(parentPath: string, recipe: OptimizeRecipe, ctx: TaskContext, scratchDir: string, latency?: LatencyOracle): Promise<ProducedVariant> {
   const onnxOut = path.join(ctx.tmpDir, 'model.onnx');
   switch (recipe.mode) {
     case 'static':
@@ -51,11 +53,11 @@ export async function produceVariant(parentPath: string, recipe: OptimizeRecipe,
       return { outputPath: r.output, format: r.format, report: null, ...(r.format === 'ort' ? { requiredOperators: r.requiredOperators } : {}) };
     }
     case 'tune':
-      return tune(parentPath, recipe, ctx, onnxOut);
+      return tune(parentPath, recipe, ctx, onnxOut, latency);
   }
 }
 
-async function tune(parentPath: string, recipe: OptimizeRecipe, ctx: TaskContext, output: string): Promise<ProducedVariant> {
+async function tune(parentPath: string, recipe: OptimizeRecipe, ctx: TaskContext, output: string, latency?: LatencyOracle): Promise<ProducedVariant> {
   const { calibrationNpy, evalInputsNpy, evalLabelsNpy, preprocess } = recipe;
   if (!calibrationNpy || !evalInputsNpy) {
     throw new AppError('TUNE_NEEDS_DATA', 'Tuning needs calibration and labelled eval data', 'Mixed-precision tuning measures the accuracy of each candidate: give calibration samples (calibrationNpy) and labelled evaluation data (evalInputsNpy with evalLabelsNpy, or a labelled image folder).');
@@ -80,16 +82,19 @@ async function tune(parentPath: string, recipe: OptimizeRecipe, ctx: TaskContext
     evalLabelsNpy,
     preprocess,
     maxDrop,
+    latency,
     signal: ctx.signal,
     onStep: (s, n) => ctx.progress({ phase: 'tuning', fraction: null, message: `step ${n}: ${s.keptFloat.length} layers float, top-1 ${(s.top1 * 100).toFixed(1)} %` }),
   });
   ctx.progress({ phase: 'saving', fraction: null });
   await writeFileAtomic(output, r.bytes);
-  const nodes = r.decisions.map((d) => (r.keptFloat.includes(d.name) ? { ...d, reason: 'kept float by tuning (sensitive layer)' } : d));
+  const nodes = r.decisions.map((d) => (r.keptFloat.includes(d.name) ? { ...d, reason: r.floatReasons?.[d.name] ?? 'kept float by tuning (sensitive layer)' } : d));
+  const bySpeed = r.deviceLayers?.filter((l) => l.keptFloat).length ?? 0;
   const notes = [
     r.withinBudget
-      ? `Kept ${r.keptFloat.length} layer(s) in float to stay within a top-1 drop of ${(maxDrop * 100).toFixed(2)} points (float top-1 ${(r.floatTop1 * 100).toFixed(1)} %).`
+      ? `Kept ${r.keptFloat.length - bySpeed} layer(s) in float to stay within a top-1 drop of ${(maxDrop * 100).toFixed(2)} points (float top-1 ${(r.floatTop1 * 100).toFixed(1)} %).`
       : `No measured mix met the top-1 budget of ${(maxDrop * 100).toFixed(2)} points; this is the most accurate one found.`,
+    ...(r.deviceLayers ?? []).map((l) => `${l.node} (${l.opType}): ${l.reason}.`),
   ];
   const report: QuantizeReport = {
     mode: 'static',
@@ -104,5 +109,5 @@ async function tune(parentPath: string, recipe: OptimizeRecipe, ctx: TaskContext
     notes,
     safetyNet: null,
   };
-  return { outputPath: output, format: 'onnx', report, tuning: { steps: r.steps } };
+  return { outputPath: output, format: 'onnx', report, tuning: { steps: r.steps, ...(r.deviceLayers ? { deviceLayers: r.deviceLayers } : {}) } };
 }

@@ -7,6 +7,7 @@ import type { ImagePreprocess } from '../api/types.js';
 import { openDataSource, readBatches } from './data/data-source.js';
 import { readLabels, topK } from './evaluate.js';
 import { infer, loadRunner, timeInfer, type Runner } from './model-runner.js';
+import type { LatencyOracle, ModelTiming } from './latency-oracle.js';
 import { OutputComparison } from './output-comparison.js';
 
 export interface SideBySideRequest {
@@ -19,6 +20,8 @@ export interface SideBySideRequest {
   maxSamples?: number;
   /** Interleaved timed pairs at batch 1, after 5 warm-up pairs (default 60). */
   latencyRuns?: number;
+  /** Times parent and variant there (parent first, so the variant ends staged on a device) instead of interleaved here. */
+  latencyOracle?: LatencyOracle;
   signal?: AbortSignal;
   onCompare?: (done: number, total: number) => void;
   onLatency?: (run: number, runs: number) => void;
@@ -37,6 +40,8 @@ export interface SideBySideResult {
   parent: Accuracy & { latencyP50Ms: number };
   /** A batch-1 row of the inputs, for kernel profiling. */
   firstRow: { data: Float32Array; shape: number[] };
+  /** With a latency oracle: its timings of both. */
+  timing?: { parent: ModelTiming; variant: ModelTiming };
 }
 
 class TopK {
@@ -91,7 +96,20 @@ export async function sideBySide(req: SideBySideRequest): Promise<SideBySideResu
         req.onCompare?.(samples, total);
       }
       const shape = [1, ...rowShape];
-      const [pLat, vLat] = await interleavedLatency(parent, variant, timed, shape, req.latencyRuns ?? 60, req);
+      let timing: SideBySideResult['timing'];
+      let pLat: number;
+      let vLat: number;
+      if (req.latencyOracle) {
+        req.onLatency?.(0, 2);
+        const p = await req.latencyOracle.time(req.parent, req.signal);
+        req.onLatency?.(1, 2);
+        const v = await req.latencyOracle.time(req.variant, req.signal);
+        req.onLatency?.(2, 2);
+        timing = { parent: p, variant: v };
+        [pLat, vLat] = [p.p50Ms, v.p50Ms];
+      } else {
+        [pLat, vLat] = await interleavedLatency(parent, variant, timed, shape, req.latencyRuns ?? 60, req);
+      }
       return {
         samples,
         agreement: cmp.agreement(),
@@ -99,6 +117,7 @@ export async function sideBySide(req: SideBySideRequest): Promise<SideBySideResu
         variant: { ...vAcc.result(labels ? samples : 0), latencyP50Ms: vLat },
         parent: { ...pAcc.result(labels ? samples : 0), latencyP50Ms: pLat },
         firstRow: { data: timed[0], shape },
+        ...(timing ? { timing } : {}),
       };
     } finally {
       await src.close();

@@ -1,5 +1,6 @@
 // The safety net's verdict on a variant: thresholds from the recipe and the flags they raise.
 import type { OptimizeRecipe, VariantFlag, VariantMetrics } from '../api/types.js';
+import { whereTimed } from '../api/timing-words.js';
 
 export interface Thresholds {
   minAgreement: number;
@@ -26,7 +27,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 export function variantFlags(m: VariantMetrics, parent: VariantMetrics | null, t: Thresholds): VariantFlag[] {
   const flags: VariantFlag[] = [];
   if (m.latencyRatio !== null && m.latencyRatio > 1) {
-    flags.push({ level: 'warning', code: 'SLOWER_THAN_PARENT', message: `Runs at ${m.latencyRatio.toFixed(2)}× the parent's batch-1 latency (${m.latencyP50Ms?.toFixed(2)} ms against ${parent?.latencyP50Ms?.toFixed(2)} ms) on this CPU.` });
+    flags.push({ level: 'warning', code: 'SLOWER_THAN_PARENT', message: `Runs at ${m.latencyRatio.toFixed(2)}× the parent's batch-1 latency (${m.latencyP50Ms?.toFixed(2)} ms against ${parent?.latencyP50Ms?.toFixed(2)} ms) ${whereTimed(m.timing)}.` });
   }
   if (m.agreement !== null && m.agreement < t.minAgreement) {
     flags.push({ level: 'error', code: 'LOW_AGREEMENT', message: `Top-1 agreement with the parent is ${pct(m.agreement)}, below the required ${pct(t.minAgreement)}.` });

@@ -31,6 +31,7 @@ export interface DevicePatch {
   slots?: DeviceSlot[];
   /** Cores, memory and board from the device's info. */
   hardware?: DeviceHardware;
+  drift?: DeviceSummary['drift'];
 }
 
 export interface DeviceCredentials {
@@ -62,6 +63,7 @@ interface DeviceRow {
   health: DeviceSummary['health'];
   last_error: string | null;
   last_change: string | null;
+  drift: string | null;
   last_seen: string | null;
   tags: string;
   groups_json: string;
@@ -97,13 +99,13 @@ export class DeviceStore {
   listRows(): DeviceListRow[] {
     const rows = prepared(
       this.db,
-      `SELECT id, name, transport, address, state, token IS NOT NULL, arch, model_name, model_version, slot_state, health, last_seen, tags, groups_json, last_change
+      `SELECT id, name, transport, address, state, token IS NOT NULL, arch, model_name, model_version, slot_state, health, last_seen, tags, groups_json, last_change, drift
          FROM devices ORDER BY name COLLATE NOCASE, id`,
     )
       .raw(true)
       .all() as GridRow[];
-    return rows.map(([id, name, transport, address, state, paired, arch, modelName, modelVersion, slotState, health, lastSeen, tags, groups, lastChange]) => [
-      id, name, transport, address, state, paired === 1, arch, modelName, modelVersion, slotState, health, lastSeen, parseLabels(tags), parseLabels(groups), changeOf(lastChange, false),
+    return rows.map(([id, name, transport, address, state, paired, arch, modelName, modelVersion, slotState, health, lastSeen, tags, groups, lastChange, drift]) => [
+      id, name, transport, address, state, paired === 1, arch, modelName, modelVersion, slotState, health, lastSeen, parseLabels(tags), parseLabels(groups), changeOf(lastChange, false), driftOf(drift),
     ]);
   }
 
@@ -281,6 +283,7 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
   if (p.lastError !== undefined) c.last_error = p.lastError ? JSON.stringify(p.lastError) : null;
   else if (p.health !== undefined && p.health !== 'error') c.last_error = null;
   if (p.lastChange !== undefined) c.last_change = JSON.stringify(p.lastChange);
+  if (p.drift !== undefined) c.drift = p.drift ? JSON.stringify(p.drift) : null;
   if (p.lastSeen !== undefined) c.last_seen = p.lastSeen;
   if (p.tags !== undefined) c.tags = JSON.stringify(p.tags);
   if (p.groups !== undefined) c.groups_json = JSON.stringify(p.groups);
@@ -293,15 +296,15 @@ function toColumns(p: DevicePatch): Record<string, string | null> {
 // A summary reads only what it holds, as an array (no per-row column object); the token only as whether there
 // is one, the slots not at all. About three times faster than mapping whole rows at fleet scale.
 const listColumns =
-  'id, name, transport, address, state, token IS NOT NULL, fingerprint, arch, agent_version, model_name, model_version, model_sha256, slot_state, health, last_seen, tags, groups_json, telemetry, last_error, last_change';
+  'id, name, transport, address, state, token IS NOT NULL, fingerprint, arch, agent_version, model_name, model_version, model_sha256, slot_state, health, last_seen, tags, groups_json, telemetry, last_error, last_change, drift';
 type SummaryRow = [
   string, string, DeviceSummary['transport'], string, DeviceState, 0 | 1, string | null, string | null, string | null,
-  string | null, string | null, string | null, DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null, string | null, string | null,
+  string | null, string | null, string | null, DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null, string | null, string | null, string | null,
 ];
 
 type GridRow = [
   string, string, DeviceSummary['transport'], string, DeviceState, 0 | 1, string | null, string | null, string | null,
-  DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null,
+  DeviceSummary['slotState'], DeviceSummary['health'], string | null, string, string, string | null, string | null,
 ];
 
 const noLabels = '[]';
@@ -318,8 +321,10 @@ function changeOf(json: string | null, withDetail: boolean): DeviceChange | Omit
   return rest;
 }
 
+const driftOf = (json: string | null): DeviceSummary['drift'] => (json ? (JSON.parse(json) as DeviceSummary['drift']) : null);
+
 function summaryFromList(r: SummaryRow): DeviceSummary {
-  const [id, name, transport, address, state, paired, fingerprint, arch, agentVersion, modelName, modelVersion, modelSha256, slotState, health, lastSeen, tags, groups, telemetry, lastError, lastChange] = r;
+  const [id, name, transport, address, state, paired, fingerprint, arch, agentVersion, modelName, modelVersion, modelSha256, slotState, health, lastSeen, tags, groups, telemetry, lastError, lastChange, drift] = r;
   return {
     id,
     name,
@@ -339,5 +344,6 @@ function summaryFromList(r: SummaryRow): DeviceSummary {
     tags: parseLabels(tags),
     groups: parseLabels(groups),
     telemetry: telemetry ? (JSON.parse(telemetry) as DeviceTelemetry) : null,
+    drift: driftOf(drift),
   };
 }

@@ -105,6 +105,8 @@ export const migrations: readonly string[] = [
   appMetricMigrationSql,
   // Federated rounds: spec, state, per-device rows with updates and losses, and the timeline (see federated/round-store.ts).
   flRoundsMigrationSql,
+  // The drift of the model the device serves, over the last hour (JSON DeviceDriftSummary), for the Fleet grid.
+  `ALTER TABLE devices ADD COLUMN drift TEXT;`,
 ];
 
 /**

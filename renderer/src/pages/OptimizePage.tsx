@@ -29,6 +29,8 @@ export function OptimizePage({ query }: { query: URLSearchParams }) {
   const client = useApi();
   const models = useRequest('models.list', {});
   const appInfo = useRequest('app.info', {});
+  const devices = useRequest('devices.list', {});
+  const targets = useMemo(() => (devices.data ?? []).filter((d) => d.paired && d.state !== 'offline').map(({ id, name, arch }) => ({ id, name, arch })), [devices.data]);
   const modelList = useMemo(() => models.data ?? [], [models.data]);
   const floatModels = useMemo(() => floatRoots(modelList), [modelList]);
 
@@ -107,7 +109,7 @@ export function OptimizePage({ query }: { query: URLSearchParams }) {
     }
     setFormError(null);
     const recipe = buildRecipe(form, paths);
-    void runner.start(() => client.invoke('optimize.run', { modelId, recipe, strict: form.strict })).then((j) => {
+    void runner.start(() => client.invoke('optimize.run', { modelId, recipe, strict: form.strict, ...(form.deviceId ? { deviceId: form.deviceId } : {}) })).then((j) => {
       if (j) replaceQuery({ job: j.id });
     });
   };
@@ -157,6 +159,7 @@ export function OptimizePage({ query }: { query: URLSearchParams }) {
             errors={errors}
             showErrors={showErrors}
             cpu={appInfo.data?.cpu ?? comparison?.cpu}
+            targets={targets}
             onRun={run}
             busy={busy}
           >

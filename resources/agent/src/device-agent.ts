@@ -114,18 +114,35 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
         return this.status();
       },
       report: (req) => makeReport({ dataDir: p.dataDir, identity: p.identity, store: p.store, events: p.store.events, nonce: req.nonce }),
-      profile: async (req) => {
+      profile: async ({ staged, expectStagedSha256, ...req }) => {
+        const run = async (modelPath: string, modelName: string) => {
+          const tmpDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'edgefleet-profile-'));
+          try {
+            // Loaded on first use: the profiler's ONNX reader costs start-up time on small devices.
+            const { profileModel } = await import('../../../electron/core/profiling/profiler.js');
+            const result = await profileModel({ path: modelPath, ...req }, localContext(p.dataDir, tmpDir));
+            return { ...result, modelName, device: { ...result.device, id: p.identity.deviceId, name: p.name } };
+          } finally {
+            await fsp.rm(tmpDir, { recursive: true, force: true });
+          }
+        };
+        // A staged candidate is profiled where it lies, holding the queue so no upload replaces it meanwhile; nothing is activated.
+        if (staged) {
+          return p.queue.run(async () => {
+            const ready = p.uploads.ready();
+            const m = ready.signed.manifest;
+            if (m.name === agentBuildArtifactName) {
+              throw new AppError('PRECONDITION_FAILED', 'The device is not in the state the profile expects', `Nothing was profiled: the staged upload is agent build ${m.version}, not a model. Upload the model to profile first.`);
+            }
+            if (expectStagedSha256 && expectStagedSha256 !== m.sha256) {
+              throw new AppError('PRECONDITION_FAILED', 'The device is not in the state the profile expects', `Nothing was profiled: the staged artifact is ${m.name} ${m.version} (${m.sha256.slice(0, 12)}…), not ${expectStagedSha256.slice(0, 12)}…. Upload the model to profile again.`);
+            }
+            return run(ready.path, m.name);
+          });
+        }
         const current = p.runner.current;
         if (!current) throw new AppError('NO_MODEL', 'No model deployed', 'Deploy a model before profiling it on the device.');
-        const tmpDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'edgefleet-profile-'));
-        try {
-          // Loaded on first use: the profiler's ONNX reader costs start-up time on small devices.
-          const { profileModel } = await import('../../../electron/core/profiling/profiler.js');
-          const result = await profileModel({ path: p.store.modelPath(current.slot), ...req }, localContext(p.dataDir, tmpDir));
-          return { ...result, modelName: current.manifest.name, device: { ...result.device, id: p.identity.deviceId, name: p.name } };
-        } finally {
-          await fsp.rm(tmpDir, { recursive: true, force: true });
-        }
+        return run(p.store.modelPath(current.slot), current.manifest.name);
       },
       // Training holds no queue: a deploy may go on meanwhile (the round trains the bytes it started on).
       'fl-train': (req) => this.fl.train(req),

@@ -158,7 +158,7 @@ export class MqttEventIngest {
         const device = store.get(id);
         if (!device || device.transport !== 'mqtt' || brokerOf(device.address) !== p.url) continue;
         // All of a device's events since the last flush make one row update (and their history rows).
-        const { patch, history } = foldDeviceEvents(device.telemetry, p.events);
+        const { patch, history } = foldDeviceEvents(device.telemetry, p.events, device.drift);
         for (const e of p.events) if (e.type === 'status' && e.payload.desired) this.desired.recordReported(id, e.payload.desired);
         if (p.online === false) patch.state = 'offline';
         else if (p.online === true && (patch.state ?? device.state) === 'offline') Object.assign(patch, { state: 'online', lastSeen: new Date().toISOString() });

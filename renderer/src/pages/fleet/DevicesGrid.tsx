@@ -13,7 +13,7 @@ const overscan = 8;
 
 const slotLabel: Record<NonNullable<DeviceSummary['slotState']>, string> = { confirmed: 'Confirmed', trial: 'Trial', empty: 'Empty' };
 
-type SortKey = 'name' | 'state' | 'transport' | 'address' | 'model' | 'slot' | 'health' | 'change' | 'lastSeen';
+type SortKey = 'name' | 'state' | 'transport' | 'address' | 'model' | 'slot' | 'health' | 'drift' | 'change' | 'lastSeen';
 interface Sort {
   key: SortKey;
   dir: 'asc' | 'desc';
@@ -30,6 +30,8 @@ const sortValue: Record<SortKey, (d: DeviceListItem) => string | number> = {
   model: (d) => (d.activeModel ? `${d.activeModel.name} ${d.activeModel.version}`.toLowerCase() : '\uffff'),
   slot: (d) => d.slotState ?? '\uffff',
   health: (d) => healthRank[d.health] ?? 9,
+  // Not judged sorts below every judged device, whichever way.
+  drift: (d) => (d.drift ? d.drift.psi : -1),
   change: (d) => (d.lastChange ? Date.parse(d.lastChange.at) : 0),
   lastSeen: (d) => (d.lastSeen ? Date.parse(d.lastSeen) : 0),
 };
@@ -58,12 +60,13 @@ const columns: Column[] = [
   { id: 'model', header: 'Active model', width: 'minmax(170px, 1.2fr)', sort: 'model' },
   { id: 'slot', header: 'Slot', width: '92px', sort: 'slot' },
   { id: 'health', header: 'Health', width: '100px', sort: 'health' },
+  { id: 'drift', header: 'Drift (PSI)', width: '104px', sort: 'drift' },
   { id: 'change', header: 'Last change', width: '150px', sort: 'change' },
   { id: 'lastSeen', header: 'Last seen', width: '92px', sort: 'lastSeen' },
   { id: 'labels', header: 'Groups / tags', width: 'minmax(120px, 1fr)' },
 ];
 const template = `48px ${columns.map((c) => c.width).join(' ')}`;
-const minWidth = 1310;
+const minWidth = 1414;
 
 type Tone = 'success' | 'warning' | 'error' | 'info' | 'primary' | 'default';
 
@@ -76,6 +79,9 @@ const stateTone: Record<DeviceSummary['state'], [Tone, 'filled' | 'outlined']> =
   discovered: ['primary', 'outlined'],
   busy: ['info', 'outlined'],
 };
+const driftTone: Record<NonNullable<DeviceListItem['drift']>['level'], Tone> = { ok: 'success', watch: 'warning', act: 'error' };
+const driftWords: Record<NonNullable<DeviceListItem['drift']>['level'], string> = { ok: 'below 0.1, nothing to do', watch: '0.1 to 0.25, watch', act: '0.25 or more, act' };
+
 /** What a device last did to its model, in a word; a revert it made by itself is shown, not counted as a fault. */
 const changeLabel: Record<string, string> = {
   'trial-started': 'On trial',
@@ -246,6 +252,15 @@ const DeviceRow = memo(function DeviceRow({ device: d, index, selected, onToggle
         <span className={chip(htone, 'outlined')} data-testid="device-health" data-health={d.health}>
           {hlabel}
         </span>
+      </div>
+      <div role="gridcell" className="ef-cell" data-testid="device-drift" data-level={d.drift?.level} title={d.drift ? `Worst statistic's PSI over the last hour of ${d.drift.samples} samples: ${driftWords[d.drift.level]}` : 'Not judged: no drift window of the active model with a reference in the last hour'}>
+        {d.drift ? (
+          <span className={chip(driftTone[d.drift.level], 'outlined')} style={{ fontVariantNumeric: 'tabular-nums' }}>
+            {d.drift.psi < 10 ? d.drift.psi.toFixed(2) : Math.round(d.drift.psi)}
+          </span>
+        ) : (
+          <span className="ef-muted">—</span>
+        )}
       </div>
       <div role="gridcell" className="ef-cell" data-testid="device-change" data-reverted={d.lastChange?.reverted ? 'true' : undefined} title={d.lastChange ? formatTime(d.lastChange.at) : undefined}>
         {d.lastChange ? (

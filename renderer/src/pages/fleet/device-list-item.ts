@@ -2,7 +2,7 @@ import type { DeviceListItem, DeviceListRow } from '../../../../electron/core/ap
 import type { ApiClient } from '../../api/api-client.js';
 
 /** One row of `devices.listRows` as the grid uses it. */
-export function fromListRow([id, name, transport, address, state, paired, arch, modelName, modelVersion, slotState, health, lastSeen, tags, groups, lastChange]: DeviceListRow): DeviceListItem {
+export function fromListRow([id, name, transport, address, state, paired, arch, modelName, modelVersion, slotState, health, lastSeen, tags, groups, lastChange, drift]: DeviceListRow): DeviceListItem {
   return {
     id,
     name,
@@ -18,6 +18,7 @@ export function fromListRow([id, name, transport, address, state, paired, arch, 
     tags,
     groups,
     lastChange,
+    drift,
   };
 }
 

@@ -34,11 +34,16 @@ interface Props {
   /** Show the errors in red (after a run was asked for). */
   showErrors: boolean;
   cpu: CpuInfo | undefined;
+  /** Paired devices that answer: where candidates can be timed instead of this workstation. */
+  targets: { id: string; name: string; arch: string | null }[];
   onRun: () => void;
   busy: boolean;
   /** Progress and errors of the run, under the button. */
   children?: ReactNode;
 }
+
+/** The "Target device" choice that times on this machine. */
+const WORKSTATION = 'workstation';
 
 /** A label column and its content, so the options read as one form. */
 function Row({ label, hint, children }: { label: string; hint?: ReactNode; children: ReactNode }) {
@@ -94,7 +99,7 @@ const pathFields: { key: PathKey; label: string; testId: string; help: (mode: Op
 
 /** Model, mode, options, data and safety checks, then "Create variant". */
 export function RecipeCard(props: Props) {
-  const { models, modelId, onModelChange, form, onForm, paths, onPath, suggested, errors, showErrors, cpu, onRun, busy, children } = props;
+  const { models, modelId, onModelChange, form, onForm, paths, onPath, suggested, errors, showErrors, cpu, targets, onRun, busy, children } = props;
   const use = applies(form.mode);
   const info = modeInfo(form.mode);
   const model = models.find((m) => m.id === modelId);
@@ -129,6 +134,24 @@ export function RecipeCard(props: Props) {
 
         <Row label="This CPU" hint="INT8 features">
           <CpuFeatures cpu={cpu} />
+        </Row>
+
+        <Row label="Target device" hint="where latency is measured">
+          <SelectField
+            label="Time candidates on"
+            value={form.deviceId || WORKSTATION}
+            onChange={(v) => onForm({ deviceId: v === WORKSTATION ? '' : v })}
+            options={[{ value: WORKSTATION, label: 'This workstation' }, ...targets.map((d) => ({ value: d.id, label: `${d.name}${d.arch ? ` (${d.arch})` : ''}` }))]}
+            testId="optimize-target"
+            minWidth={300}
+            helperText={
+              form.deviceId
+                ? 'The parent and each candidate go to the device\'s staging as signed artifacts and are profiled there; nothing is activated.'
+                : targets.length
+                  ? 'Or pick a paired device to optimize for the CPU it has.'
+                  : 'Pair a device to time candidates on it.'
+            }
+          />
         </Row>
 
         <Row label="Mode">

@@ -3,7 +3,7 @@ import type { VariantFlag, VariantMetrics, VariantRow } from '../../../../electr
 import { formatBytes, formatMs } from '../../format/format.js';
 import { href } from '../../router/hash-route.js';
 import { FlagChips } from './FlagChips.js';
-import { dropText, ratio } from './metrics.js';
+import { dropText, ratio, timedWhere } from './metrics.js';
 
 export interface OptimizeRunResult {
   variantId: string;
@@ -47,6 +47,18 @@ export function RunResult({ result, row, parent }: { result: OptimizeRunResult; 
         {severity === 'success' ? `Created ${name}: all safety checks passed` : `Created ${name}, but check it before shipping`}
       </AlertTitle>
       <Box sx={{ fontVariantNumeric: 'tabular-nums' }}>{parts.join(' · ')}</Box>
+      <Box sx={{ mt: 0.5, color: 'text.secondary' }} data-testid="optimize-timed-on">
+        {timedOn(m)}
+      </Box>
+      {(m.tuning?.deviceLayers ?? []).length > 0 && (
+        <Box component="ul" sx={{ mt: 0.5, mb: 0, pl: 2.5 }} data-testid="optimize-device-layers">
+          {m.tuning!.deviceLayers!.map((l) => (
+            <li key={l.node}>
+              {l.node}: {l.reason}
+            </li>
+          ))}
+        </Box>
+      )}
       {flags.length > 0 && (
         <Box sx={{ mt: 1 }}>
           <FlagChips flags={flags} />
@@ -54,4 +66,13 @@ export function RunResult({ result, row, parent }: { result: OptimizeRunResult; 
       )}
     </Alert>
   );
+}
+
+/** Where the latency was measured, with the device's runtime, p95 and peak memory when it was a device. */
+export function timedOn(m: VariantMetrics): string {
+  const t = m.timing;
+  if (!t || t.kind === 'workstation') return `Latency measured ${timedWhere(t)}${t ? ` (${t.cpu}, ${t.runtime})` : ''}.`;
+  const d = m.deviceLatency;
+  const extra = d ? `; p95 ${formatMs(d.p95Ms)}${d.peakBytes ? `, peak memory ${formatBytes(d.peakBytes)}` : ''}` : '';
+  return `Latency measured ${timedWhere(t)} with ${t.runtime}${extra}.`;
 }

@@ -1,5 +1,6 @@
 // Numbers of a variant relative to its float parent, and how to show them. Pure: no React.
-import type { VariantFlag, VariantRow } from '../../../../electron/core/api/types.js';
+import { whereTimed } from '../../../../electron/core/api/timing-words.js';
+import type { TimingSource, VariantFlag, VariantRow } from '../../../../electron/core/api/types.js';
 
 export const good = '#4cc98a';
 export const bad = '#ff6b6b';
@@ -43,3 +44,6 @@ export const dropText = (dropPts: number | null) => {
   if (Math.abs(d) < 0.005) return '±0.00 pts';
   return `${d > 0 ? '+' : '−'}${Math.abs(d).toFixed(2)} pts`;
 };
+
+/** "on device kiosk-3 (ARM Cortex-A76, no dot-product)"; "on this workstation" when timed here (the same words as flags and the CLI). */
+export const timedWhere = (t: TimingSource | undefined): string => whereTimed(t, 'on this workstation');

@@ -40,6 +40,8 @@ export interface RecipeForm {
   minAgreementPct: string;
   minSqnrDb: string;
   strict: boolean;
+  /** The paired device every candidate is timed on; '' times them on this workstation. */
+  deviceId: string;
 }
 
 export const initialForm: RecipeForm = {
@@ -53,6 +55,7 @@ export const initialForm: RecipeForm = {
   minAgreementPct: '',
   minSqnrDb: '',
   strict: false,
+  deviceId: '',
 };
 
 /** Which options a mode uses. */
