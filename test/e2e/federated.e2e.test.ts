@@ -111,4 +111,41 @@ describe('the Federated page', () => {
     await page.getByTestId('page-rollout').waitFor({ timeout: 30_000 });
     expect(c.pageErrors).toEqual([]);
   });
+
+  it('a round with differential privacy from the dialog shows ε spent and the budget; a secure round shows its SecAgg+ stages', async () => {
+    const { page } = c;
+    // Promote's staged rollout soaks between stages: stop it and roll the version out at once, so every
+    // device serves it before a round trains it.
+    const promoted = await c.api<FlRound>('fl.get', { id: rounds[1].id });
+    const staged = await c.api<RolloutDetail>('rollouts.get', { id: promoted.rollouts[promoted.rollouts.length - 1].id });
+    if (['planned', 'running'].includes(staged.status)) await c.api('rollouts.abort', { id: staged.id });
+    await rolledOut(staged.id);
+    const now = await c.api<RolloutDetail>('rollouts.create', { modelId: rounds[1].candidateModelId!, selector: 'tag:sensors', stages: [100], soakMs: 0, concurrency: 3, start: true });
+    expect((await rolledOut(now.id)).status).toBe('completed');
+    await page.getByTestId('nav-federated').click();
+    await page.getByTestId('fl-new').click();
+    await c.pickOption('fl-model', /^sensor-autoencoder v3/);
+    await page.getByTestId('fl-selector').fill('tag:sensors');
+    await page.getByTestId('fl-minClients').fill('3');
+    await page.getByTestId('fl-selectCount').fill('3');
+    await page.getByTestId('fl-dp').check();
+    await page.getByTestId('fl-dp-noiseMultiplier').fill('1');
+    await page.getByTestId('fl-dp-clipNorm').fill('1');
+    await page.getByTestId('fl-dp-delta').fill('0.00001');
+    await page.getByTestId('fl-dp-maxEpsilon').fill('10');
+    await c.shot('federated-new-round-dp');
+    await page.getByTestId('fl-start').click();
+    await page.getByTestId('page-fl-round').waitFor();
+    await expect.poll(() => page.getByTestId('fl-phase').first().getAttribute('data-phase'), { timeout: 120_000 }).toMatch(/^(registered|rejected)$/);
+    // One round at z = 1, δ = 1e-5: ε = 0.5 + sqrt(2·ln 1e5) = 5.30, of a budget of 10.
+    await expect.poll(() => page.getByTestId('fl-privacy').textContent(), { timeout: 10_000 }).toMatch(/ε 5\.30 \(total 5\.30 of 10\).*differential privacy at δ 0\.00001.*% of updates clipped to 1/);
+    const hash = new URL(page.url()).hash;
+    const secure = await settled((await c.api<FlRound>('fl.start', { ...roundInput, modelId: rounds[1].candidateModelId!, minClients: 2, secure: true })).id);
+    expect(secure.phase, secure.reason ?? '').toMatch(/^(registered|rejected)$/);
+    await page.goto(`${c.url}${hash.replace(/[^/]+$/, encodeURIComponent(secure.id))}`);
+    await expect.poll(() => page.getByTestId('fl-secagg-stage').count(), { timeout: 30_000 }).toBe(4);
+    expect(await page.locator('[data-testid="fl-secagg-stage"][data-stage="unmask"]').textContent()).toMatch(/^unmask3300\d$/);
+    await tallShot('federated-round-secure');
+    expect(c.pageErrors).toEqual([]);
+  }, 300_000);
 });

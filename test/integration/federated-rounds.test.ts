@@ -17,6 +17,10 @@ import { storeArtifact } from '../../electron/core/registry/artifact-store.js';
 import { unwrap } from '../../electron/cli/run-job.js';
 import { repoRoot, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 import { sensorModelPath, writeDeviceSlices } from '../helpers/fl-fleet.js';
+import { readAutoencoderWeights } from '../../resources/agent/src/federated/autoencoder-onnx.js';
+import { decodeParameters } from '../../electron/core/federated/aggregation.js';
+import { readModelBytes } from '../../electron/core/federated/candidate.js';
+import { l2Norm } from '../../electron/core/federated/dp-accountant.js';
 
 const home = mkdtempSync(join(tmpdir(), 'ef-fl-rounds-'));
 const bin = join(repoRoot, 'scripts', 'edgefleet.js');
@@ -74,7 +78,7 @@ describe('federated rounds on real agents', () => {
     for (let k = 0; k < 3; k++) {
       const r = await round({});
       expect(r.phase, `${r.reason}\n${r.events.map((e) => e.detail).join('\n')}`).toBe('registered');
-      expect(r.participants).toBe(4);
+      expect(r.participants, r.devices.map((d) => `${d.name}: ${d.status} ${d.reason}`).join('; ')).toBe(4);
       expect(r.lossAfter!).toBeLessThan(r.lossBefore!);
       if (registered.length) expect(r.lossAfter!).toBeLessThan(registered[registered.length - 1].lossAfter!);
       const v = core.registry.requireModel(r.candidateModelId!);
@@ -124,6 +128,48 @@ describe('federated rounds on real agents', () => {
     expect(r.events.some((e) => /Resumed by process/.test(e.detail))).toBe(true);
   }, 300_000);
 
+  it('differential privacy on four agents: the DP round registers or is rejected with the numbers, and the budget stops the next', async () => {
+    // The same global model trained twice: once plain, once with DP (through the CLI flags).
+    const plain = await round({});
+    expect(plain.phase, `${plain.reason}`).toBe('registered');
+    const global = readAutoencoderWeights(readModelBytes(home, core.registry.requireModel(modelId).sha256)).parameters;
+    const updates = core.federated.store.updates(plain.id);
+    const norms = [...updates.values()].map((u) => {
+      const p = decodeParameters(u, 'update');
+      return l2Norm(Float64Array.from(p, (v, i) => v - global[i]));
+    });
+    norms.sort((x, y) => x - y);
+    // A clip norm at the median update norm (chosen from a plain round: fine for a test, not private).
+    const clip = Number(((norms[1] + norms[2]) / 2).toPrecision(3));
+    const cli = edgefleet(['fl', 'round', 'start', modelId, '--target', 'tag:fl', '--min-clients', '3', '--clients', '4', '--deadline', '3m', '--epochs', '2', '--lr', '0.003', '--dp-noise', '1', '--dp-clip', String(clip), '--dp-delta', '1e-5', '--max-epsilon', '6', '--wait', '--json']);
+    expect([0, 3], cli.stderr).toContain(cli.status);
+    const dp = JSON.parse(cli.stdout) as FlRound;
+    expect(dp.privacy).toMatchObject({ noiseMultiplier: 1, clipNorm: clip, delta: 1e-5, maxEpsilon: 6, spentBefore: 0, noised: true });
+    expect(dp.privacy!.epsilon).toBeCloseTo(5.2985, 2);
+    expect(dp.privacy!.clippedFraction).toBeGreaterThanOrEqual(0.25);
+    if (dp.phase === 'rejected') expect(dp.reason).toMatch(/The candidate is not better: held-out loss/);
+    else expect(dp.phase).toBe('registered');
+    figures.push(
+      `DP on ${dp.participants} agents (${global.length} parameters): update norms ${norms.map((x) => x.toPrecision(3)).join(', ')}, clip ${clip}, z 1, noise σ ${(clip / dp.participants).toPrecision(3)} per parameter ` +
+        `(noise norm ≈ ${((clip / dp.participants) * Math.sqrt(global.length)).toPrecision(3)}); held-out loss of the incumbent ${plain.lossBefore} -> plain FedAvg ${plain.lossAfter}, DP ${dp.lossAfter} (${dp.phase}); ε ${dp.privacy!.epsilon.toFixed(3)} at δ 1e-5`,
+    );
+    // The next DP round of this model would take ε from 5.30 to 7.79 > 6: refused, nothing written.
+    const before = unwrap<unknown[]>(await core.call('fl.list', {})).length;
+    const again = await core.call('fl.start', { ...roundInput, modelId, dp: { noiseMultiplier: 1, clipNorm: clip, delta: 1e-5, maxEpsilon: 6 } });
+    expect(again.ok).toBe(false);
+    if (!again.ok) {
+      expect(again.error.code).toBe('FL_PRIVACY_BUDGET');
+      expect(again.error.detail).toMatch(/spent ε 5\.29\d over 1 DP round; this round needs ε 5\.29\d.*makes ε 7\.7\d+ together, above maxEpsilon 6/);
+      figures.push(`budget: ${again.error.detail}`);
+    }
+    expect(unwrap<unknown[]>(await core.call('fl.list', {})).length).toBe(before);
+    // Noise small enough for four devices costs a budget that protects little: z 0.1 is ε ≈ 98 alone.
+    const weak = await round({ dp: { noiseMultiplier: 0.1, clipNorm: clip, delta: 1e-5, maxEpsilon: 1000 } });
+    expect(weak.privacy!.roundsBefore).toBe(1);
+    expect(weak.privacy!.epsilon).toBeGreaterThan(90);
+    figures.push(`weak DP (z 0.1, σ ${((0.1 * clip) / weak.participants).toPrecision(3)}): held-out loss ${weak.lossBefore} -> ${weak.lossAfter} (${weak.phase}); ε ${weak.privacy!.epsilon.toFixed(1)} this round, ${weak.privacy!.total.toFixed(1)} for the lineage`);
+  }, 600_000);
+
   it('a secure round with one agent killed mid-round still registers from the survivors', async () => {
     const victim = agents[3];
     const started = Date.now();
@@ -140,6 +186,12 @@ describe('federated rounds on real agents', () => {
     expect(r.participantIds.length).toBe(3);
     expect(r.dropped).toContain(victim.deviceId);
     expect(core.registry.requireModel(r.candidateModelId!).recipe).toMatchObject({ secure: true, dropped: expect.arrayContaining([victim.deviceId]) });
+    // Every stage's counts are kept with the threshold; the victim is missing from a stage after training.
+    expect(r.secagg.map((x) => x.stage)).toEqual(['setup', 'share-keys', 'masked-input', 'unmask']);
+    expect(r.secagg[0].asked).toBe(4);
+    expect(r.secagg.reduce((n, x) => n + x.dropped, 0)).toBe(1);
+    expect(r.secagg[3].answered).toBeGreaterThanOrEqual(r.secagg[3].threshold);
+    figures.push(`secure round stages: ${r.secagg.map((x) => `${x.stage} ${x.answered}/${x.asked} dropped ${x.dropped} rejected ${x.rejected} threshold ${x.threshold}`).join('; ')}`);
   }, 300_000);
 
   it('minClients above the eligible count fails at once, naming the count', async () => {

@@ -123,7 +123,7 @@ function engine(devices: FlDevices = fake): RoundEngine {
   return e;
 }
 
-const base = { selector: 'tag:fl', minClients: 2, selectCount: 4, overSelect: 1, deadlineSec: 30, epochs: 1, batchSize: 8, learningRate: 0.01, proxMu: 0, timeBudgetSec: 5, heldOutFraction: 0.2, aggregation: 'fedavg' as const, secure: false };
+const base = { selector: 'tag:fl', minClients: 2, selectCount: 4, overSelect: 1, deadlineSec: 30, epochs: 1, batchSize: 8, learningRate: 0.01, proxMu: 0, timeBudgetSec: 5, heldOutFraction: 0.2, aggregation: 'fedavg' as const, secure: false, maxCpuPercent: 80 };
 
 beforeEach(async () => {
   home = mkdtempSync(join(tmpdir(), 'ef-fl-unit-'));
@@ -307,5 +307,84 @@ describe('fl.* channels', () => {
     const env = await core.call('fl.start', { ...base, modelId: m.model.id });
     expect(env.ok).toBe(false);
     if (!env.ok) expect(env.error).toMatchObject({ code: 'FL_MODEL_NOT_FEDERATED', detail: expect.stringMatching(/edgefleet\.fl\.mean/) });
+  });
+});
+
+describe('device limits and differential privacy', () => {
+  const telemetry = (cpuLoad: number | null, temperatureC: number | null) => ({ at: '2026-01-01T00:00:00.000Z', requests: 0, errors: 0, latencyMs: null, rssBytes: null, cpuLoad, temperatureC, confidenceMean: null });
+
+  it('a busy or hot device (latest telemetry) is excluded with the numbers; the others train', async () => {
+    core.devices.store.addTelemetry('dev-a', telemetry(95, 40), {});
+    core.devices.store.addTelemetry('dev-b', telemetry(10, 85), {});
+    core.devices.store.addTelemetry('dev-c', telemetry(79, 60), {});
+    const e = engine();
+    const r = await e.start({ ...base, modelId, maxTemperatureC: 70 });
+    const reasons = Object.fromEntries(r.devices.map((d) => [d.deviceId, d.reason]));
+    expect(reasons['dev-a']).toMatch(/^busy: CPU load 95% above maxCpuPercent 80%/);
+    expect(reasons['dev-b']).toMatch(/^too hot: 85\.0 °C above maxTemperatureC 70 °C/);
+    expect(reasons['dev-c']).toBeNull();
+    expect(reasons['dev-d']).toBeNull();
+    expect(fake.trains.has('dev-a')).toBe(false);
+    expect(r.limits).toEqual({ maxCpuPercent: 80, maxTemperatureC: 70 });
+    // Without a temperature limit, heat alone does not exclude.
+    const r2 = await e.start({ ...base, modelId, maxCpuPercent: 99 });
+    expect(r2.devices.filter((d) => d.reason === null).map((d) => d.deviceId).sort()).toEqual(['dev-a', 'dev-b', 'dev-c', 'dev-d']);
+  });
+
+  const dp = { noiseMultiplier: 0.5, clipNorm: 0.5, delta: 1e-5, maxEpsilon: 20 };
+
+  it('DP rounds clip, add noise and account ε over the lineage; the round that would exceed maxEpsilon does not start', async () => {
+    const e = engine();
+    const r1 = await finish(e, await e.start({ ...base, modelId, dp }));
+    expect(r1.reason).toBeNull();
+    expect(r1.phase).toBe('registered');
+    // One round at z = 0.5, δ = 1e-5: c = 2, ε = 2 + 2·sqrt(2·ln 1e5) = 11.597.
+    expect(r1.privacy).toMatchObject({ noiseMultiplier: 0.5, clipNorm: 0.5, delta: 1e-5, maxEpsilon: 20, spentBefore: 0, roundsBefore: 0, clippedFraction: 1, noised: true });
+    expect(r1.privacy!.epsilon).toBeCloseTo(11.597, 2);
+    expect(r1.privacy!.total).toBeCloseTo(11.597, 2);
+    expect(r1.events.some((ev) => /differential privacy: clipped to 0\.5 \(100% clipped.*noise σ 0\.0625/.test(ev.detail))).toBe(true);
+    expect(core.registry.requireModel(r1.candidateModelId!).recipe).toMatchObject({ privacy: { delta: 1e-5, noiseMultiplier: 0.5 } });
+
+    const r2 = await finish(e, await e.start({ ...base, modelId, dp }));
+    expect(r2.privacy!.spentBefore).toBeCloseTo(11.597, 2);
+    expect(r2.privacy!.roundsBefore).toBe(1);
+    // Two rounds: c = 4, ε = 4 + 2·sqrt(4·11.513) = 17.57.
+    expect(r2.privacy!.total).toBeCloseTo(17.57, 1);
+
+    const third = await core.call('fl.start', { ...base, modelId, dp });
+    expect(third.ok).toBe(false);
+    if (!third.ok) {
+      expect(third.error.code).toBe('FL_PRIVACY_BUDGET');
+      expect(third.error.detail).toMatch(/spent ε 17\.5\d over 2 DP rounds; this round needs ε 11\.6\d.*makes ε 22\.6\d together, above maxEpsilon 20 \(δ 0\.00001\)/);
+    }
+    const list = await core.call('fl.list', {});
+    expect(list.ok && (list.result as unknown[]).length).toBe(2);
+    // Plain rounds and other budgets are untouched: a plain round starts.
+    expect((await e.start({ ...base, modelId })).privacy).toBeNull();
+  });
+
+  it('DP is refused with secure aggregation and with trimmed-mean, saying why', async () => {
+    for (const [input, why] of [
+      [{ ...base, modelId, secure: true, dp }, /the agent does not clip its update yet/],
+      [{ ...base, modelId, aggregation: 'trimmed-mean', dp }, /equal-weight mean of clipped updates/],
+      [{ ...base, modelId, dp: { ...dp, delta: 0.1 } }, /0\.01|delta/],
+    ] as [Record<string, unknown>, RegExp][]) {
+      const env = await core.call('fl.start', input);
+      expect(env.ok).toBe(false);
+      if (!env.ok) expect(`${env.error.title} ${env.error.detail}`).toMatch(why);
+    }
+  });
+
+  it('a secure round keeps each SecAgg+ stage’s counts with the threshold', async () => {
+    opts.dropAt = { device: 'dev-c', stage: 'masked-input' };
+    const e = engine();
+    const r = await finish(e, await e.start({ ...base, modelId, secure: true }));
+    expect(r.phase).toBe('registered');
+    expect(r.secagg.map((s) => s.stage)).toEqual(['setup', 'share-keys', 'masked-input', 'unmask']);
+    expect(r.secagg[0]).toMatchObject({ asked: 4, answered: 4, dropped: 0, rejected: 0 });
+    expect(r.secagg[2]).toMatchObject({ asked: 4, answered: 3, dropped: 1 });
+    expect(r.secagg[3]).toMatchObject({ asked: 3, answered: 3, dropped: 0 });
+    expect(new Set(r.secagg.map((s) => s.threshold)).size).toBe(1);
+    expect(r.secagg[0].threshold).toBeGreaterThanOrEqual(2);
   });
 });

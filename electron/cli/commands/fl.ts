@@ -33,6 +33,16 @@ function seconds(value: unknown, name: string): number | undefined {
   }
 }
 
+const dpFlags = ['dp-noise', 'dp-clip', 'dp-delta', 'max-epsilon'] as const;
+
+/** --dp-noise, --dp-clip, --dp-delta and --max-epsilon go together: all four or none. */
+function dpOption(values: Record<string, unknown>): { noiseMultiplier: number; clipNorm: number; delta: number; maxEpsilon: number } | undefined {
+  const given = dpFlags.filter((f) => values[f] !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length < dpFlags.length) throw new UsageError(`differential privacy needs all of ${dpFlags.map((f) => `--${f}`).join(', ')}; missing ${dpFlags.filter((f) => values[f] === undefined).map((f) => `--${f}`).join(', ')}`);
+  return { noiseMultiplier: num(values['dp-noise'], 'dp-noise')!, clipNorm: num(values['dp-clip'], 'dp-clip')!, delta: num(values['dp-delta'], 'dp-delta')!, maxEpsilon: num(values['max-epsilon'], 'max-epsilon')! };
+}
+
 function fmt(x: number | null): string {
   return x === null ? '–' : x.toPrecision(4);
 }
@@ -41,6 +51,11 @@ export function describeRound(r: FlRound): string {
   const lines = [`${r.id}  ${r.phase}  ${r.modelName} on ${r.selector}  ${r.aggregation}${r.secure ? ' secure' : ''}  participants ${r.participants}/${r.selectCount} (min ${r.minClients})`];
   if (r.reason) lines.push(`  reason: ${r.reason}`);
   if (r.lossBefore !== null) lines.push(`  held-out loss: ${fmt(r.lossBefore)} → ${fmt(r.lossAfter)}`);
+  if (r.privacy) {
+    const p = r.privacy;
+    lines.push(`  privacy: ε ${fmt(p.epsilon)} this round, ${fmt(p.total)} for the model's lineage of max ${p.maxEpsilon} (δ ${p.delta}, noise ${p.noiseMultiplier}, clip ${p.clipNorm}${p.clippedFraction !== null ? `, ${Math.round(p.clippedFraction * 100)}% of updates clipped` : ''})`);
+  }
+  for (const s of r.secagg) lines.push(`  SecAgg ${s.stage}: ${s.answered} of ${s.asked} answered, ${s.dropped} dropped, ${s.rejected} rejected (threshold ${s.threshold})`);
   if (r.candidateModelId) lines.push(`  registered: ${r.candidateModelId} (ship it with \`edgefleet rollout start ${r.candidateModelId} --target ${r.selector}\`)`);
   for (const d of r.devices) lines.push(`  ${d.name} (${d.deviceId}) ${d.status}${d.reason ? `: ${d.reason}` : ''}${d.samples !== null ? `  ${d.samples} windows, loss ${fmt(d.lossBefore)} → ${fmt(d.lossAfter)}` : ''}`);
   for (const ro of r.rollouts) lines.push(`  ${ro.kind}: rollout ${ro.id} of ${ro.modelId} (${ro.at})`);
@@ -76,7 +91,7 @@ function oneId(action: string, rest: string[]): string {
 }
 
 const startUsage =
-  'fl round start MODEL|ID --target SELECTOR [--min-clients N] [--clients N] [--deadline 10m] [--epochs N] [--batch-size N] [--lr X] [--prox-mu X] [--clip-norm X] [--time-budget 60s] [--aggregation fedavg|fedprox|trimmed-mean] [--secure] [--num-shares N] [--threshold N] [--wait] [--json]';
+  'fl round start MODEL|ID --target SELECTOR [--min-clients N] [--clients N] [--deadline 10m] [--epochs N] [--batch-size N] [--lr X] [--prox-mu X] [--clip-norm X] [--time-budget 60s] [--aggregation fedavg|fedprox|trimmed-mean] [--secure] [--num-shares N] [--threshold N] [--max-cpu 80] [--max-temp C] [--dp-noise Z --dp-clip C --dp-delta D --max-epsilon E] [--wait] [--json]';
 
 export const flCommand: Command = {
   name: 'fl',
@@ -100,6 +115,12 @@ export const flCommand: Command = {
     secure: { type: 'boolean' },
     'num-shares': { type: 'string' },
     threshold: { type: 'string' },
+    'max-cpu': { type: 'string' },
+    'max-temp': { type: 'string' },
+    'dp-noise': { type: 'string' },
+    'dp-clip': { type: 'string' },
+    'dp-delta': { type: 'string' },
+    'max-epsilon': { type: 'string' },
     stages: { type: 'string' },
     wait: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -120,6 +141,12 @@ export const flCommand: Command = {
     secure: 'Secure aggregation (SecAgg+): the console sees only the sum of the updates, never one device\u2019s',
     'num-shares': ['N', 'SecAgg+ neighbourhood size (secure only)'],
     threshold: ['N', 'SecAgg+ shares needed to rebuild a dropped device\u2019s secret (secure only)'],
+    'max-cpu': ['PERCENT', 'Leave out devices whose latest telemetry shows more agent CPU load (default 80)'],
+    'max-temp': ['C', 'Leave out devices whose latest telemetry shows a hotter SoC (default: no limit)'],
+    'dp-noise': ['Z', 'Differential privacy: Gaussian noise multiplier z (noise z·C/n on the mean update); needs the other --dp-* and --max-epsilon'],
+    'dp-clip': ['C', 'Differential privacy: clip each device\u2019s update (local − global) to this L2 norm'],
+    'dp-delta': ['D', 'Differential privacy: δ of the (ε, δ) guarantee, at most 0.01'],
+    'max-epsilon': ['E', 'Privacy budget of the model\u2019s lineage: a round that would take ε past it does not start'],
     stages: ['5,25,100', 'Stages of the rollout fl round promote starts'],
     wait: 'Wait until the round ends (driving it if no console does); the exit code says how it ended',
   },
@@ -128,7 +155,7 @@ export const flCommand: Command = {
       name: 'round',
       usage: `${startUsage} [--home DIR]\n  fl round status ID [--wait] [--json] [--home DIR]   fl round abort ID [--json]   fl round promote ID [--stages 5,25,100] [--json]   fl round rollback ID [--json]   fl round list [--json]`,
       summary: 'Start, follow, abort, promote, roll back or list federated rounds',
-      options: ['target', 'min-clients', 'clients', 'deadline', 'epochs', 'batch-size', 'lr', 'prox-mu', 'clip-norm', 'time-budget', 'aggregation', 'secure', 'num-shares', 'threshold', 'stages', 'wait', 'json', 'home'],
+      options: ['target', 'min-clients', 'clients', 'deadline', 'epochs', 'batch-size', 'lr', 'prox-mu', 'clip-norm', 'time-budget', 'aggregation', 'secure', 'num-shares', 'threshold', 'max-cpu', 'max-temp', 'dp-noise', 'dp-clip', 'dp-delta', 'max-epsilon', 'stages', 'wait', 'json', 'home'],
     },
   ],
   async run({ values, positionals }) {
@@ -162,6 +189,9 @@ export const flCommand: Command = {
             secure: Boolean(values.secure),
             numShares: num(values['num-shares'], 'num-shares', { int: true }),
             threshold: num(values.threshold, 'threshold', { int: true }),
+            maxCpuPercent: num(values['max-cpu'], 'max-cpu'),
+            maxTemperatureC: num(values['max-temp'], 'max-temp'),
+            dp: dpOption(values),
           };
           const deadline = input.deadlineSec;
           if (deadline !== undefined) input.deadlineSec = Math.round(deadline);

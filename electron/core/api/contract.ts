@@ -190,8 +190,26 @@ export const flStartInput = z
     secure: z.boolean().default(false),
     numShares: z.number().int().min(3).max(1000).optional(),
     threshold: z.number().int().min(2).max(1000).optional(),
+    /** Eligibility: devices whose latest telemetry shows more CPU load or heat are left out, saying so. */
+    maxCpuPercent: z.number().gt(0).max(100).default(80),
+    maxTemperatureC: z.number().min(-50).max(200).optional(),
+    /** Central differential privacy (federated/dp-accountant.ts); plain fedavg/fedprox rounds only. */
+    dp: z
+      .object({
+        noiseMultiplier: z.number().gt(0).max(1000),
+        clipNorm: z.number().gt(0).finite(),
+        delta: z.number().gt(0).max(1e-2),
+        maxEpsilon: z.number().gt(0).max(1e6),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
+  .refine((v) => !(v.dp && v.secure), {
+    message: 'differential privacy needs each update clipped before it is summed; the agent does not clip its update yet and secure aggregation hides it from the console. Use dp without secure',
+    path: ['dp'],
+  })
+  .refine((v) => !(v.dp && v.aggregation === 'trimmed-mean'), { message: 'differential privacy is accounted for the equal-weight mean of clipped updates; use fedavg or fedprox with dp', path: ['dp'] })
   .refine((v) => v.minClients <= v.selectCount, { message: 'minClients cannot exceed selectCount: the round could never reach its quorum', path: ['minClients'] })
   .refine((v) => v.timeBudgetSec < v.deadlineSec, { message: 'timeBudgetSec must be shorter than deadlineSec, or no device could answer in time', path: ['timeBudgetSec'] })
   .refine((v) => !(v.secure && v.aggregation === 'trimmed-mean'), { message: 'trimmed-mean needs each update on its own; secure aggregation only shows the sum. Use fedavg or fedprox with secure', path: ['aggregation'] })

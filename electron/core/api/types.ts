@@ -968,6 +968,36 @@ export interface FlRoundSummary {
   finishedAt: string | null;
 }
 
+/**
+ * A DP round's privacy (federated/dp-accountant.ts): ε of this round alone and of its model lineage so far
+ * (RDP composition, so total is not spentBefore + epsilon), at delta. clippedFraction: the share of
+ * participants whose update was longer than clipNorm, known once aggregated (null before).
+ */
+export interface FlPrivacy {
+  epsilon: number;
+  delta: number;
+  noiseMultiplier: number;
+  clipNorm: number;
+  maxEpsilon: number;
+  spentBefore: number;
+  total: number;
+  /** Earlier DP rounds of the lineage composed into spentBefore. */
+  roundsBefore: number;
+  clippedFraction: number | null;
+  /** Whether the noised aggregate exists (it was sent to devices for evaluation, so it counts). */
+  noised: boolean;
+}
+
+/** One SecAgg+ stage as the server closed it; threshold: shares needed to unmask. */
+export interface FlSecAggStage {
+  stage: 'setup' | 'share-keys' | 'masked-input' | 'unmask';
+  asked: number;
+  answered: number;
+  dropped: number;
+  rejected: number;
+  threshold: number;
+}
+
 export interface FlRound extends FlRoundSummary {
   selector: string;
   minClients: number;
@@ -988,4 +1018,10 @@ export interface FlRound extends FlRoundSummary {
   rollouts: { id: string; kind: 'promote' | 'rollback'; modelId: string; at: string }[];
   /** The process driving the round now, if any. */
   driver: RolloutDriver | null;
+  /** Differential privacy of the round; null when it had none. */
+  privacy: FlPrivacy | null;
+  /** Secure rounds: each SecAgg+ stage's counts, in order. */
+  secagg: FlSecAggStage[];
+  /** The device limits of eligibility (latest telemetry). */
+  limits: { maxCpuPercent: number; maxTemperatureC: number | null };
 }

@@ -26,6 +26,8 @@ export interface FederatedLineage {
   secure: boolean;
   lossBefore: number;
   lossAfter: number;
+  /** DP rounds: ε of the round and of the lineage so far, at δ. */
+  privacy?: { epsilon: number; total: number; delta: number; noiseMultiplier: number; clipNorm: number };
 }
 
 export function isFederatedLineage(recipe: unknown): recipe is FederatedLineage {

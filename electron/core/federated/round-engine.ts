@@ -7,17 +7,19 @@ import { randomBytes } from 'node:crypto';
 import type { ParsedInput } from '../api/contract.js';
 import { AppError, toErrorData } from '../api/errors.js';
 import type { EventBus } from '../api/event-bus.js';
-import type { FlPhase, FlRound, FlRoundDevice, FlRoundSummary } from '../api/types.js';
+import type { FlPhase, FlPrivacy, FlRound, FlRoundDevice, FlRoundSummary, FlSecAggStage } from '../api/types.js';
 import type { AuditLog, AuditOutcome } from '../audit/audit-store.js';
 import type { DeviceContext } from '../devices/device-context.js';
 import { requireRunnableModel } from '../registry/runnable-model.js';
 import { parseSelector } from '../rollouts/selector.js';
 import { aggregate, decodeParameters, encodeParameters, weightedMean } from './aggregation.js';
+import { readAutoencoderWeights } from '../../../resources/agent/src/federated/autoencoder-onnx.js';
 import { candidateBytes, federatedModelInfo, readModelBytes, registerCandidate } from './candidate.js';
+import { checkBudget, cryptoUniform, dpAggregate, type DpEvent } from './dp-accountant.js';
 import { linkDevices, type FlDevices, type FlTrainRequest, type FlTrainResponse } from './fl-device.js';
 import { emptyDevice, RoundStore, type RoundSpec, type RoundState, type StoredRound } from './round-store.js';
 import { isFinal, nextPhase, resumeDecision, secaggPhases } from './round-machine.js';
-import { checkEligibility, overSelectCount, pickParticipants, quorumShortfall } from './selection.js';
+import { checkEligibility, defaultLimits, overSelectCount, pickParticipants, quorumShortfall } from './selection.js';
 import { SecAggServer, type SecAggRequest, type SecAggStage } from './secagg/index.js';
 import { effectiveShareCount } from './secagg/graph.js';
 
@@ -140,10 +142,13 @@ export class RoundEngine {
       threshold: input.threshold ?? null,
       createdAt: now.toISOString(),
       deadlineAt: new Date(now.getTime() + input.deadlineSec * 1000).toISOString(),
+      limits: { maxCpuPercent: input.maxCpuPercent, maxTemperatureC: input.maxTemperatureC ?? null },
+      dp: input.dp ? { ...input.dp, family: model.name } : null,
     };
     if (spec.secure) this.secureConfig(spec, Math.max(spec.minClients, 2), true);
+    this.privacyAtStart(spec);
 
-    const results = await checkEligibility(this.devices, ctx.store.list(), spec.selector, spec.modelSha256, this.o.probeTimeoutMs ?? 5000);
+    const results = await checkEligibility(this.devices, ctx.store.list(), spec.selector, spec.modelSha256, this.o.probeTimeoutMs ?? 5000, spec.limits);
     const eligible = results.filter((r) => r.reason === null).map((r) => r.deviceId);
     const picked = new Set(pickParticipants(eligible, overSelectCount(spec.selectCount, spec.overSelect, eligible.length), id));
     const devices = results.map((r) => emptyDevice(r.deviceId, r.name, picked.has(r.deviceId) ? 'selected' : 'rejected', r.reason ?? (picked.has(r.deviceId) ? null : 'eligible, not picked (enough devices)')));
@@ -152,7 +157,9 @@ export class RoundEngine {
         ? { deviceId: r.deviceId, kind: 'selected' as const, detail: `${r.name} selected` }
         : { deviceId: r.deviceId, kind: 'excluded' as const, detail: `${r.name} excluded: ${r.reason ?? 'eligible, not picked (enough devices)'}` },
     );
-    const state: RoundState = { phase: 'selecting', reason: null, participantIds: [], dropped: [], candidate: null, candidateModelId: null, lossBefore: null, lossAfter: null, finishedAt: null, rollouts: [] };
+    // Accounted again just before the round is written: a round started meanwhile may have spent budget.
+    const privacy = this.privacyAtStart(spec);
+    const state: RoundState = { phase: 'selecting', reason: null, participantIds: [], dropped: [], candidate: null, candidateModelId: null, lossBefore: null, lossAfter: null, finishedAt: null, rollouts: [], privacy, secagg: [] };
     this.store.create(spec, state, devices, [{ deviceId: null, kind: 'phase', detail: `Round of ${label} on ${spec.selector}: ${eligible.length} of ${results.length} devices eligible, ${picked.size} selected (minClients ${spec.minClients}, selectCount ${spec.selectCount})` }, ...events]);
     const short = quorumShortfall(results, spec.minClients, spec.selector);
     if (short) this.move(spec, 'selecting', { phase: 'failed', reason: short });
@@ -160,7 +167,7 @@ export class RoundEngine {
       this.owned.add(id);
       this.move(spec, 'selecting', { phase: 'training' }, `Training on ${picked.size} devices until ${spec.deadlineAt}`);
     }
-    this.audit('fl.round-start', id, { modelId: model.id, selector: spec.selector, minClients: spec.minClients, selectCount: spec.selectCount, aggregation: spec.aggregation, secure: spec.secure }, short ? 'failed' : 'succeeded', short);
+    this.audit('fl.round-start', id, { modelId: model.id, selector: spec.selector, minClients: spec.minClients, selectCount: spec.selectCount, aggregation: spec.aggregation, secure: spec.secure, dp: spec.dp ?? null }, short ? 'failed' : 'succeeded', short);
     if (!short && this.o.drive) this.drive(id);
     return this.get(id);
   }
@@ -461,10 +468,11 @@ export class RoundEngine {
     try {
       outcome = run.server.closeStage();
     } catch (err) {
-      this.move(spec, phase, { phase: 'failed', reason: `Secure aggregation failed at ${stage}: ${message(err)}` });
+      this.move(spec, phase, { phase: 'failed', reason: `Secure aggregation failed at ${stage}: ${message(err)}`, secagg: this.stageCounts(run) });
       return;
     }
     const rep = outcome.report;
+    const secagg = this.stageCounts(run);
     for (const dropped of rep.dropped) {
       const d = names.get(dropped);
       if (d) this.store.device(spec.id, phase, { ...d, status: 'timed-out', reason: `dropped at SecAgg ${stage}` }, { deviceId: dropped, kind: 'timed-out', detail: `${d.name} dropped out at SecAgg ${stage}` });
@@ -473,21 +481,22 @@ export class RoundEngine {
     if (outcome.result) {
       const res = outcome.result;
       if (!res.mean || res.contributors.length < spec.minClients) {
-        this.move(spec, phase, { phase: 'failed', reason: `Only ${res.contributors.length} devices' masked inputs are in the sum, fewer than minClients ${spec.minClients}.` });
+        this.move(spec, phase, { phase: 'failed', reason: `Only ${res.contributors.length} devices' masked inputs are in the sum, fewer than minClients ${spec.minClients}.`, secagg });
         return;
       }
       const candidate = encodeParameters(Float32Array.from(res.mean));
       const dropped = r.state.participantIds.filter((p) => !res.contributors.includes(p));
-      this.move(spec, phase, { phase: 'aggregating', participantIds: res.contributors, dropped: [...r.state.dropped, ...dropped], candidate }, `${summary}; the sum of ${res.contributors.length} updates is unmasked`);
+      this.move(spec, phase, { phase: 'aggregating', participantIds: res.contributors, dropped: [...r.state.dropped, ...dropped], candidate, secagg }, `${summary}; the sum of ${res.contributors.length} updates is unmasked`);
       return;
     }
     run.requests = outcome.requests;
-    this.move(spec, phase, { phase: nextPhase(phase, { secure: true }) }, summary);
+    this.move(spec, phase, { phase: nextPhase(phase, { secure: true }), secagg }, summary);
   }
 
   private aggregate(r: StoredRound): void {
     const { spec } = r;
     let candidate = r.state.candidate;
+    if (!spec.secure && spec.dp && r.state.privacy) return this.aggregatePrivately(r, spec.dp, r.state.privacy);
     if (!spec.secure) {
       const updates = this.store.updates(spec.id);
       const rows = this.store.devices(spec.id).filter((d) => r.state.participantIds.includes(d.deviceId));
@@ -537,10 +546,77 @@ export class RoundEngine {
       registry: this.o.ctx.registry,
       parent,
       bytes,
-      lineage: { federatedRound: spec.id, participants: state.participantIds, dropped: state.dropped, aggregation: spec.aggregation, secure: spec.secure, lossBefore: before, lossAfter: after },
+      lineage: {
+        federatedRound: spec.id,
+        participants: state.participantIds,
+        dropped: state.dropped,
+        aggregation: spec.aggregation,
+        secure: spec.secure,
+        lossBefore: before,
+        lossAfter: after,
+        ...(state.privacy ? { privacy: { epsilon: state.privacy.epsilon, total: state.privacy.total, delta: state.privacy.delta, noiseMultiplier: state.privacy.noiseMultiplier, clipNorm: state.privacy.clipNorm } } : {}),
+      },
     });
     this.o.bus.emit('models.changed', { id: model.id });
     this.move(spec, 'evaluating', { phase: 'registered', lossBefore: before, lossAfter: after, candidateModelId: model.id, reason: null }, `Registered ${model.name} v${model.version} (${model.id}): held-out loss ${fmt(before)} → ${fmt(after)}`);
+  }
+
+  /**
+   * DP-FedAvg (dp-accountant.ts): every participant's update against the global model clipped to C, the
+   * equal-weight mean, Gaussian noise of z·C/n. The console sees the plain updates (it is trusted); the
+   * noise protects each device's contribution in the model that leaves the console.
+   */
+  private aggregatePrivately(r: StoredRound, dp: NonNullable<RoundSpec['dp']>, privacy: FlPrivacy): void {
+    const { spec } = r;
+    const updates = this.store.updates(spec.id);
+    const rows = this.store.devices(spec.id).filter((d) => r.state.participantIds.includes(d.deviceId));
+    const global = readAutoencoderWeights(readModelBytes(this.o.ctx.home, spec.modelSha256)).parameters;
+    const locals = rows.map((d) => ({ deviceId: d.deviceId, parameters: decodeParameters(updates.get(d.deviceId) ?? '', `${d.name}'s update`, spec.paramCount) }));
+    const out = dpAggregate(global, locals, { clipNorm: dp.clipNorm, noiseMultiplier: dp.noiseMultiplier, uniform: cryptoUniform(randomBytes) });
+    for (let i = 0; i < out.parameters.length; i++) {
+      if (!Number.isFinite(out.parameters[i])) throw new AppError('FL_BAD_UPDATE', 'Aggregate is not finite', `The noised aggregate has ${out.parameters[i]} at parameter ${i}.`);
+    }
+    const names = new Map(rows.map((d) => [d.deviceId, d.name]));
+    const norms = out.norms.map((x) => `${names.get(x.deviceId) ?? x.deviceId} ${x.norm.toPrecision(3)}${x.clipped ? ' (clipped)' : ''}`).join(', ');
+    this.move(
+      spec,
+      'aggregating',
+      { phase: 'evaluating', candidate: encodeParameters(out.parameters), privacy: { ...privacy, clippedFraction: out.clippedFraction, noised: true } },
+      `Aggregated ${rows.length} updates with differential privacy: clipped to ${dp.clipNorm} (${Math.round(out.clippedFraction * 100)}% clipped; update norms ${norms}), equal weights, Gaussian noise σ ${out.noiseStd.toPrecision(3)} per parameter; ε ${privacy.epsilon.toPrecision(3)} this round, ${privacy.total.toPrecision(3)} for ${dp.family} (δ ${dp.delta})`,
+    );
+  }
+
+  /**
+   * The DP rounds of the model family that count against its budget: every one that added noise (its
+   * aggregate went to devices for evaluation, registered or not) and every one still running (it will).
+   */
+  private privacyHistory(family: string, except: string): DpEvent[] {
+    return this.store
+      .list()
+      .filter((x) => x.spec.id !== except && x.spec.dp && x.spec.dp.family === family && (x.state.privacy?.noised || !isFinal(x.state.phase)))
+      .map((x) => ({ noiseMultiplier: x.spec.dp!.noiseMultiplier }));
+  }
+
+  /** The round's accounting, or FL_PRIVACY_BUDGET when it would take its lineage past maxEpsilon. */
+  private privacyAtStart(spec: RoundSpec): FlPrivacy | null {
+    const dp = spec.dp;
+    if (!dp) return null;
+    const before = this.privacyHistory(dp.family, spec.id);
+    const b = checkBudget(before, { noiseMultiplier: dp.noiseMultiplier }, dp.delta, dp.maxEpsilon);
+    if (b.exceeds) {
+      throw new AppError(
+        'FL_PRIVACY_BUDGET',
+        'Privacy budget exceeded',
+        `${dp.family} has spent ε ${b.spentBefore.toPrecision(4)} over ${before.length} DP round${before.length === 1 ? '' : 's'}; this round needs ε ${b.roundEpsilon.toPrecision(4)} (noise multiplier ${dp.noiseMultiplier}), which makes ε ${b.total.toPrecision(4)} together, above maxEpsilon ${dp.maxEpsilon} (δ ${dp.delta}). ` +
+          'Raise the noise multiplier, raise maxEpsilon knowingly, or stop training this model on these devices.',
+      );
+    }
+    return { epsilon: b.roundEpsilon, delta: dp.delta, noiseMultiplier: dp.noiseMultiplier, clipNorm: dp.clipNorm, maxEpsilon: dp.maxEpsilon, spentBefore: b.spentBefore, total: b.total, roundsBefore: before.length, clippedFraction: null, noised: false };
+  }
+
+  private stageCounts(run: SecureRun): FlSecAggStage[] {
+    const threshold = run.server.config.threshold;
+    return run.server.reports.map((rep) => ({ stage: rep.stage, asked: rep.asked, answered: rep.answered, dropped: rep.dropped.length, rejected: rep.rejected, threshold }));
   }
 
   // Bookkeeping.
@@ -628,6 +704,9 @@ export class RoundEngine {
       events: this.store.events(r.spec.id),
       rollouts: r.state.rollouts,
       driver: this.store.holder(r.spec.id),
+      privacy: r.state.privacy ?? null,
+      secagg: r.state.secagg ?? [],
+      limits: r.spec.limits ?? defaultLimits,
     };
   }
 }

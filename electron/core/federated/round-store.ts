@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { AppError } from '../api/errors.js';
-import type { FlAggregation, FlEventKind, FlPhase, FlRoundDevice, FlRoundEvent, FlTrainConfig, RolloutDriver } from '../api/types.js';
+import type { FlAggregation, FlEventKind, FlPhase, FlPrivacy, FlRoundDevice, FlRoundEvent, FlSecAggStage, FlTrainConfig, RolloutDriver } from '../api/types.js';
 import { prepared } from '../registry/prepared.js';
 import { canMove, isFinal } from './round-machine.js';
 
@@ -67,6 +67,10 @@ export interface RoundSpec {
   threshold: number | null;
   createdAt: string;
   deadlineAt: string;
+  /** Eligibility limits on the latest telemetry (absent in rounds stored before they existed: the defaults). */
+  limits?: { maxCpuPercent: number; maxTemperatureC: number | null };
+  /** Differential privacy; family: the registry model name whose lineage shares one budget. */
+  dp?: { noiseMultiplier: number; clipNorm: number; delta: number; maxEpsilon: number; family: string } | null;
 }
 
 export interface RoundState {
@@ -81,6 +85,10 @@ export interface RoundState {
   lossAfter: number | null;
   finishedAt: string | null;
   rollouts: { id: string; kind: 'promote' | 'rollback'; modelId: string; at: string }[];
+  /** DP rounds: the accounting made at start, completed at aggregation. */
+  privacy?: FlPrivacy | null;
+  /** Secure rounds: each closed SecAgg+ stage's counts. */
+  secagg?: FlSecAggStage[];
 }
 
 export interface StoredRound {

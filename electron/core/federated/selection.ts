@@ -1,5 +1,6 @@
 // Who takes part in a round. Every device the selector names is either eligible or excluded with the
-// reason a person can act on (offline, no local data, not serving the round's model); then up to
+// reason a person can act on (offline, busy or hot by its latest telemetry, no local data, not serving the
+// round's model); then up to
 // ceil(selectCount × overSelect) eligible devices are picked (seeded, so a round can be explained), the
 // extra ones standing in for devices that drop out. Fewer eligible devices than the quorum fails the round
 // at once, naming the counts and the reasons, instead of waiting for devices that will never come.
@@ -15,10 +16,37 @@ export interface Eligibility {
   reason: string | null;
 }
 
+/** How busy or hot a device may be to train, judged on its latest telemetry (none: no judgement). */
+export interface DeviceLimits {
+  /** The agent's CPU time in the last telemetry window, percent of one core. */
+  maxCpuPercent: number;
+  maxTemperatureC: number | null;
+}
+
+export const defaultLimits: DeviceLimits = { maxCpuPercent: 80, maxTemperatureC: null };
+
+/** Why the device's latest telemetry says it should not train now; null when it may (or says nothing). */
+export function busyReason(telemetry: DeviceSummary['telemetry'], limits: DeviceLimits): string | null {
+  if (!telemetry) return null;
+  const at = ` (telemetry of ${telemetry.at})`;
+  if (telemetry.cpuLoad !== null && telemetry.cpuLoad > limits.maxCpuPercent) return `busy: CPU load ${telemetry.cpuLoad.toFixed(0)}% above maxCpuPercent ${limits.maxCpuPercent}%${at}`;
+  if (limits.maxTemperatureC !== null && telemetry.temperatureC !== null && telemetry.temperatureC > limits.maxTemperatureC) {
+    return `too hot: ${telemetry.temperatureC.toFixed(1)} °C above maxTemperatureC ${limits.maxTemperatureC} °C${at}`;
+  }
+  return null;
+}
+
 /** Why a device cannot train in a round of the model with this sha256; null when it can. */
-export function ineligibleReason(device: Pick<DeviceSummary, 'paired' | 'state' | 'lastSeen'>, probe: FlProbe | Error | null, modelSha256: string): string | null {
+export function ineligibleReason(
+  device: Pick<DeviceSummary, 'paired' | 'state' | 'lastSeen'> & Partial<Pick<DeviceSummary, 'telemetry'>>,
+  probe: FlProbe | Error | null,
+  modelSha256: string,
+  limits: DeviceLimits = defaultLimits,
+): string | null {
   if (!device.paired) return 'not paired';
   if (device.state === 'offline') return `offline${device.lastSeen ? ` (last seen ${device.lastSeen})` : ''}`;
+  const busy = busyReason(device.telemetry ?? null, limits);
+  if (busy) return busy;
   if (probe === null) return 'not asked';
   if (probe instanceof Error) return `did not answer (${probe.message.split('\n')[0]})`;
   if (!probe.capabilities.includes(flCapability)) return `no local training data (the agent lacks capability ${flCapability}: start it with --fl-data FILE)`;
@@ -50,7 +78,7 @@ export function quorumShortfall(results: readonly Eligibility[], minClients: num
 }
 
 /** Probes every device the selector names (at most 8 at once) and says who is eligible. */
-export async function checkEligibility(devices: FlDevices, inventory: readonly DeviceSummary[], selector: string, modelSha256: string, timeoutMs = 5000): Promise<Eligibility[]> {
+export async function checkEligibility(devices: FlDevices, inventory: readonly DeviceSummary[], selector: string, modelSha256: string, timeoutMs = 5000, limits: DeviceLimits = defaultLimits): Promise<Eligibility[]> {
   const ids = resolveTargets(selector, inventory);
   const byId = new Map(inventory.map((d) => [d.id, d]));
   const out: Eligibility[] = new Array(ids.length);
@@ -60,14 +88,14 @@ export async function checkEligibility(devices: FlDevices, inventory: readonly D
       const i = next++;
       const d = byId.get(ids[i])!;
       let probe: FlProbe | Error | null = null;
-      if (d.paired && d.state !== 'offline') {
+      if (d.paired && d.state !== 'offline' && !busyReason(d.telemetry, limits)) {
         try {
           probe = await devices.probe(d.id, timeoutMs);
         } catch (err) {
           probe = err instanceof Error ? err : new Error(String(err));
         }
       }
-      out[i] = { deviceId: d.id, name: d.name, reason: ineligibleReason(d, probe, modelSha256) };
+      out[i] = { deviceId: d.id, name: d.name, reason: ineligibleReason(d, probe, modelSha256, limits) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, ids.length) }, worker));

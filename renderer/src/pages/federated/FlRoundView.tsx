@@ -25,6 +25,51 @@ const statusColor: Record<string, 'default' | 'success' | 'error' | 'warning' | 
   'not-needed': 'default',
 };
 
+const fmtEps = (x: number) => x.toPrecision(3);
+
+/** What the round's privacy was: SecAgg+ (who saw what) and differential privacy (ε spent, budget). */
+function privacyCard(r: FlRound): { value: string; hint: string } {
+  const threshold = r.threshold ?? r.secagg[0]?.threshold ?? null;
+  const seen = r.secure ? `the console saw only the sum (threshold ${threshold ?? '–'}${r.numShares ? ` of ${r.numShares} shares` : ''})` : 'each update was seen by the console';
+  const p = r.privacy;
+  if (!p) return { value: r.secure ? 'SecAgg+' : 'plain', hint: `${seen}; no differential privacy` };
+  const clipped = p.clippedFraction === null ? 'clipping not yet applied' : `${Math.round(p.clippedFraction * 100)}% of updates clipped to ${p.clipNorm}`;
+  return {
+    value: `ε ${fmtEps(p.epsilon)} (total ${fmtEps(p.total)} of ${p.maxEpsilon})`,
+    hint: `${seen}; differential privacy at δ ${p.delta}: noise ${p.noiseMultiplier}·${p.clipNorm}/n, ${clipped}; ε ${fmtEps(p.spentBefore)} spent by ${p.roundsBefore} earlier DP round${p.roundsBefore === 1 ? '' : 's'} of this model`,
+  };
+}
+
+/** Each SecAgg+ stage as the server closed it: who was asked, who answered, and the threshold. */
+function SecAggStages({ round }: { round: FlRound }) {
+  return (
+    <Table size="small" data-testid="fl-secagg">
+      <TableHead>
+        <TableRow>
+          <TableCell>Stage</TableCell>
+          <TableCell align="right">Asked</TableCell>
+          <TableCell align="right">Answered</TableCell>
+          <TableCell align="right">Dropped</TableCell>
+          <TableCell align="right">Rejected</TableCell>
+          <TableCell align="right">Threshold</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {round.secagg.map((s) => (
+          <TableRow key={s.stage} data-testid="fl-secagg-stage" data-stage={s.stage}>
+            <TableCell>{s.stage}</TableCell>
+            {[s.asked, s.answered, s.dropped, s.rejected, s.threshold].map((v, i) => (
+              <TableCell key={i} align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
+                {v}
+              </TableCell>
+            ))}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
 function Devices({ round }: { round: FlRound }) {
   return (
     <Table size="small" data-testid="fl-devices">
@@ -162,11 +207,7 @@ export function FlRoundView({ id }: { id: string }) {
               <StatCard label="Duration" value={durationOf(r.createdAt, r.finishedAt)} hint={`deadline ${formatTime(r.deadlineAt)}`} />
             </Grid>
             <Grid size={{ xs: 6, md: 3 }}>
-              <StatCard
-                label="Privacy"
-                value={r.secure ? 'SecAgg+' : 'plain'}
-                hint={r.secure ? `the console saw only the sum (threshold ${r.threshold ?? '–'} of ${r.numShares ?? '–'} shares); no differential privacy` : 'each update was seen by the console; no differential privacy'}
-              />
+              <StatCard label="Privacy" {...privacyCard(r)} testId="fl-privacy" />
             </Grid>
           </Grid>
           {r.candidateModelId && (
@@ -186,6 +227,11 @@ export function FlRoundView({ id }: { id: string }) {
           <SectionCard title="Devices" subtitle="Every device the round looked at: selected ones with how far they got, excluded ones with why.">
             <Devices round={r} />
           </SectionCard>
+          {r.secagg.length > 0 && (
+            <SectionCard title="Secure aggregation" subtitle="Each SecAgg+ stage: devices asked, answered, dropped and rejected; below the threshold the sum cannot be unmasked.">
+              <SecAggStages round={r} />
+            </SectionCard>
+          )}
           <SectionCard title="Timeline" subtitle="What the round and each device did, in order.">
             <Timeline round={r} />
           </SectionCard>

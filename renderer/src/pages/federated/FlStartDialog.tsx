@@ -19,13 +19,17 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
   const [form, setForm] = useState({ minClients: '2', selectCount: '10', epochs: '2', learningRate: '0.003', deadlineSec: '600', timeBudgetSec: '60' });
   const [aggregation, setAggregation] = useState<FlAggregation>('fedavg');
   const [secure, setSecure] = useState(false);
+  const [dpOn, setDpOn] = useState(false);
+  const [dpForm, setDpForm] = useState({ noiseMultiplier: '1', clipNorm: '1', delta: '0.00001', maxEpsilon: '10' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorData | null>(null);
   const planSelector = useDeferredValue(selector.trim());
   const preview = useRequest('rollouts.preview', open && planSelector ? { selector: planSelector } : null);
   const options = (models.data ?? []).map((m) => ({ value: m.id, label: `${m.name} v${m.version}` }));
   const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, num(v)])) as Record<keyof typeof form, number>;
-  const valid = !!modelId && !!planSelector && Object.values(values).every((v) => Number.isFinite(v) && v > 0);
+  const dp = Object.fromEntries(Object.entries(dpForm).map(([k, v]) => [k, num(v)])) as Record<keyof typeof dpForm, number>;
+  const dpValid = !dpOn || Object.values(dp).every((v) => Number.isFinite(v) && v > 0);
+  const valid = !!modelId && !!planSelector && Object.values(values).every((v) => Number.isFinite(v) && v > 0) && dpValid;
   const field = (key: keyof typeof form, label: string, helper: string) => (
     <TextField
       type="number"
@@ -42,7 +46,7 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
     setBusy(true);
     setError(null);
     try {
-      const r = await client.invoke('fl.start', { modelId, selector: planSelector, ...values, aggregation, secure, ...(aggregation === 'fedprox' ? { proxMu: 0.01 } : {}) });
+      const r = await client.invoke('fl.start', { modelId, selector: planSelector, ...values, aggregation, secure, ...(aggregation === 'fedprox' ? { proxMu: 0.01 } : {}), ...(dpOn ? { dp } : {}) });
       onStarted(r.id);
     } catch (err) {
       // The server's own refusals (a quorum that cannot be met, a model that is not federated) are shown as they are.
@@ -84,6 +88,40 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
             control={<Checkbox checked={secure} onChange={(e) => setSecure(e.target.checked)} disabled={aggregation === 'trimmed-mean'} data-testid="fl-secure" />}
             label="Secure aggregation (SecAgg+): the console sees only the sum of the updates"
           />
+        </Box>
+        <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+          <FormControlLabel
+            control={<Checkbox checked={dpOn} onChange={(e) => setDpOn(e.target.checked)} disabled={secure || aggregation === 'trimmed-mean'} data-testid="fl-dp" />}
+            label="Differential privacy: clip each update, add Gaussian noise, spend privacy budget (plain FedAvg/FedProx rounds)"
+          />
+          {dpOn && (
+            <>
+              <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>
+                {(
+                  [
+                    ['noiseMultiplier', 'Noise multiplier z', 'noise z·C/n on the mean update; ≥ 1 for strong privacy'],
+                    ['clipNorm', 'Clip norm C', 'each update (local − global) is cut to this length'],
+                    ['delta', 'δ', 'at most 0.01; below 1 / devices'],
+                    ['maxEpsilon', 'Budget ε', 'for all DP rounds of this model; over it, no round starts'],
+                  ] as const
+                ).map(([key, label, helper]) => (
+                  <TextField
+                    key={key}
+                    type="number"
+                    label={label}
+                    value={dpForm[key]}
+                    onChange={(e) => setDpForm({ ...dpForm, [key]: e.target.value })}
+                    helperText={helper}
+                    sx={{ width: 200 }}
+                    slotProps={{ htmlInput: { 'data-testid': `fl-dp-${key}` } }}
+                  />
+                ))}
+              </Box>
+              <Typography variant="caption" color="text.secondary">
+                With tens of devices the noise is large next to the average update: expect a worse model per round, or a round the evaluation rejects. Devices are weighted equally in DP rounds.
+              </Typography>
+            </>
+          )}
         </Box>
         {error && <ErrorCard error={error} />}
       </DialogContent>
