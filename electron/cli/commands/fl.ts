@@ -91,7 +91,7 @@ function oneId(action: string, rest: string[]): string {
 }
 
 const startUsage =
-  'fl round start MODEL|ID --target SELECTOR [--min-clients N] [--clients N] [--deadline 10m] [--epochs N] [--batch-size N] [--lr X] [--prox-mu X] [--clip-norm X] [--time-budget 60s] [--aggregation fedavg|fedprox|trimmed-mean] [--secure] [--num-shares N] [--threshold N] [--max-cpu 80] [--max-temp C] [--dp-noise Z --dp-clip C --dp-delta D --max-epsilon E] [--wait] [--json]';
+  'fl round start MODEL|ID --target SELECTOR [--min-clients N] [--clients N] [--deadline 10m] [--epochs N] [--batch-size N] [--lr X] [--prox-mu X] [--clip-norm X] [--time-budget 60s] [--aggregation fedavg|fedprox|trimmed-mean] [--secure] [--num-shares N] [--threshold N] [--max-cpu PERCENT] [--max-temp C] [--dp-noise Z --dp-clip C --dp-delta D --max-epsilon E] [--wait] [--json]';
 
 export const flCommand: Command = {
   name: 'fl',
@@ -141,7 +141,7 @@ export const flCommand: Command = {
     secure: 'Secure aggregation (SecAgg+): the console sees only the sum of the updates, never one device\u2019s',
     'num-shares': ['N', 'SecAgg+ neighbourhood size (secure only)'],
     threshold: ['N', 'SecAgg+ shares needed to rebuild a dropped device\u2019s secret (secure only)'],
-    'max-cpu': ['PERCENT', 'Leave out devices whose latest telemetry shows more agent CPU load (default 80)'],
+    'max-cpu': ['PERCENT', 'Leave out devices whose latest telemetry shows more agent CPU load, percent of one core (default: no limit)'],
     'max-temp': ['C', 'Leave out devices whose latest telemetry shows a hotter SoC (default: no limit)'],
     'dp-noise': ['Z', 'Differential privacy: Gaussian noise multiplier z (noise z·C/n on the mean update); needs the other --dp-* and --max-epsilon'],
     'dp-clip': ['C', 'Differential privacy: clip each device\u2019s update (local − global) to this L2 norm'],

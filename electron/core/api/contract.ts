@@ -191,7 +191,7 @@ export const flStartInput = z
     numShares: z.number().int().min(3).max(1000).optional(),
     threshold: z.number().int().min(2).max(1000).optional(),
     /** Eligibility: devices whose latest telemetry shows more CPU load or heat are left out, saying so. */
-    maxCpuPercent: z.number().gt(0).max(100).default(80),
+    maxCpuPercent: z.number().gt(0).max(10_000).optional(),
     maxTemperatureC: z.number().min(-50).max(200).optional(),
     /** Central differential privacy (federated/dp-accountant.ts); plain fedavg/fedprox rounds only. */
     dp: z

@@ -1023,5 +1023,5 @@ export interface FlRound extends FlRoundSummary {
   /** Secure rounds: each SecAgg+ stage's counts, in order. */
   secagg: FlSecAggStage[];
   /** The device limits of eligibility (latest telemetry). */
-  limits: { maxCpuPercent: number; maxTemperatureC: number | null };
+  limits: { maxCpuPercent: number | null; maxTemperatureC: number | null };
 }

@@ -142,7 +142,7 @@ export class RoundEngine {
       threshold: input.threshold ?? null,
       createdAt: now.toISOString(),
       deadlineAt: new Date(now.getTime() + input.deadlineSec * 1000).toISOString(),
-      limits: { maxCpuPercent: input.maxCpuPercent, maxTemperatureC: input.maxTemperatureC ?? null },
+      limits: { maxCpuPercent: input.maxCpuPercent ?? null, maxTemperatureC: input.maxTemperatureC ?? null },
       dp: input.dp ? { ...input.dp, family: model.name } : null,
     };
     if (spec.secure) this.secureConfig(spec, Math.max(spec.minClients, 2), true);

@@ -68,7 +68,7 @@ export interface RoundSpec {
   createdAt: string;
   deadlineAt: string;
   /** Eligibility limits on the latest telemetry (absent in rounds stored before they existed: the defaults). */
-  limits?: { maxCpuPercent: number; maxTemperatureC: number | null };
+  limits?: { maxCpuPercent: number | null; maxTemperatureC: number | null };
   /** Differential privacy; family: the registry model name whose lineage shares one budget. */
   dp?: { noiseMultiplier: number; clipNorm: number; delta: number; maxEpsilon: number; family: string } | null;
 }

@@ -18,18 +18,21 @@ export interface Eligibility {
 
 /** How busy or hot a device may be to train, judged on its latest telemetry (none: no judgement). */
 export interface DeviceLimits {
-  /** The agent's CPU time in the last telemetry window, percent of one core. */
-  maxCpuPercent: number;
+  /**
+   * The agent's CPU time in the last telemetry window, percent of one core; null: no limit (the default, since
+   * that figure includes the agent's own inference and its training in the round before).
+   */
+  maxCpuPercent: number | null;
   maxTemperatureC: number | null;
 }
 
-export const defaultLimits: DeviceLimits = { maxCpuPercent: 80, maxTemperatureC: null };
+export const defaultLimits: DeviceLimits = { maxCpuPercent: null, maxTemperatureC: null };
 
 /** Why the device's latest telemetry says it should not train now; null when it may (or says nothing). */
 export function busyReason(telemetry: DeviceSummary['telemetry'], limits: DeviceLimits): string | null {
   if (!telemetry) return null;
   const at = ` (telemetry of ${telemetry.at})`;
-  if (telemetry.cpuLoad !== null && telemetry.cpuLoad > limits.maxCpuPercent) return `busy: CPU load ${telemetry.cpuLoad.toFixed(0)}% above maxCpuPercent ${limits.maxCpuPercent}%${at}`;
+  if (limits.maxCpuPercent !== null && telemetry.cpuLoad !== null && telemetry.cpuLoad > limits.maxCpuPercent) return `busy: CPU load ${telemetry.cpuLoad.toFixed(0)}% above maxCpuPercent ${limits.maxCpuPercent}%${at}`;
   if (limits.maxTemperatureC !== null && telemetry.temperatureC !== null && telemetry.temperatureC > limits.maxTemperatureC) {
     return `too hot: ${telemetry.temperatureC.toFixed(1)} °C above maxTemperatureC ${limits.maxTemperatureC} °C${at}`;
   }
