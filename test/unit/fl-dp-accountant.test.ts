@@ -4,23 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkBudget, clipToNorm, composedRdp, cryptoUniform, dpAggregate, epsilonOf, gaussianRdp, l2Norm, rdpToEpsilon } from '../../electron/core/federated/dp-accountant.js';
+import { seededRandom } from '../../electron/core/util/seeded-random.js';
 
 const closedForm = (rounds: number, z: number, delta: number) => {
   const c = rounds / (2 * z * z);
   return c + 2 * Math.sqrt(c * Math.log(1 / delta));
 };
-
-/** A seeded uniform source (mulberry32), so the noise tests are repeatable. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('RDP accountant', () => {
   it('the Gaussian mechanism: ε(α) = α/(2z²), composed by adding', () => {
@@ -79,7 +68,7 @@ describe('DP aggregation', () => {
     expect(l2Norm(v)).toBeCloseTo(1, 12);
     expect(clipToNorm(Float64Array.from([0.3, 0.4]), 1).clipped).toBe(false);
     // Without noise worth the name: global 0, one update of norm 10 (clipped to 1), one of norm 0.5.
-    const out = dpAggregate([0, 0], [{ deviceId: 'a', parameters: [6, 8] }, { deviceId: 'b', parameters: [0.3, 0.4] }], { clipNorm: 1, noiseMultiplier: 1e-9, uniform: seeded(1) });
+    const out = dpAggregate([0, 0], [{ deviceId: 'a', parameters: [6, 8] }, { deviceId: 'b', parameters: [0.3, 0.4] }], { clipNorm: 1, noiseMultiplier: 1e-9, uniform: seededRandom(1) });
     expect(out.clippedFraction).toBe(0.5);
     expect(out.parameters[0]).toBeCloseTo((0.6 + 0.3) / 2, 6);
     expect(out.parameters[1]).toBeCloseTo((0.8 + 0.4) / 2, 6);

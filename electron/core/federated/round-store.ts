@@ -12,6 +12,7 @@ import { AppError } from '../api/errors.js';
 import type { FlAggregation, FlEventKind, FlPhase, FlPrivacy, FlRoundDevice, FlRoundEvent, FlSecAggStage, FlTrainConfig, RolloutDriver } from '../api/types.js';
 import { prepared } from '../registry/prepared.js';
 import { canMove, isFinal } from './round-machine.js';
+import { pidAlive } from '../util/pid-alive.js';
 
 /** Appended to the registry's migrations (registry/migrations.ts). */
 export const flRoundsMigrationSql = `
@@ -108,15 +109,6 @@ interface EventInput {
   deviceId: string | null;
   kind: FlEventKind;
   detail: string;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class RoundStore {

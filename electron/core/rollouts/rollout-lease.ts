@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { RolloutDriver } from '../api/types.js';
 import { prepared } from '../registry/prepared.js';
+import { pidAlive } from '../util/pid-alive.js';
 
 interface LeaseRow {
   owner: string;
@@ -14,15 +15,6 @@ interface LeaseRow {
 }
 
 export const leaseStaleMs = 5000;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class RolloutLease {
   readonly owner = randomUUID();
