@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { AppError } from './api/errors.js';
 import type { EventBus } from './api/event-bus.js';
 import type { Handlers } from './api/dispatch.js';
-import type { ModelSummary, OptimizeRecipe, VariantMetrics, VariantRow } from './api/types.js';
+import type { ModelSummary, OptimizeRecipe, ProfileResult, TimeOnDevicesResult, VariantMetrics, VariantRow } from './api/types.js';
 import type { JobManager } from './jobs/job-manager.js';
 import { artifactPath } from './registry/artifact-store.js';
 import { requireRunnableModel } from './registry/runnable-model.js';
@@ -12,9 +12,10 @@ import { floatRootOf, isTfliteConversion } from './api/tflite-conversion.js';
 import type { Registry } from './registry/registry.js';
 import { DeviceContext } from './devices/device-context.js';
 import { resolveTimingTarget } from './quantize/device-target.js';
+import { buildTargets, type DeviceFacts } from './quantize/targets-view.js';
 import { cpuInfo } from './util/cpu-info.js';
 
-type OptimizeChannels = 'optimize.run' | 'optimize.variants' | 'optimize.defaults' | 'optimize.sensitivity';
+type OptimizeChannels = 'optimize.run' | 'optimize.variants' | 'optimize.defaults' | 'optimize.sensitivity' | 'optimize.timeOnDevices' | 'optimize.targets';
 
 export function optimizeHandlers(deps: {
   home: string;
@@ -92,6 +93,77 @@ export function optimizeHandlers(deps: {
       const parent = root(modelId);
       const variants = registry.listModels().filter((m) => m.parentId === parent.id);
       return { parent: row(parent), variants: variants.map(row), cpu: cpuInfo() };
+    },
+    'optimize.timeOnDevices': async ({ modelId, deviceIds }) => {
+      const parent = root(modelId);
+      const family = [parent, ...registry.listModels().filter((m) => m.parentId === parent.id)];
+      const ctx = deviceContext();
+      const ids = [...new Set(deviceIds)];
+      // Every device is checked (known, paired, answering) before anything is sent or stored.
+      const unknown = ids.filter((d) => !ctx.store.get(d));
+      if (unknown.length > 0) {
+        throw new AppError(
+          'DEVICE_NOT_FOUND',
+          unknown.length === 1 ? 'Device not found' : 'Devices not found',
+          `No device with id ${unknown.join(', ')} is in the inventory, so nothing was timed or stored. Choose paired devices (edgefleet devices lists them).`,
+        );
+      }
+      const targets = [];
+      for (const d of ids) targets.push(await resolveTimingTarget(ctx, d, `${parent.name}-candidate`));
+      const label = (m: ModelSummary) => `${m.name} v${m.version}`;
+      const names = new Map(targets.map((t) => [t.device.id, t.device.name]));
+      return jobs.start(
+        'optimize.timeOnDevices',
+        { models: family.map((m) => ({ modelId: m.id, label: label(m), path: artifactPath(home, m.sha256) })), targets },
+        {
+          title: `Time ${parent.name} v${parent.version} and ${family.length - 1} variant${family.length === 2 ? '' : 's'} on ${targets.map((t) => t.device.name).join(', ')}`,
+          onSuccess: (r): TimeOnDevicesResult => {
+            const timed: TimeOnDevicesResult['timed'] = [];
+            for (const { modelId: mid, deviceId, profile } of r.profiles) {
+              const owner = family.find((m) => m.id === mid)!;
+              const stored: ProfileResult = {
+                ...profile,
+                modelId: owner.id,
+                modelName: label(owner),
+                device: { ...profile.device, id: deviceId, name: names.get(deviceId) ?? profile.device.name },
+              };
+              registry.saveProfile(stored);
+              bus.emit('profiles.changed', { id: stored.id, modelId: stored.modelId });
+              timed.push({ modelId: mid, deviceId, profileId: stored.id });
+            }
+            return { timed, failures: r.failures };
+          },
+        },
+      );
+    },
+    'optimize.targets': ({ modelId, variantId }) => {
+      const parent = root(modelId);
+      const variants = registry.listModels().filter((m) => m.parentId === parent.id);
+      if (variantId && !variants.some((v) => v.id === variantId)) {
+        throw new AppError('NOT_A_VARIANT', 'Not a variant of this model', `${variantId} is not a variant of ${parent.name} v${parent.version}; choose one of its variants for the per-layer view.`);
+      }
+      const ctx = deviceContext();
+      const devices = new Map<string, DeviceFacts>();
+      const profiles = new Map<string, ProfileResult[]>();
+      for (const m of [parent, ...variants]) {
+        const seen = new Set<string>();
+        const list: ProfileResult[] = [];
+        // Newest first: the latest profile per device is the one shown.
+        for (const s of registry.listProfiles(m.id)) {
+          if (seen.has(s.device.id)) continue;
+          const device = ctx.store.get(s.device.id);
+          if (!device) continue;
+          seen.add(s.device.id);
+          if (!devices.has(device.id)) {
+            const board = ctx.store.hardware(device.id)?.board ?? null;
+            devices.set(device.id, { name: device.name, cpu: board?.cpu ?? s.device.cpu, cpuFeatures: board?.cpuFeatures ?? [] });
+          }
+          const full = registry.getProfile(s.id);
+          if (full) list.push(full);
+        }
+        profiles.set(m.id, list);
+      }
+      return buildTargets({ parent, variants, profiles, devices, ...(variantId ? { variantId } : {}) });
     },
     'optimize.defaults': ({ modelId }) => {
       // Data sets that sit beside the model's source file (the bundled sample ships its own).

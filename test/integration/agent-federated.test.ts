@@ -125,7 +125,8 @@ describe('federated learning on real agents', () => {
     const t = trainers[2];
     const window = floatsToBase64(Array.from({ length: 32 }, (_, i) => Math.sin(i / 4)));
     let training = true;
-    const long = t.client.call('fl-train', trainRequest('long-round-1', { epochs: 100, batchSize: 8, timeBudgetMs: 4000 })).finally(() => (training = false));
+    // 100 epochs of one-window batches (150,000 steps, each yielding to the event loop) outlast the 1.5 s budget on any machine here.
+    const long = t.client.call('fl-train', trainRequest('long-round-1', { epochs: 100, batchSize: 1, timeBudgetMs: 1500 })).finally(() => (training = false));
     await new Promise((r) => setTimeout(r, 300));
     await expect(t.client.call('fl-train', trainRequest('long-round-2'))).rejects.toMatchObject({ code: 'FL_BUSY' });
     const latencies: number[] = [];

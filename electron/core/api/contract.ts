@@ -28,6 +28,7 @@ import type {
   ModelSummary,
   OptimizeComparison,
   OptimizeDefaults,
+  OptimizeTargets,
   ProfileComparison,
   ProfileResult,
   ProfileSummary,
@@ -257,6 +258,8 @@ export const requests = {
   'optimize.variants': request<OptimizeComparison>()(z.object({ modelId: id }).strict()),
   'optimize.defaults': request<OptimizeDefaults>()(z.object({ modelId: id }).strict()),
   'optimize.sensitivity': request<Job>()(z.object({ modelId: id, calibrationNpy: filePath, preprocess: preprocessSchema.optional() }).strict()),
+  'optimize.timeOnDevices': request<Job>()(z.object({ modelId: id, deviceIds: z.array(id).min(1, 'Choose at least one device.').max(8, 'Choose at most 8 devices.') }).strict()),
+  'optimize.targets': request<OptimizeTargets>()(z.object({ modelId: id, variantId: id.optional() }).strict()),
   'devices.list': request<DeviceSummary[]>()(none),
   /** The whole inventory as the Fleet grid lists it, by name: compact rows (see DeviceListRow). */
   'devices.listRows': request<DeviceListRow[]>()(none),

@@ -474,6 +474,76 @@ export interface OptimizeComparison {
   cpu: CpuInfo;
 }
 
+/** How a variant was made, in the words of the comparison on devices. */
+export type VariantKind = 'float' | 'fp16' | 'int8-static' | 'int8-dynamic' | 'tuned' | 'ort' | 'optimized';
+
+/** A device a model family was timed on (optimize.timeOnDevices). */
+export interface TargetDevice {
+  deviceId: string;
+  deviceName: string;
+  cpu: string;
+  /** The CPU's INT8-relevant features in words ("avx2, vnni"; "none reported"). */
+  cpuFeatures: string;
+}
+
+/** One model's latest timing on one device. */
+export interface TargetTiming {
+  deviceId: string;
+  deviceName: string;
+  cpuFeatures: string;
+  p50Ms: number;
+  p95Ms: number;
+  peakBytes: number | null;
+  /** p50 / the float parent's p50 on the same device (null when the parent was not timed there). */
+  ratio: number | null;
+  at: string;
+  profileId: string;
+}
+
+export interface TargetVariant {
+  modelId: string;
+  name: string;
+  version: number;
+  kind: VariantKind;
+  top1: number | null;
+  /** Agreement with the float parent's top-1 (null for the parent itself). */
+  agreement: number | null;
+  sizeBytes: number;
+  workstationP50Ms: number | null;
+  /** One entry per device in OptimizeTargets.devices where this model was timed. */
+  devices: TargetTiming[];
+}
+
+/** One quantized layer's device times in float (parent) and INT8 (the chosen variant), per device. */
+export interface TargetLayerRow {
+  node: string;
+  opType: string;
+  perDevice: { deviceId: string; floatMs: number; int8Ms: number }[];
+}
+
+export interface TargetLayers {
+  variantId: string;
+  rows: TargetLayerRow[];
+  /** Per device: the matched layers' total in float and in INT8 (Q/DQ conversions not counted); paysOff when INT8 is over 5 % faster there. */
+  verdicts: { deviceId: string; deviceName: string; floatMs: number; int8Ms: number; layers: number; paysOff: boolean }[];
+}
+
+/** optimize.targets: a float model and its variants, side by side on the workstation and each device they were timed on. */
+export interface OptimizeTargets {
+  parentId: string;
+  devices: TargetDevice[];
+  /** The parent first, then its variants. */
+  variants: TargetVariant[];
+  /** Per-layer view of one INT8 variant (the one asked for, else the first INT8 one); null when none was timed with its parent. */
+  layers: TargetLayers | null;
+}
+
+/** optimize.timeOnDevices job result: what was timed, and what failed, per model and device. */
+export interface TimeOnDevicesResult {
+  timed: { modelId: string; deviceId: string; profileId: string }[];
+  failures: { modelId: string; deviceId: string; deviceName: string; title: string; detail: string }[];
+}
+
 export interface OptimizeDefaults {
   calibrationNpy: string | null;
   evalInputsNpy: string | null;

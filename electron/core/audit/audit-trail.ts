@@ -14,6 +14,7 @@ const audited = new Set([
   'profiling.run',
   'optimize.run',
   'optimize.sensitivity',
+  'optimize.timeOnDevices',
   'devices.add',
   'devices.pair',
   'devices.update',

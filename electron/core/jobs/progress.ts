@@ -82,6 +82,7 @@ const kindWords: Record<TaskKind, string> = {
   'profiling.run': 'Profile',
   'optimize.run': 'Optimize',
   'optimize.sensitivity': 'Sensitivity',
+  'optimize.timeOnDevices': 'Time on devices',
   'devices.deploy': 'Deploy',
   'devices.profile': 'Device profile',
   'ssh.provision': 'SSH provision',

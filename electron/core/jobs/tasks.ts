@@ -5,6 +5,7 @@ import type { DeployTaskInput, DeployTaskResult } from '../devices/deploy-task.j
 import type { DeviceProfileInput } from '../devices/profile-task.js';
 import type { ProfileRequest } from '../profiling/profiler.js';
 import type { OptimizeTaskInput, OptimizeTaskResult } from '../quantize/optimize-task.js';
+import type { TimeOnDevicesInput, TimeOnDevicesTaskResult } from '../quantize/time-on-devices.js';
 import type { StoredArtifact } from '../registry/artifact-store.js';
 import type { AgentlessDeployInput, AgentlessDeployResult } from '../ssh/agentless-deploy.js';
 import type { ProvisionTaskInput, ProvisionTaskResult } from '../ssh/provision-task.js';
@@ -62,6 +63,9 @@ export const tasks = {
   },
   async 'optimize.sensitivity'(input: Parameters<typeof import('../quantize/optimize-task.js').runSensitivity>[0], ctx: TaskContext): Promise<SensitivityReport> {
     return (await import('../quantize/optimize-task.js')).runSensitivity(input, ctx);
+  },
+  async 'optimize.timeOnDevices'(input: TimeOnDevicesInput, ctx: TaskContext): Promise<TimeOnDevicesTaskResult> {
+    return (await import('../quantize/time-on-devices.js')).runTimeOnDevices(input, ctx);
   },
   async 'devices.deploy'(input: DeployTaskInput, ctx: TaskContext): Promise<DeployTaskResult> {
     return (await import('../devices/deploy-task.js')).deployTask(input, ctx);

@@ -59,7 +59,8 @@ export function timingOf(p: ProfileResult): ModelTiming {
   };
 }
 
-export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyOracle {
+/** A device timer; `profileOf` gives the whole device profile behind a timing (by the model's sha256), to store it. */
+export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyOracle & { profileOf(sha256: string): ProfileResult | undefined } {
   const key = readConsoleKey(t.keyPath);
   const runs = t.runs ?? 30;
   let link: DeviceLink | null = null;
@@ -67,6 +68,7 @@ export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyO
   let staged: string | null = null;
   let source = deviceSource(t);
   const timings = new Map<string, ModelTiming>();
+  const profiles = new Map<string, ProfileResult>();
   const where = () => `${t.device.name} (${t.device.id})`;
 
   const open = async (): Promise<DeviceLink> => {
@@ -128,7 +130,11 @@ export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyO
       source = deviceSource(t, p);
       const timing = timingOf(p);
       timings.set(sha256, timing);
+      profiles.set(sha256, p);
       return timing;
+    },
+    profileOf(sha256) {
+      return profiles.get(sha256);
     },
     async stage(model, signal) {
       const { bytes, sha256 } = await bytesOf(model);

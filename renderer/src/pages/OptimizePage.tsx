@@ -13,6 +13,7 @@ import { useApi } from '../store/useApi.js';
 import { useJobRunner } from '../store/useJobRunner.js';
 import { useRequest } from '../store/useRequest.js';
 import { useStore } from '../store/useStore.js';
+import { CompareOnDevices } from './optimize/CompareOnDevices.js';
 import { RecipeCard } from './optimize/RecipeCard.js';
 import { budgetOf, buildRecipe, initialForm, splitList, validate, type PathKey, type RecipeForm } from './optimize/recipe.js';
 import { isRunResult, RunResult } from './optimize/RunResult.js';
@@ -207,6 +208,8 @@ export function OptimizePage({ query }: { query: URLSearchParams }) {
               )}
             </SectionCard>
           )}
+
+          {modelId && <CompareOnDevices key={`compare-${modelId}`} modelId={modelId} devices={targets} />}
 
           {modelId ? (
             <SensitivitySection key={modelId} modelId={modelId} calibrationNpy={paths.calibrationNpy ?? ''} onKeepFloat={keepFloat} />
