@@ -431,6 +431,25 @@ md.push(
   '',
 );
 
+// 17b. Whole rounds through the RoundEngine: 10, 100 and 1,000 simulated clients (one worker thread, each really
+// training on its own NAB windows), plain and SecAgg+: time, bytes the console sent and received, peak heap.
+const [flRounds] = jsonLines('fl-round-measure.ts', []);
+report.federatedRounds = flRounds;
+const flR = flRounds.rounds as { clients: number; secure: boolean; numShares: number | null; threshold: number | null; phase: string; participants: number; wallMs: number; phaseMs: Record<string, number>; consoleSent: number; consoleReceived: number; heapBaseMb: number; heapPeakMb: number }[];
+const kib = (b: number) => (b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
+const secaggMs = (r: (typeof flR)[number]) => Object.entries(r.phaseMs).reduce((s, [k, v]) => s + (k.startsWith('secagg-') ? v : 0), 0);
+md.push(
+  `Whole rounds of the sample model through the RoundEngine (fl.start to the verdict; clients simulated in one worker thread, each training 1 epoch over its own ${String(flRounds.trainWindows)} NAB windows, batch 16; secure rounds with the SecAgg+ ring, numShares 2·⌈log2 n⌉+1):`,
+  '',
+  '| clients | secure | outcome (participants) | round | training | SecAgg+ stages | console received | console sent | console peak heap |',
+  '|---:|---|---|---:|---:|---:|---:|---:|---:|',
+  ...flR.map(
+    (r) =>
+      `| ${r.clients.toLocaleString('en-US')} | ${r.secure ? `SecAgg+ (${r.numShares} shares, t ${r.threshold})` : 'no'} | ${r.phase} (${r.participants}) | **${f2(r.wallMs / 1000, 2)} s** | ${f2((r.phaseMs.training ?? 0) / 1000, 2)} s | ${r.secure ? `${f2(secaggMs(r) / 1000, 2)} s` : '—'} | ${kib(r.consoleReceived)} | ${kib(r.consoleSent)} | ${f2(r.heapPeakMb, 0)} MiB (+${f2(r.heapPeakMb - r.heapBaseMb, 0)}) |`,
+  ),
+  '',
+);
+
 writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(out, 'bench.md'), md.join('\n') + '\n');
 process.stdout.write(md.join('\n') + '\n');
