@@ -1,11 +1,15 @@
 // A poisoned round on real agents (issue 18): ten agents, each with its own slice of the NAB
 // machine-temperature series as --fl-data, paired with a console and served the sensor autoencoder by a
-// rollout. One device is malicious: the real agent trains honestly, and its fl-train answer is boosted on
-// its way to the console (update' = global + 50·(update − global)), which is how a device that lies
-// about its update looks from the console, with no test hook in the agent. The poisoning round engine is
+// rollout. One device is malicious: the real agent trains honestly, and its fl-train answer is
+// sign-flipped and boosted on its way to the console (update' = global − 50·(update − global), the
+// classic model-poisoning attack), which is how a device that lies about its update looks from the
+// console, with no test hook in the agent. (A boost without the flip is not reliably harmful: where the
+// incumbent fits most devices badly, a long step along one device's descent direction can still help the
+// fleet; a CI run registered it.) Every round has a seed, so each device's shuffle and the outcome are
+// the same on every run. The poisoning round engine is
 // a second RoundEngine over the console's own device context, whose `devices` are the real links with
 // that one answer rewritten.
-//   (a) FedAvg: the boosted update drags the aggregate far off; the evaluation gate rejects the candidate
+//   (a) FedAvg: the flipped update drags the aggregate far off; the evaluation gate rejects the candidate
 //       (held-out loss above the incumbent's, both numbers in the reason), no version is registered, and
 //       every agent still serves the incumbent (asked over its link).
 //   (b) trimmed mean: the engine trims a fixed 10 % of every coordinate's values from each side
@@ -35,7 +39,7 @@ import { sensorModelPath, writeDeviceSlices } from '../helpers/fl-fleet.js';
 const home = mkdtempSync(join(tmpdir(), 'ef-fl-poisoned-'));
 const deviceCount = 10;
 const boost = 50;
-const roundInput = { selector: 'tag:fl', minClients: deviceCount, selectCount: deviceCount, overSelect: 1, deadlineSec: 240, timeBudgetSec: 120, epochs: 2, batchSize: 32, learningRate: 0.003 };
+const roundInput = { seed: 'federated-poisoned', selector: 'tag:fl', minClients: deviceCount, selectCount: deviceCount, overSelect: 1, deadlineSec: 240, timeBudgetSec: 120, epochs: 2, batchSize: 32, learningRate: 0.003 };
 
 let core: Core;
 let poisoner: RoundEngine;
@@ -57,7 +61,7 @@ function globalOf(sha256: string): Float32Array {
   return readAutoencoderWeights(readModelBytes(home, sha256)).parameters;
 }
 
-/** The real device links, with the victim's fl-train update boosted on its way to the console. */
+/** The real device links, with the victim's fl-train update flipped and boosted on its way to the console. */
 function poisonedDevices(): FlDevices {
   const real = linkDevices(core.devices);
   return {
@@ -67,7 +71,7 @@ function poisonedDevices(): FlDevices {
       if (deviceId !== victim || !res.update) return res;
       const g = globalOf(req.expectActiveSha256);
       const u = decodeParameters(res.update, 'the victim update', g.length);
-      const out = Float32Array.from(u, (v, i) => g[i] + boost * (v - g[i]));
+      const out = Float32Array.from(u, (v, i) => g[i] - boost * (v - g[i]));
       const delta = (p: Float32Array) => l2Norm(Float64Array.from(p, (v, i) => v - g[i]));
       poisoned.set(req.roundId, { honestNorm: delta(u), sentNorm: delta(out) });
       return { ...res, update: encodeParameters(out) };
@@ -145,7 +149,7 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-describe('a poisoned round (one device boosts its update ×50) on ten real agents', () => {
+describe('a poisoned round (one device sends its update flipped and boosted ×50) on ten real agents', () => {
   it('the trim fraction is fixed at 10 %: four devices trim nothing, ten trim one each side', () => {
     expect(trimCount(4)).toBe(0);
     expect(trimCount(deviceCount)).toBe(1);
@@ -199,6 +203,11 @@ describe('a poisoned round (one device boosts its update ×50) on ten real agent
         `poisoned − honest ${fmt(r.lossAfter! - honest.lossAfter!)} = ${((100 * (r.lossAfter! - honest.lossAfter!)) / gain).toFixed(1)} % of the honest gain ${fmt(gain)}`,
     );
     expect(Math.abs(r.lossAfter! - honest.lossAfter!)).toBeLessThan(0.2 * gain);
+    // The same seed, model and data: every honest device sent exactly the update it sent in the honest round.
+    const before = new Map(core.federated.store.updates(honest.id));
+    const now = [...core.federated.store.updates(r.id)].filter(([id]) => id !== victim);
+    expect(now).toHaveLength(deviceCount - 1);
+    for (const [id, u] of now) expect(u, `${nameOf(id)} trained the same update`).toBe(before.get(id));
     // Registered is not promoted: the fleet still serves the incumbent.
     expect(await served()).toEqual(agents.map(() => modelSha256));
   }, 600_000);

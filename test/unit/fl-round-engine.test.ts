@@ -66,14 +66,17 @@ interface FakeOpts {
 }
 
 /** Each device pulls the parameters halfway to one shared target; loss is the distance to it. */
-function fakeDevices(sha: () => string, o: FakeOpts): FlDevices & { trains: Map<string, number> } {
+function fakeDevices(sha: () => string, o: FakeOpts): FlDevices & { trains: Map<string, number>; seeds: (number | undefined)[] } {
   const trains = new Map<string, number>();
+  const seeds: (number | undefined)[] = [];
   const clients = new Map<string, { client: SecAggClient; update: Float32Array; samples: number }>();
   return {
     trains,
+    seeds,
     probe: async () => ({ name: 'x', capabilities: ['fl-train1'], activeSha256: sha() }),
     async train(deviceId, req: FlTrainRequest) {
       trains.set(deviceId, (trains.get(deviceId) ?? 0) + 1);
+      seeds.push(req.seed);
       if (o.refuse?.has(deviceId)) throw new Error(`${deviceId} has no data`);
       if (o.hang?.has(deviceId)) return new Promise(() => undefined);
       const g = o.global!;
@@ -224,6 +227,27 @@ describe('round engine', () => {
     expect(r.phase).toBe('registered');
     expect(r.participantIds).toHaveLength(2);
     expect(r.devices.filter((d) => d.status === 'not-needed')).toHaveLength(2);
+  });
+
+  it('a seed makes a round reproducible: the same participants, the same shuffle seed on every device; without one each round differs', async () => {
+    const e = engine();
+    const picks: string[][] = [];
+    for (let i = 0; i < 2; i++) picks.push((await finish(e, await e.start({ ...base, modelId, selectCount: 2, minClients: 2, seed: 'line-3 audit' }))).participantIds.sort());
+    expect(picks[1]).toEqual(picks[0]);
+    expect(fake.seeds).toHaveLength(4);
+    expect(new Set(fake.seeds).size).toBe(1);
+    const first = fake.seeds[0];
+    expect(first).toEqual(expect.any(Number));
+    fake.seeds.length = 0;
+    const other = await finish(e, await e.start({ ...base, modelId, selectCount: 2, minClients: 2, seed: 'another' }));
+    expect(other.phase).toBe('registered');
+    expect(new Set(fake.seeds).size).toBe(1);
+    expect(fake.seeds[0]).toEqual(expect.any(Number));
+    expect(fake.seeds[0]).not.toBe(first);
+    fake.seeds.length = 0;
+    await finish(e, await e.start({ ...base, modelId, selectCount: 2, minClients: 2 }));
+    // No seed: each device derives its own from the round id (fl-service.ts derivedSeed).
+    expect(fake.seeds).toEqual([undefined, undefined]);
   });
 
   it('abort during training wins over the driver', async () => {

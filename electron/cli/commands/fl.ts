@@ -50,6 +50,7 @@ function fmt(x: number | null): string {
 export function describeRound(r: FlRound): string {
   const lines = [`${r.id}  ${r.phase}  ${r.modelName} on ${r.selector}  ${r.aggregation}${r.secure ? ' secure' : ''}  participants ${r.participants}/${r.selectCount} (min ${r.minClients})`];
   if (r.reason) lines.push(`  reason: ${r.reason}`);
+  if (r.config.seed !== undefined) lines.push(`  seed: ${r.config.seed} (run again with --seed to reproduce it)`);
   if (r.lossBefore !== null) lines.push(`  held-out loss: ${fmt(r.lossBefore)} → ${fmt(r.lossAfter)}`);
   if (r.privacy) {
     const p = r.privacy;
@@ -91,7 +92,7 @@ function oneId(action: string, rest: string[]): string {
 }
 
 const startUsage =
-  'fl round start MODEL|ID --target SELECTOR [--min-clients N] [--clients N] [--deadline 10m] [--epochs N] [--batch-size N] [--lr X] [--prox-mu X] [--clip-norm X] [--time-budget 60s] [--aggregation fedavg|fedprox|trimmed-mean] [--secure] [--num-shares N] [--threshold N] [--max-cpu PERCENT] [--max-temp C] [--dp-noise Z --dp-clip C --dp-delta D --max-epsilon E] [--wait] [--json]';
+  'fl round start MODEL|ID --target SELECTOR [--min-clients N] [--clients N] [--deadline 10m] [--epochs N] [--batch-size N] [--lr X] [--prox-mu X] [--clip-norm X] [--time-budget 60s] [--aggregation fedavg|fedprox|trimmed-mean] [--secure] [--num-shares N] [--threshold N] [--max-cpu PERCENT] [--max-temp C] [--dp-noise Z --dp-clip C --dp-delta D --max-epsilon E] [--seed TEXT] [--wait] [--json]';
 
 export const flCommand: Command = {
   name: 'fl',
@@ -121,6 +122,7 @@ export const flCommand: Command = {
     'dp-clip': { type: 'string' },
     'dp-delta': { type: 'string' },
     'max-epsilon': { type: 'string' },
+    seed: { type: 'string' },
     stages: { type: 'string' },
     wait: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -147,6 +149,7 @@ export const flCommand: Command = {
     'dp-clip': ['C', 'Differential privacy: clip each device\u2019s update (local − global) to this L2 norm'],
     'dp-delta': ['D', 'Differential privacy: δ of the (ε, δ) guarantee, at most 0.01'],
     'max-epsilon': ['E', 'Privacy budget of the model\u2019s lineage: a round that would take ε past it does not start'],
+    seed: ['TEXT', 'Makes the round reproducible: the same seed picks the same devices and trains the same updates from the same model and data (DP noise stays random)'],
     stages: ['5,25,100', 'Stages of the rollout fl round promote starts'],
     wait: 'Wait until the round ends (driving it if no console does); the exit code says how it ended',
   },
@@ -155,7 +158,7 @@ export const flCommand: Command = {
       name: 'round',
       usage: `${startUsage} [--home DIR]\n  fl round status ID [--wait] [--json] [--home DIR]   fl round abort ID [--json]   fl round promote ID [--stages 5,25,100] [--json]   fl round rollback ID [--json]   fl round list [--json]`,
       summary: 'Start, follow, abort, promote, roll back or list federated rounds',
-      options: ['target', 'min-clients', 'clients', 'deadline', 'epochs', 'batch-size', 'lr', 'prox-mu', 'clip-norm', 'time-budget', 'aggregation', 'secure', 'num-shares', 'threshold', 'max-cpu', 'max-temp', 'dp-noise', 'dp-clip', 'dp-delta', 'max-epsilon', 'stages', 'wait', 'json', 'home'],
+      options: ['target', 'min-clients', 'clients', 'deadline', 'epochs', 'batch-size', 'lr', 'prox-mu', 'clip-norm', 'time-budget', 'aggregation', 'secure', 'num-shares', 'threshold', 'max-cpu', 'max-temp', 'dp-noise', 'dp-clip', 'dp-delta', 'max-epsilon', 'seed', 'stages', 'wait', 'json', 'home'],
     },
   ],
   async run({ values, positionals }) {
@@ -192,6 +195,7 @@ export const flCommand: Command = {
             maxCpuPercent: num(values['max-cpu'], 'max-cpu'),
             maxTemperatureC: num(values['max-temp'], 'max-temp'),
             dp: dpOption(values),
+            seed: values.seed as string | undefined,
           };
           const deadline = input.deadlineSec;
           if (deadline !== undefined) input.deadlineSec = Math.round(deadline);

@@ -187,6 +187,8 @@ export const flStartInput = z
     clipNorm: z.number().positive().finite().optional(),
     timeBudgetSec: z.number().min(0.1).max(3600).default(60),
     heldOutFraction: z.number().min(0.05).max(0.5).default(0.2),
+    /** Makes a round reproducible: picks the participants and seeds every device's shuffle (default: the round id). */
+    seed: z.string().trim().min(1).max(200).optional(),
     aggregation: z.enum(['fedavg', 'fedprox', 'trimmed-mean']).default('fedavg'),
     secure: z.boolean().default(false),
     numShares: z.number().int().min(3).max(1000).optional(),

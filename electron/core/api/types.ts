@@ -984,6 +984,8 @@ export interface FlTrainConfig {
   clipNorm: number | null;
   timeBudgetMs: number;
   heldOutFraction: number;
+  /** The round's seed, when one was given: the same seed, model and device data train the same updates. */
+  seed?: string;
 }
 
 /** How far one device got in a round. */

@@ -19,7 +19,7 @@ import { checkBudget, cryptoUniform, dpAggregate, type DpEvent } from './dp-acco
 import { linkDevices, type FlDevices, type FlTrainRequest, type FlTrainResponse } from './fl-device.js';
 import { emptyDevice, RoundStore, type RoundSpec, type RoundState, type StoredRound } from './round-store.js';
 import { isFinal, nextPhase, resumeDecision, secaggPhases } from './round-machine.js';
-import { checkEligibility, defaultLimits, overSelectCount, pickParticipants, quorumShortfall } from './selection.js';
+import { checkEligibility, defaultLimits, overSelectCount, pickParticipants, quorumShortfall, shuffleSeed } from './selection.js';
 import { SecAggServer, type SecAggRequest, type SecAggStage } from './secagg/index.js';
 import { effectiveShareCount } from './secagg/graph.js';
 
@@ -135,6 +135,7 @@ export class RoundEngine {
         clipNorm: input.clipNorm ?? null,
         timeBudgetMs: Math.max(100, Math.round(input.timeBudgetSec * 1000)),
         heldOutFraction: input.heldOutFraction,
+        ...(input.seed === undefined ? {} : { seed: input.seed }),
       },
       aggregation: input.aggregation,
       secure: input.secure,
@@ -150,7 +151,7 @@ export class RoundEngine {
 
     const results = await checkEligibility(this.devices, ctx.store.list(), spec.selector, spec.modelSha256, this.o.probeTimeoutMs ?? 5000, spec.limits);
     const eligible = results.filter((r) => r.reason === null).map((r) => r.deviceId);
-    const picked = new Set(pickParticipants(eligible, overSelectCount(spec.selectCount, spec.overSelect, eligible.length), id));
+    const picked = new Set(pickParticipants(eligible, overSelectCount(spec.selectCount, spec.overSelect, eligible.length), input.seed ?? id));
     const devices = results.map((r) => emptyDevice(r.deviceId, r.name, picked.has(r.deviceId) ? 'selected' : 'rejected', r.reason ?? (picked.has(r.deviceId) ? null : 'eligible, not picked (enough devices)')));
     const events = results.map((r) =>
       picked.has(r.deviceId)
@@ -323,6 +324,7 @@ export class RoundEngine {
       ...(spec.config.clipNorm === null ? {} : { clipNorm: spec.config.clipNorm }),
       timeBudgetMs: spec.config.timeBudgetMs,
       heldOutFraction: spec.config.heldOutFraction,
+      ...(spec.config.seed === undefined ? {} : { seed: shuffleSeed(spec.config.seed) }),
       ...(run ? { secure: { config: run.server.config } } : {}),
     };
     let trained = done.length;

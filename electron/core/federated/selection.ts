@@ -104,3 +104,11 @@ export async function checkEligibility(devices: FlDevices, inventory: readonly D
   await Promise.all(Array.from({ length: Math.min(8, ids.length) }, worker));
   return out;
 }
+
+/**
+ * fl-train's shuffle seed for a round given a seed: one 31-bit number for every device, so the round
+ * trains the same updates again from the same model and device data. (The DP noise is never seeded.)
+ */
+export function shuffleSeed(seed: string): number {
+  return createHash('sha256').update(`fl-train\0${seed}`).digest().readUInt32BE(0) >>> 1;
+}

@@ -19,6 +19,7 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
   const [form, setForm] = useState({ minClients: '2', selectCount: '10', epochs: '2', learningRate: '0.003', deadlineSec: '600', timeBudgetSec: '60' });
   const [aggregation, setAggregation] = useState<FlAggregation>('fedavg');
   const [secure, setSecure] = useState(false);
+  const [seed, setSeed] = useState('');
   const [dpOn, setDpOn] = useState(false);
   const [dpForm, setDpForm] = useState({ noiseMultiplier: '1', clipNorm: '1', delta: '0.00001', maxEpsilon: '10' });
   const [busy, setBusy] = useState(false);
@@ -46,7 +47,7 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
     setBusy(true);
     setError(null);
     try {
-      const r = await client.invoke('fl.start', { modelId, selector: planSelector, ...values, aggregation, secure, ...(aggregation === 'fedprox' ? { proxMu: 0.01 } : {}), ...(dpOn ? { dp } : {}) });
+      const r = await client.invoke('fl.start', { modelId, selector: planSelector, ...values, aggregation, secure, ...(aggregation === 'fedprox' ? { proxMu: 0.01 } : {}), ...(dpOn ? { dp } : {}), ...(seed.trim() ? { seed: seed.trim() } : {}) });
       onStarted(r.id);
     } catch (err) {
       // The server's own refusals (a quorum that cannot be met, a model that is not federated) are shown as they are.
@@ -75,6 +76,14 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
           {field('learningRate', 'Learning rate', 'Adam, on the device')}
           {field('timeBudgetSec', 'Time budget (s)', 'training stops there on each device')}
           {field('deadlineSec', 'Deadline (s)', 'devices later than this are dropped')}
+          <TextField
+            label="Seed (optional)"
+            value={seed}
+            onChange={(e) => setSeed(e.target.value)}
+            helperText="the same seed picks the same devices and trains the same updates again"
+            sx={{ width: 200 }}
+            slotProps={{ htmlInput: { 'data-testid': 'fl-seed', maxLength: 200 } }}
+          />
         </Box>
         <Box sx={{ display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}>
           <TextField select label="Aggregation" value={aggregation} onChange={(e) => setAggregation(e.target.value as FlAggregation)} sx={{ width: 220 }} slotProps={{ htmlInput: { 'data-testid': 'fl-aggregation' } }}>
