@@ -1,5 +1,5 @@
 // The optimize.* channels: derived variants with lineage, their comparison, and the data to make them.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from './api/errors.js';
 import type { EventBus } from './api/event-bus.js';
@@ -12,6 +12,7 @@ import { floatRootOf, isTfliteConversion } from './api/tflite-conversion.js';
 import type { Registry } from './registry/registry.js';
 import { DeviceContext } from './devices/device-context.js';
 import { resolveTimingTarget } from './quantize/device-target.js';
+import { readGraphNodes } from './profiling/graph-nodes.js';
 import { buildTargets, type DeviceFacts } from './quantize/targets-view.js';
 import { cpuInfo } from './util/cpu-info.js';
 
@@ -163,7 +164,11 @@ export function optimizeHandlers(deps: {
         }
         profiles.set(m.id, list);
       }
-      return buildTargets({ parent, variants, profiles, devices, ...(variantId ? { variantId } : {}) });
+      const graphOf = (m: ModelSummary) => {
+        const file = artifactPath(home, m.sha256);
+        return existsSync(file) ? readGraphNodes(readFileSync(file)).nodes : null;
+      };
+      return buildTargets({ parent, variants, profiles, devices, graphOf, ...(variantId ? { variantId } : {}) });
     },
     'optimize.defaults': ({ modelId }) => {
       // Data sets that sit beside the model's source file (the bundled sample ships its own).

@@ -35,11 +35,16 @@ export interface ProfileDevice {
   cpu: string;
 }
 
+/** onnxruntime's graph optimization level; a board may run below 'all' (fewer fused kernels, no INT8 fast paths). */
+export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
+
 export interface ProfileOptions {
   runs: number;
   warmup: number;
   threads: number;
   input: string;
+  /** Absent in older profiles: 'all'. */
+  graphOptimization?: GraphOptimization;
 }
 
 export interface ProfileSummary {

@@ -5,52 +5,28 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceDetail, DeviceSummary, Job, ModelSummary, VariantMetrics } from '../../electron/core/api/types.js';
-import { createCore, type Core } from '../../electron/core/core.js';
+import type { DeviceDetail, ModelSummary, VariantMetrics } from '../../electron/core/api/types.js';
+import type { Core } from '../../electron/core/core.js';
 import { nextRelease } from '../../electron/core/devices/release-counter.js';
 import { agentBuildArtifactName, describeArtifact, signManifest } from '../../resources/device-protocol/messages.js';
-import { infer, sampleModelPath, startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import { infer, sampleModelPath, type AgentProcess } from '../helpers/agent-process.js';
+import { pairedWithSampleModel, staticRecipe as recipe, type DeviceOptimizeFixture } from '../helpers/device-optimize.js';
 import { edgefleet } from '../helpers/edgefleet-cli.js';
 
-const dir = path.dirname(sampleModelPath);
-const recipe = {
-  mode: 'static' as const,
-  calibrationNpy: path.join(dir, 'calibration.npy'),
-  evalInputsNpy: path.join(dir, 'eval_inputs.npy'),
-  evalLabelsNpy: path.join(dir, 'eval_labels.npy'),
-};
-const home = mkdtempSync(path.join(tmpdir(), 'ef-opt-device-'));
+let fx: DeviceOptimizeFixture;
 let agent: AgentProcess;
 let core: Core;
 let floatModel: ModelSummary;
-
-async function call<R>(channel: string, input: unknown): Promise<R> {
-  const env = await core.call(channel, input);
-  if (!env.ok) throw new Error(`${channel}: ${env.error.code}: ${env.error.title}: ${env.error.detail}`);
-  return env.result as R;
-}
-
-async function runJob(channel: string, input: unknown): Promise<Job> {
-  const job = await call<Job>(channel, input);
-  const done = await core.jobs.wait(job.id);
-  if (done.state !== 'succeeded') throw new Error(`${channel}: ${JSON.stringify(done.error)}`);
-  return done;
-}
+const call = <R>(channel: string, input: unknown) => fx.call<R>(channel, input);
+const runJob = (channel: string, input: unknown) => fx.runJob(channel, input);
 
 beforeAll(async () => {
-  agent = await startAgent({ name: 'opt-device' });
-  core = createCore({ home, mode: 'cli' });
-  await call<DeviceSummary>('devices.pair', { address: `127.0.0.1:${agent.port}`, code: agent.pairingCode });
-  const imported = await runJob('models.import', { path: sampleModelPath });
-  floatModel = core.registry.getModel((imported.result as { modelId: string }).modelId)!;
-  // The device serves the float model, confirmed, before anything is optimized for it.
-  await runJob('devices.deploy', { modelId: floatModel.id, deviceIds: [agent.deviceId], activate: true, confirm: true, concurrency: 1 });
+  fx = await pairedWithSampleModel({ name: 'opt-device', deploy: true });
+  ({ agent, core, floatModel } = fx);
 }, 120_000);
 
 afterAll(async () => {
-  await core?.close();
-  await agent?.stop();
-  rmSync(home, { recursive: true, force: true });
+  await fx?.close();
 });
 
 describe('optimize.run with a target device', () => {

@@ -1,55 +1,30 @@
 // The comparison on devices against a real agent: optimize.timeOnDevices times the float model and its
 // static INT8 variant there (staged, never activated) and stores the profiles; optimize.targets shows
 // them side by side with the ratio to float on that device and the per-layer float vs INT8 times.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job, ModelSummary, OptimizeTargets, TimeOnDevicesResult } from '../../electron/core/api/types.js';
-import { createCore, type Core } from '../../electron/core/core.js';
-import { sampleModelPath, startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import type { ModelSummary, OptimizeTargets, TimeOnDevicesResult } from '../../electron/core/api/types.js';
+import type { Core } from '../../electron/core/core.js';
+import type { AgentProcess } from '../helpers/agent-process.js';
+import { pairedWithSampleModel, staticRecipe as recipe, type DeviceOptimizeFixture } from '../helpers/device-optimize.js';
 
-const dir = path.dirname(sampleModelPath);
-const recipe = {
-  mode: 'static' as const,
-  calibrationNpy: path.join(dir, 'calibration.npy'),
-  evalInputsNpy: path.join(dir, 'eval_inputs.npy'),
-  evalLabelsNpy: path.join(dir, 'eval_labels.npy'),
-};
-const home = mkdtempSync(path.join(tmpdir(), 'ef-opt-targets-'));
+let fx: DeviceOptimizeFixture;
 let agent: AgentProcess;
 let core: Core;
 let floatModel: ModelSummary;
 let variantId: string;
-
-async function call<R>(channel: string, input: unknown): Promise<R> {
-  const env = await core.call(channel, input);
-  if (!env.ok) throw new Error(`${channel}: ${env.error.code}: ${env.error.title}: ${env.error.detail}`);
-  return env.result as R;
-}
-
-async function runJob(channel: string, input: unknown): Promise<Job> {
-  const job = await call<Job>(channel, input);
-  const done = await core.jobs.wait(job.id);
-  if (done.state !== 'succeeded') throw new Error(`${channel}: ${JSON.stringify(done.error)}`);
-  return done;
-}
+const call = <R>(channel: string, input: unknown) => fx.call<R>(channel, input);
+const runJob = (channel: string, input: unknown) => fx.runJob(channel, input);
 
 beforeAll(async () => {
-  agent = await startAgent({ name: 'cmp-device' });
-  core = createCore({ home, mode: 'cli' });
-  await call('devices.pair', { address: `127.0.0.1:${agent.port}`, code: agent.pairingCode });
-  const imported = await runJob('models.import', { path: sampleModelPath });
-  floatModel = core.registry.getModel((imported.result as { modelId: string }).modelId)!;
+  fx = await pairedWithSampleModel({ name: 'cmp-device' });
+  ({ agent, core, floatModel } = fx);
   // Quantized once, on this workstation.
   const made = await runJob('optimize.run', { modelId: floatModel.id, recipe });
   variantId = (made.result as { variantId: string }).variantId;
 }, 180_000);
 
 afterAll(async () => {
-  await core?.close();
-  await agent?.stop();
-  rmSync(home, { recursive: true, force: true });
+  await fx?.close();
 });
 
 describe('optimize.timeOnDevices and optimize.targets', () => {

@@ -3,7 +3,7 @@
 // that say where a timing was taken (SLOWER_THAN_PARENT, the CLI, the Optimize page).
 import { describe, expect, it } from 'vitest';
 import type { ProfileRow } from '../../electron/core/api/types.js';
-import { layerTimes, slowerInInt8, slowerReason, timePerLayer } from '../../electron/core/quantize/layer-timing.js';
+import { conversionOwners, layerTimes, slowerInInt8, slowerReason, timePerLayer } from '../../electron/core/quantize/layer-timing.js';
 import { whereTimed } from '../../electron/core/api/timing-words.js';
 import { variantFlags } from '../../electron/core/quantize/variant-flags.js';
 
@@ -67,6 +67,44 @@ describe('per-layer device times, float against INT8', () => {
       ['b', 0.15],
     ]);
     expect(layerTimes(shared, [row('a', ['a'], 100)], [{ name: 'a', opType: 'Conv' }, { name: 'b', opType: 'Conv' }])).toEqual([{ node: 'a', opType: 'Conv', floatMs: 0.15, int8Ms: 0.1 }]);
+  });
+});
+
+describe('unfused conversions (a runtime without the INT8 fast path)', () => {
+  const node = (name: string, opType: string, inputs: string[], outputs: string[]) => ({ name, opType, domain: '', inputs, outputs });
+  // x -> Q -> DQ -> conv1 (weights through their own DQ) -> Q -> DQ -> conv2; the second activation DQ also feeds an Add no one quantized.
+  const graph = [
+    node('x_Q', 'QuantizeLinear', ['x', 's', 'z'], ['x_q']),
+    node('x_DQ', 'DequantizeLinear', ['x_q', 's', 'z'], ['x_dq']),
+    node('w1_DQ', 'DequantizeLinear', ['w1_q', 'ws'], ['w1']),
+    node('conv1', 'Conv', ['x_dq', 'w1'], ['y1']),
+    node('y1_Q', 'QuantizeLinear', ['y1', 's', 'z'], ['y1_q']),
+    node('y1_DQ', 'DequantizeLinear', ['y1_q', 's', 'z'], ['y1_dq']),
+    node('w2_DQ', 'DequantizeLinear', ['w2_q', 'ws'], ['w2']),
+    node('conv2', 'Conv', ['y1_dq', 'w2'], ['y2']),
+    node('add', 'Add', ['y1_dq', 'y2'], ['out']),
+  ];
+  const names = new Set(['conv1', 'conv2']);
+
+  it('charges each Q/DQ to the layer it converts for', () => {
+    expect(Object.fromEntries(conversionOwners(graph, names))).toEqual({ x_DQ: ['conv1'], w1_DQ: ['conv1'], y1_Q: ['conv1'], y1_DQ: ['conv2'], w2_DQ: ['conv2'] });
+  });
+
+  it('a layer whose conversions run on their own is slower in INT8, and only with the graph is it seen', () => {
+    const f = [row('conv1', ['conv1'], 100), row('conv2', ['conv2'], 100), row('add', ['add'], 10, 'Add')];
+    // The same float kernels, with every conversion a row of its own (x_Q converts the graph input: no layer's).
+    const q = [row('x_Q', ['x_Q'], 15, 'QuantizeLinear'), row('x_DQ', ['x_DQ'], 15, 'DequantizeLinear'), row('w1_DQ', ['w1_DQ'], 20, 'DequantizeLinear'), row('conv1', ['conv1'], 100), row('y1_Q', ['y1_Q'], 15, 'QuantizeLinear'), row('y1_DQ', ['y1_DQ'], 15, 'DequantizeLinear'), row('w2_DQ', ['w2_DQ'], 2, 'DequantizeLinear'), row('conv2', ['conv2'], 100), row('add', ['add'], 10, 'Add')];
+    const quantized = [{ name: 'conv1', opType: 'Conv' }, { name: 'conv2', opType: 'Conv' }];
+    expect(layerTimes(f, q, quantized).map((t) => t.int8Ms)).toEqual([0.1, 0.1]);
+    const times = layerTimes(f, q, quantized, graph);
+    expect(times.map((t) => [t.node, +t.int8Ms.toFixed(6)])).toEqual([
+      ['conv1', 0.15],
+      ['conv2', 0.117],
+    ]);
+    expect(slowerInInt8(times).map((t) => t.node)).toEqual(['conv1', 'conv2']);
+    // Fused kernels are charged as before: a row covering the layer goes to it alone, whatever Q/DQ it also covers.
+    const fused = [row('conv1_quant', ['x_DQ', 'w1_DQ', 'conv1', 'y1_Q'], 50, 'QLinearConv'), row('conv2_quant', ['y1_DQ', 'w2_DQ', 'conv2'], 40, 'QLinearConv')];
+    expect(layerTimes(f, fused, quantized, graph).map((t) => t.int8Ms)).toEqual([0.05, 0.04]);
   });
 });
 

@@ -68,4 +68,10 @@ describe('agent arguments', () => {
     expect(parseAgentArgs(['--data-dir', '/tmp/x']).serial).toBeNull();
     expect(() => parseAgentArgs(['--data-dir', '/tmp/x', '--serial', '/dev/ttyGS0', '--baud', 'fast'])).toThrow(/--baud must be a whole number/);
   });
+
+  it('take --graph-optimization (all by default) and refuse a level onnxruntime does not have', () => {
+    expect(parseAgentArgs(['--data-dir', '/tmp/x']).graphOptimization).toBe('all');
+    expect(parseAgentArgs(['--data-dir', '/tmp/x', '--graph-optimization', 'disabled']).graphOptimization).toBe('disabled');
+    expect(() => parseAgentArgs(['--data-dir', '/tmp/x', '--graph-optimization', 'off'])).toThrow('--graph-optimization must be one of all, extended, basic, disabled; got "off".');
+  });
 });

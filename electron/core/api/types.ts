@@ -6,7 +6,7 @@ import type { ProfileSummary } from '../../../resources/device-protocol/profile-
 import type { BoardInfo } from '../../../resources/device-protocol/messages.js';
 
 export type { ErrorData } from '../../../resources/device-protocol/error-data.js';
-export type { LatencyStats, ProfileDevice, ProfileOptions, ProfileResult, ProfileRow, ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
+export type { LatencyStats, ProfileDevice, GraphOptimization, ProfileOptions, ProfileResult, ProfileRow, ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
 export type { BoardInfo } from '../../../resources/device-protocol/messages.js';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -524,7 +524,7 @@ export interface TargetLayerRow {
 export interface TargetLayers {
   variantId: string;
   rows: TargetLayerRow[];
-  /** Per device: the matched layers' total in float and in INT8 (Q/DQ conversions not counted); paysOff when INT8 is over 5 % faster there. */
+  /** Per device: the matched layers' total in float and in INT8 (with the Q/DQ conversions a target runs as separate nodes, charged to their layers); paysOff when INT8 is over 5 % faster there. */
   verdicts: { deviceId: string; deviceName: string; floatMs: number; int8Ms: number; layers: number; paysOff: boolean }[];
 }
 

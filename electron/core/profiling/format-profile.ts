@@ -8,7 +8,7 @@ export function formatProfile(p: ProfileResult): string[] {
   const l = p.latencyMs;
   const lines = [
     `${p.modelName} on ${p.device.name} (${p.device.cpu}), ${p.runtime.name} ${p.runtime.version}`,
-    `${p.options.runs} runs after ${p.options.warmup} warm-up, threads ${p.options.threads || 'auto'}, input ${p.options.input}`,
+    `${p.options.runs} runs after ${p.options.warmup} warm-up, threads ${p.options.threads || 'auto'}, input ${p.options.input}${p.options.graphOptimization ? `, graph optimization ${p.options.graphOptimization}` : ''}`,
     `latency ms  mean ${ms(l.mean)}  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  min ${ms(l.min)}  max ${ms(l.max)}`,
     `peak memory ${mib(p.peakMemoryBytes)}`,
     `node time ${us(p.nodeTimeUs)} of ${us(p.runTimeUs)} profiled run time (${pct(p.runTimeUs > 0 ? p.nodeTimeUs / p.runTimeUs : 0)})`,

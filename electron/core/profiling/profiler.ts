@@ -5,15 +5,16 @@
 // trace. ORT's profiler adds a few µs of its own work inside and between node events, so profiled runs
 // are slower than plain ones and node times add up to less than the traced run time; both are
 // reported (nodeTimeUs, runTimeUs) rather than hidden. Both run with
-// graphOptimizationLevel 'all' because that is what an application runs; the profiling session also
-// saves its optimized graph so that fused and renamed nodes map back to the original ones.
+// graphOptimizationLevel 'all' because that is what an application runs (an agent configured to run
+// lower profiles at its own level); the profiling session also saves its optimized graph so that fused
+// and renamed nodes map back to the original ones.
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../api/errors.js';
-import type { ProfileDevice, ProfileResult } from '../api/types.js';
+import type { GraphOptimization, ProfileDevice, ProfileResult } from '../api/types.js';
 import { throwIfCancelled, type TaskContext } from '../jobs/task-types.js';
 import { summarize } from '../util/stats.js';
 import { readGraphNodes } from './graph-nodes.js';
@@ -30,6 +31,8 @@ export interface ProfileRequest {
   /** Intra-op threads; 0 lets onnxruntime choose. */
   threads: number;
   inputNpy?: string;
+  /** What the serving runtime runs at (default 'all'). */
+  graphOptimization?: GraphOptimization;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function profileModel(req: ProfileRequest, ctx: TaskContext): Promi
   const modelBytes = await fsp.readFile(req.path);
   const modelSha256 = createHash('sha256').update(modelBytes).digest('hex');
   const base: ort.InferenceSession.SessionOptions = {
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: req.graphOptimization ?? 'all',
     executionProviders: ['cpu'],
     // Errors only: ORT's load-time warnings (old opsets, machine-specific NCHWc models) would flood stderr.
     logSeverityLevel: 3,
@@ -115,7 +118,7 @@ export async function profileModel(req: ProfileRequest, ctx: TaskContext): Promi
     modelSha256,
     device: workstation(),
     runtime: { name: 'onnxruntime-node', version: ort.env.versions.node ?? ort.env.versions.common },
-    options: { runs: req.runs, warmup, threads: req.threads, input: req.inputNpy ? path.basename(req.inputNpy) : 'random' },
+    options: { runs: req.runs, warmup, threads: req.threads, input: req.inputNpy ? path.basename(req.inputNpy) : 'random', ...(req.graphOptimization && req.graphOptimization !== 'all' ? { graphOptimization: req.graphOptimization } : {}) },
     createdAt: new Date().toISOString(),
     latencyMs: summarize(latencies),
     peakMemoryBytes,

@@ -35,7 +35,12 @@ export interface DeviceTimingTarget {
 }
 
 export function deviceSource(t: DeviceTimingTarget, profile?: ProfileResult): TimingSource {
-  const runtime = profile ? `${profile.runtime.name} ${profile.runtime.version}` : t.board ? `onnxruntime ${t.board.onnxruntime.version}` : 'unknown';
+  const level = profile?.options.graphOptimization;
+  const runtime = profile
+    ? `${profile.runtime.name} ${profile.runtime.version}${level && level !== 'all' ? `, graph optimization ${level}` : ''}`
+    : t.board
+      ? `onnxruntime ${t.board.onnxruntime.version}`
+      : 'unknown';
   return {
     kind: 'device',
     deviceId: t.device.id,

@@ -1,8 +1,12 @@
 // Per-layer device times of a float model and its INT8 variant, matched through the original graph
 // nodes each profiler row covers (the INT8 model keeps the float nodes' names, with its
 // QuantizeLinear/DequantizeLinear around them; ORT fuses them into one integer kernel whose row
-// covers the float node). Pure: tune --device decides from it which layers stay float.
+// covers the float node). Where ORT does not fuse them (a runtime without the fast path, graph
+// optimization off) the conversions run as rows of their own: given the INT8 graph, each is charged to
+// the layer it converts for, since running that layer in INT8 costs them. Pure: tune --device decides
+// from it which layers stay float.
 import type { ProfileRow } from '../api/types.js';
+import type { GraphNodeInfo } from '../profiling/graph-nodes.js';
 
 export interface LayerTimes {
   node: string;
@@ -12,14 +16,37 @@ export interface LayerTimes {
 }
 
 /**
- * The median time of each layer in `rows`: a row covering several of the layers is shared evenly among them;
- * rows covering none of them (layout nodes, leftover Q/DQ) count for no layer.
+ * The layers each Q/DQ node of `graph` converts for: a DequantizeLinear for the layers reading its output
+ * (weights and inputs), a QuantizeLinear for the layer whose output it quantizes.
  */
-export function timePerLayer(rows: readonly ProfileRow[], layers: ReadonlySet<string>): Map<string, number> {
+export function conversionOwners(graph: readonly GraphNodeInfo[], layers: ReadonlySet<string>): Map<string, string[]> {
+  const producer = new Map<string, string>();
+  const readers = new Map<string, string[]>();
+  for (const n of graph) {
+    for (const o of n.outputs) producer.set(o, n.name);
+    for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n.name]);
+  }
+  const out = new Map<string, string[]>();
+  for (const n of graph) {
+    let owners: string[] = [];
+    if (n.opType === 'DequantizeLinear') owners = (readers.get(n.outputs[0]) ?? []).filter((r) => layers.has(r));
+    else if (n.opType === 'QuantizeLinear') owners = [producer.get(n.inputs[0])].filter((p): p is string => p !== undefined && layers.has(p));
+    if (owners.length > 0) out.set(n.name, [...new Set(owners)]);
+  }
+  return out;
+}
+
+/**
+ * The median time of each layer in `rows`: a row covering several of the layers is shared evenly among them.
+ * A row covering none of them is charged to the layers `owners` gives for its nodes (unfused Q/DQ), or to none
+ * (layout nodes; any Q/DQ when no owners are given).
+ */
+export function timePerLayer(rows: readonly ProfileRow[], layers: ReadonlySet<string>, owners?: ReadonlyMap<string, readonly string[]>): Map<string, number> {
   const out = new Map<string, number>();
   for (const r of rows) {
     const mine = r.nodes.filter((n) => layers.has(n));
-    const covered = mine.length > 0 ? mine : layers.has(r.name) ? [r.name] : [];
+    const direct = mine.length > 0 ? mine : layers.has(r.name) ? [r.name] : [];
+    const covered = direct.length > 0 || !owners ? direct : [...new Set([r.name, ...r.nodes].flatMap((n) => owners.get(n) ?? []))];
     // The median run: one slow run (a busy board) moves a mean of a few dozen runs, not the median.
     const us = Number.isFinite(r.p50Us) ? r.p50Us : r.meanUs;
     for (const n of covered) out.set(n, (out.get(n) ?? 0) + us / 1000 / covered.length);
@@ -27,11 +54,19 @@ export function timePerLayer(rows: readonly ProfileRow[], layers: ReadonlySet<st
   return out;
 }
 
-/** Both times of each quantized layer found in both profiles, in the order given. */
-export function layerTimes(floatRows: readonly ProfileRow[], int8Rows: readonly ProfileRow[], quantized: readonly { name: string; opType: string }[]): LayerTimes[] {
+/**
+ * Both times of each quantized layer found in both profiles, in the order given. With the INT8 model's
+ * graph, a layer's INT8 time includes its conversions where they ran unfused.
+ */
+export function layerTimes(
+  floatRows: readonly ProfileRow[],
+  int8Rows: readonly ProfileRow[],
+  quantized: readonly { name: string; opType: string }[],
+  int8Graph?: readonly GraphNodeInfo[],
+): LayerTimes[] {
   const names = new Set(quantized.map((q) => q.name));
   const f = timePerLayer(floatRows, names);
-  const q = timePerLayer(int8Rows, names);
+  const q = timePerLayer(int8Rows, names, int8Graph ? conversionOwners(int8Graph, names) : undefined);
   return quantized.flatMap((l) => (f.has(l.name) && q.has(l.name) ? [{ node: l.name, opType: l.opType, floatMs: f.get(l.name)!, int8Ms: q.get(l.name)! }] : []));
 }
 

@@ -4,6 +4,7 @@
 // the INT8 model's profile rows to the float nodes they cover).
 import type { ModelSummary, OptimizeRecipe, OptimizeTargets, ProfileResult, TargetDevice, TargetLayers, TargetTiming, TargetVariant, VariantKind, VariantMetrics } from '../api/types.js';
 import { isTfliteConversion } from '../api/tflite-conversion.js';
+import type { GraphNodeInfo } from '../profiling/graph-nodes.js';
 import { layerTimes } from './layer-timing.js';
 
 /** The operators the quantizer turns into integer kernels: the layers the per-layer view compares. */
@@ -41,6 +42,8 @@ export interface TargetsInput {
   devices: Map<string, DeviceFacts>;
   /** The variant for the per-layer view; default the first INT8 variant timed on a device with its parent. */
   variantId?: string;
+  /** A variant's graph, to charge unfused Q/DQ rows to their layers (layer-timing.ts); absent: they count for none. */
+  graphOf?: (model: ModelSummary) => readonly GraphNodeInfo[] | null;
 }
 
 export const featuresInWords = (f: readonly string[]): string => (f.length > 0 ? f.join(', ') : 'no INT8 extensions reported');
@@ -135,11 +138,13 @@ function perLayer(input: TargetsInput, latest: Map<string, Map<string, ProfileRe
 
   const rows = new Map<string, TargetLayers['rows'][number]>();
   const verdicts: TargetLayers['verdicts'] = [];
+  let graph: readonly GraphNodeInfo[] | null | undefined;
   for (const d of deviceList) {
     const f = parentLatest.get(d.deviceId);
     const q = latest.get(variant.id)!.get(d.deviceId);
     if (!f || !q) continue;
-    const times = layerTimes(f.rows, q.rows, quantizedLayers(f.rows, variant));
+    graph ??= input.graphOf?.(variant) ?? null;
+    const times = layerTimes(f.rows, q.rows, quantizedLayers(f.rows, variant), graph ?? undefined);
     for (const t of times) {
       const row = rows.get(t.node) ?? { node: t.node, opType: t.opType, perDevice: [] };
       row.perDevice.push({ deviceId: d.deviceId, floatMs: t.floatMs, int8Ms: t.int8Ms });

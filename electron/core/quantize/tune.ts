@@ -11,6 +11,7 @@ import type { ImagePreprocess, LayerTimingDecision } from '../api/types.js';
 import { throwIfCancelled } from '../jobs/task-types.js';
 import { evaluateModel } from './evaluate.js';
 import type { LatencyOracle, ModelTiming } from './latency-oracle.js';
+import { readGraphNodes } from '../profiling/graph-nodes.js';
 import { layerTimes, slowerInInt8, slowerReason } from './layer-timing.js';
 import type { Range } from './quant-params.js';
 import type { NodeDecision } from './report-types.js';
@@ -139,7 +140,7 @@ export async function tuneStatic(req: TuneRequest): Promise<TuneResult> {
   const chosen = timings.get(keyOf(found.keptFloat));
   if (!chosen) return { ...found, deviceLayers: [] };
   const quantized = found.decisions.filter((d) => d.status === 'quantized' && !found.keptFloat.includes(d.name));
-  const slow = slowerInInt8(layerTimes(float.timing.perLayer, chosen.perLayer, quantized));
+  const slow = slowerInInt8(layerTimes(float.timing.perLayer, chosen.perLayer, quantized, readGraphNodes(built.get(keyOf(found.keptFloat))!.bytes).nodes));
   if (slow.length === 0) return { ...found, deviceLayers: [] };
   const keep = [...found.keptFloat, ...slow.map((l) => l.node)];
   const step = await measure(keep);

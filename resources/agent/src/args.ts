@@ -1,5 +1,8 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import type { GraphOptimization } from '../../device-protocol/profile-result.js';
+
+const graphLevels: readonly GraphOptimization[] = ['all', 'extended', 'basic', 'disabled'];
 
 export interface AgentArgs {
   dataDir: string;
@@ -29,6 +32,8 @@ export interface AgentArgs {
   watchMedia?: { dir: string; trustRoot: string | null; trialSec: number } | null;
   /** Local training data for federated rounds (a timestamp,value CSV); null: <data dir>/fl/data.csv when present. */
   flData?: string | null;
+  /** onnxruntime's graph optimization level for every session (default 'all'). */
+  graphOptimization?: GraphOptimization;
 }
 
 export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
@@ -61,6 +66,8 @@ export const usage = `Usage: edgefleet-agent --data-dir DIR [options]
   --bundle-trial-sec N    healthy seconds before a bundle's model is kept (default 60)
   --fl-data FILE          local training data for federated rounds: a CSV of timestamp,value readings
                           (default: DATA_DIR/fl/data.csv when present); it never leaves the device
+  --graph-optimization L  onnxruntime graph optimization for serving and profiling: all (default),
+                          extended, basic or disabled (no fused INT8 kernels: a board without fast paths)
 
   edgefleet-agent install DIR --data-dir DATA …   installs one bundle by hand (see edgefleet-agent install --help)
 `;
@@ -94,6 +101,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
       'bundle-trust-root': { type: 'string' },
       'bundle-trial-sec': { type: 'string', default: '60' },
       'fl-data': { type: 'string' },
+      'graph-optimization': { type: 'string', default: 'all' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -108,6 +116,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
   if (values.enrol !== undefined && values.mqtt) throw new Error('--enrol and --mqtt exclude each other: enrolment names the broker and writes the certificate files itself.');
   if (values.enrol !== undefined && values.enrol.trim() === '') throw new Error('--enrol needs a token (or @FILE).');
   if (values['bundle-trust-root'] && !values['watch-media']) throw new Error('--bundle-trust-root belongs to --watch-media DIR.');
+  if (!graphLevels.includes(values['graph-optimization'] as GraphOptimization)) throw new Error(`--graph-optimization must be one of ${graphLevels.join(', ')}; got "${values['graph-optimization']}".`);
   if (Boolean(values['mqtt-cert']) !== Boolean(values['mqtt-key'])) throw new Error('--mqtt-cert and --mqtt-key go together: give both or neither.');
   return {
     dataDir: values['data-dir'],
@@ -130,6 +139,7 @@ export function parseAgentArgs(argv: string[]): AgentArgs {
     artifactCaFile: values['artifact-ca'] ?? null,
     enrol: values.enrol ?? null,
     flData: values['fl-data'] ?? null,
+    graphOptimization: values['graph-optimization'] as GraphOptimization,
     watchMedia: values['watch-media'] ? { dir: values['watch-media'], trustRoot: values['bundle-trust-root'] ?? null, trialSec: int(values['bundle-trial-sec'], '--bundle-trial-sec', 0, 86_400) } : null,
   };
 }

@@ -41,6 +41,7 @@ import { checkRelease } from './release-guard.js';
 import { makeReport } from './device-report.js';
 import { energyInfo } from './energy/energy-info.js';
 import { FlService } from './federated/fl-service.js';
+import { graphOptimization } from './health-check.js';
 
 export interface AgentParts {
   dataDir: string;
@@ -120,7 +121,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
           try {
             // Loaded on first use: the profiler's ONNX reader costs start-up time on small devices.
             const { profileModel } = await import('../../../electron/core/profiling/profiler.js');
-            const result = await profileModel({ path: modelPath, ...req }, localContext(p.dataDir, tmpDir));
+            const result = await profileModel({ path: modelPath, ...req, graphOptimization: graphOptimization() }, localContext(p.dataDir, tmpDir));
             return { ...result, modelName, device: { ...result.device, id: p.identity.deviceId, name: p.name } };
           } finally {
             await fsp.rm(tmpDir, { recursive: true, force: true });

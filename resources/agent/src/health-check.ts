@@ -2,6 +2,7 @@
 // gives finite outputs, and its median self-test run stays under the bound the console set.
 import * as ort from 'onnxruntime-node';
 import type { HealthReport } from '../../device-protocol/messages.js';
+import type { GraphOptimization } from '../../device-protocol/profile-result.js';
 import { buildFeeds, inputSpecs } from '../../../electron/core/profiling/inputs.js';
 import { percentile } from '../../../electron/core/util/stats.js';
 
@@ -26,6 +27,19 @@ export const sessionOptions: ort.InferenceSession.SessionOptions = {
   executionProviders: ['cpu'],
   extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
 };
+
+/**
+ * --graph-optimization: the level every session of this agent runs at, serving and profiling alike. Below
+ * 'all' onnxruntime does not fuse QDQ into integer kernels, so an INT8 model runs as float kernels with
+ * its conversions around them: an honest stand-in for a board without INT8 fast paths. Set once at start.
+ */
+export function useGraphOptimization(level: GraphOptimization): void {
+  sessionOptions.graphOptimizationLevel = level;
+}
+
+export function graphOptimization(): GraphOptimization {
+  return (sessionOptions.graphOptimizationLevel ?? 'all') as GraphOptimization;
+}
 
 export async function checkModel(file: string, bounds: HealthBounds): Promise<HealthOutcome> {
   const report = (fields: Partial<HealthReport>): HealthReport => ({

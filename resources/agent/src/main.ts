@@ -25,6 +25,7 @@ import { installLayout, runningAgentVersion } from './agent-install.js';
 import { settleUpgrade } from './upgrade-trial.js';
 import { claimDataDir, pidFile, runInstallCommand } from './install-command.js';
 import { watchMedia } from './media-watch.js';
+import { useGraphOptimization } from './health-check.js';
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'install') {
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
     console.log(`Device id: ${identity.deviceId}`);
     if (!pairing.pendingCode) console.log(`Already paired with ${pairing.consoleName ?? 'a console'}; start with --new-pairing-code to pair again.`);
     return;
+  }
+  if (args.graphOptimization && args.graphOptimization !== 'all') {
+    useGraphOptimization(args.graphOptimization);
+    console.log(`onnxruntime graph optimization: ${args.graphOptimization} (serving and profiling)`);
   }
   const store = await SlotStore.open(dataDir);
   const uploads = await UploadStore.open(dataDir, (sha256) => store.fileOf(sha256));

@@ -314,7 +314,7 @@ export function CompareOnDevices({ modelId, devices }: { modelId: string; device
               <Box>
                 <Typography variant="subtitle2">Per layer: float vs INT8 on each target</Typography>
                 <Typography variant="caption" color="text.secondary" component="div">
-                  The quantized layers&apos; own time; the model&apos;s Q/DQ conversions are not counted. INT8 pays off where its layers are over 5 % faster.
+                  The quantized layers&apos; time, with the Q/DQ conversions each layer needs where a target runs them as separate nodes (a fused integer kernel includes them). INT8 pays off where its layers are over 5 % faster.
                 </Typography>
               </Box>
               {int8.length > 0 && (

@@ -38,7 +38,7 @@ export function ProfileView({ id }: { id: string }) {
         </Typography>
         <Typography variant="body2" color="text.secondary">
           {p.device.name} · {p.device.cpu} ({p.device.arch}, {p.device.platform}) · {p.runtime.name} {p.runtime.version} · {p.options.runs} runs after{' '}
-          {p.options.warmup} warm-up · {p.options.threads === 0 ? 'default threads' : `${p.options.threads} threads`} · input {p.options.input}
+          {p.options.warmup} warm-up · {p.options.threads === 0 ? 'default threads' : `${p.options.threads} threads`} · input {p.options.input}{p.options.graphOptimization ? ` · graph optimization ${p.options.graphOptimization}` : ''}
         </Typography>
       </Box>
       <LatencyCards profile={p} />
