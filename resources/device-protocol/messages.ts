@@ -146,6 +146,26 @@ export const energyInfoSchema = z
   .describe('The energy source the device measures with, or plainly why it has none (never 0 W).');
 export type EnergyInfo = z.infer<typeof energyInfoSchema>;
 
+/** Devices whose info lists this answer `energy` (an interleaved candidate/baseline energy measurement). */
+export const energyCapability = 'energy-compare1';
+
+const energyBlockSchema = z.object({
+  energyJ: z.number().describe('Joules the source counted over the block (idle included).'),
+  durationS: z.number().describe('Seconds between the first and last reading.'),
+  inferences: z.number().int().nonnegative().describe('Inferences run back to back in the block.'),
+});
+
+export const energyComparisonSchema = z.object({
+  baselineSha256: z.string(),
+  candidateSha256: z.string(),
+  source: energySourceSchema.omit({ reading: true }).describe('The source measured with; compare only figures from one source.'),
+  idle: z.array(z.object({ energyJ: z.number(), durationS: z.number() })).describe('Idle blocks, before the first load block and after the last.'),
+  idlePowerW: z.number().describe('Idle power over the idle blocks (W): subtracted from each block by the console.'),
+  pairs: z.array(z.object({ candidate: energyBlockSchema, parent: energyBlockSchema })).describe('Interleaved blocks, ABBA order: baseline first in even pairs, candidate first in odd ones.'),
+  measuredAt: z.string(),
+});
+export type EnergyComparison = z.infer<typeof energyComparisonSchema>;
+
 export const deviceInfoSchema = z.object({
   deviceId: z.string().describe('The same id as in pair and status.'),
   name: z.string().describe('A name for people (the host name, a board label).'),
@@ -414,6 +434,23 @@ export const deviceOps = {
       expectStagedSha256: sha256Hex.optional().describe('With staged: profile only if the staged artifact has this SHA-256 (else PRECONDITION_FAILED).'),
     }),
     response: z.custom<ProfileResult>((v) => !!v && typeof v === 'object'),
+  },
+  /**
+   * Energy per inference, candidate against baseline, interleaved on the device (devices whose info lists
+   * energyCapability). Holds the device's queue while it runs: no deploy meanwhile. ENERGY_UNAVAILABLE
+   * when the board has no energy source, with the reason and the fix.
+   */
+  energy: {
+    request: z
+      .object({
+        candidate: z.enum(['staged', 'active']).default('active').describe('active: the active model against the previous one (after a deploy); staged: the complete staged upload against the active model (nothing is activated).'),
+        expectCandidateSha256: sha256Hex.optional().describe('Precondition: the candidate must be this artifact (else PRECONDITION_FAILED).'),
+        seconds: z.number().min(2).max(3600).default(60).describe('Load time over all blocks, both models together (at least a minute for a decision; less only to try it).'),
+        pairs: z.number().int().min(2).max(50).default(6).describe('Candidate/baseline block pairs.'),
+        idleSec: z.number().min(0.5).max(120).default(5).describe('Idle measured before the first block and after the last, this long each.'),
+      })
+      .strict(),
+    response: energyComparisonSchema,
   },
   /** A signed report of what the device runs (devices whose info lists reportCapability). */
   report: {

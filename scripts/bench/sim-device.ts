@@ -74,6 +74,9 @@ export class SimDevice extends EventEmitter<{ event: [DeviceEvent] }> implements
       report: async () => {
         throw new AppError('NOT_FOUND', 'No reports here', 'The simulated device does not sign reports (it has no TLS key).');
       },
+      energy: async () => {
+        throw new AppError('ENERGY_UNAVAILABLE', 'Energy not available on this device', 'The simulated device has no energy counter.');
+      },
       'fl-train': async () => {
         throw new AppError('FL_NO_DATA', 'No local training data', 'The simulated device holds no sensor data to train on (its info does not list fl-train1).');
       },

@@ -38,6 +38,7 @@ export const opSummaries: Record<DeviceOp, string> = {
   confirm: 'Ends the trial: the model on trial stays.',
   rollback: 'During a trial: reverts it. Otherwise: back to the previous slot (the two swap).',
   profile: 'A layer-by-layer profile of the active model.',
+  energy: 'Energy per inference of a candidate (the active model, or the staged upload) against its baseline (the previous model, or the active one): an idle block, interleaved load blocks in ABBA order, an idle block; totals only. Devices whose info lists energy-compare1; others answer NOT_FOUND, boards without a counter ENERGY_UNAVAILABLE.',
   report: 'A report of what the device runs (slots, release counter, its hash-chained event log), signed with its TLS key and echoing the nonce; devices whose info lists report-v1. Others answer NOT_FOUND.',
   'fl-train': 'Federated learning: trains the active model on the device\'s own windows (the latest heldOutFraction held out) and answers the losses and, unless secure, the trained parameters. Answers when training ends. Devices whose info lists fl-train1; others answer FL_NO_DATA or NOT_FOUND.',
   'fl-secagg': 'One SecAgg+ stage (setup, share-keys, masked-input, unmask) of a secure fl-train round: the device\'s SecAgg+ client answers it; masked-input masks the update fl-train kept.',

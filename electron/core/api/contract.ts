@@ -140,8 +140,11 @@ export const rolloutCreateInput = rolloutPlanInput
             metric: z.string().regex(metricNamePattern, 'a metric name: a lowercase letter, then lowercase letters, digits or _').optional(),
             max: z.number().min(0),
             minDevices: z.number().int().min(1).max(100_000),
+            /** energy-ratio: load seconds of each device's interleaved measurement (default 60). */
+            seconds: z.number().min(2).max(3600).optional(),
           })
-          .strict(),
+          .strict()
+          .refine((g) => g.seconds === undefined || g.kind === 'energy-ratio', { message: 'seconds applies to the energy-ratio gate only', path: ['seconds'] }),
       )
       .max(20)
       .optional(),

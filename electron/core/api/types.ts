@@ -604,6 +604,8 @@ export interface RolloutGateInfo {
   defaults: { max: number; minDevices: number };
   /** Asked for by name (metric:NAME), never a default. */
   named?: boolean;
+  /** Only when asked for: judging it costs the devices (energy: a minute or more of full load each). */
+  optIn?: boolean;
 }
 
 export interface RolloutGateResult {

@@ -9,6 +9,7 @@ import type { DeviceContext } from '../devices/device-context.js';
 import { toDeviceTelemetry } from '../devices/health.js';
 import { runPool } from '../devices/pool.js';
 import type { DeviceFacts } from './rollout-facts.js';
+import { defaultEnergySeconds, observeEnergy } from './energy-observe.js';
 import type { DeviceObservation } from './gates.js';
 import type { RolloutState } from './rollout-types.js';
 
@@ -93,6 +94,11 @@ export async function collectObservations(
   const none: DeviceFacts = { baseline: null, previous: undefined, mark: null };
   const observations = deviceIds.map((id) => observe(id, state.devices[id].phase, facts.get(id) ?? none, ctx.store.history(id)));
   if (state.spec.gates.some((g) => g.kind === 'metric')) observeAppMetrics(ctx, state, facts, observations);
+  const energyGate = state.spec.gates.find((g) => g.kind === 'energy-ratio');
+  if (energyGate) {
+    const model = state.spec.modelSha256 ?? ctx.registry.getModel(state.spec.modelId)?.sha256 ?? null;
+    await observeEnergy(ctx, observations, model, energyGate.seconds ?? defaultEnergySeconds, state.spec.maxConcurrency);
+  }
   if (state.spec.gates.some((g) => g.kind === 'input-drift' || g.kind === 'score-drift')) {
     const model = state.spec.modelSha256 ?? ctx.registry.getModel(state.spec.modelId)?.sha256 ?? null;
     for (const o of observations) {

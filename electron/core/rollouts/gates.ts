@@ -16,6 +16,8 @@ export interface GateDefinition {
   max: number;
   /** Devices with data for this gate before it is judged. */
   minDevices: number;
+  /** energy-ratio: load seconds of each device's measurement (default 60). */
+  seconds?: number;
 }
 
 /** What the engine gathered about one device since the rollout reached it. */
@@ -69,6 +71,8 @@ export interface GateInfo {
   defaults: { max: number; minDevices: number };
   /** A gate asked for by name (metric:NAME), never one of the defaults. */
   named?: boolean;
+  /** Only when asked for: judging it costs the devices (energy: a minute or more of full load each). */
+  optIn?: boolean;
 }
 
 export const gateInfo: Record<GateKind, GateInfo> = {
@@ -119,6 +123,7 @@ export const gateInfo: Record<GateKind, GateInfo> = {
     description: "Energy per inference over the parent's on the same device; fails only when the interval's lower bound is above the limit.",
     unit: 'ratio',
     defaults: { max: 1.1, minDevices: 3 },
+    optIn: true,
   },
   metric: {
     title: 'Application metric vs before',
@@ -133,7 +138,7 @@ export const gateInfo: Record<GateKind, GateInfo> = {
 export const gateKinds = (Object.keys(gateInfo) as GateKind[]).filter((k) => !gateInfo[k].named);
 
 export function defaultGates(): GateDefinition[] {
-  return gateKinds.map((kind) => ({ kind, ...gateInfo[kind].defaults }));
+  return gateKinds.filter((k) => !gateInfo[k].optIn).map((kind) => ({ kind, ...gateInfo[kind].defaults }));
 }
 
 interface Measured {

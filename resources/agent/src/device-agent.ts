@@ -11,6 +11,7 @@ import {
   agentUpgradeCapability,
   deltaCapability,
   deviceOps,
+  energyCapability,
   flTrainCapability,
   reportCapability,
   releaseOf,
@@ -18,6 +19,7 @@ import {
   type DeviceEvent,
   type DeviceInfo,
   type DeviceOp,
+  type DeviceRequestParsed,
   type DeviceResponse,
   type DeviceState,
   type DeviceStatus,
@@ -39,9 +41,12 @@ import { installLayout, runningAgentVersion } from './agent-install.js';
 import { defaultTrialSec, upgradeAgent } from './agent-upgrade.js';
 import { checkRelease } from './release-guard.js';
 import { makeReport } from './device-report.js';
-import { energyInfo } from './energy/energy-info.js';
+import { buildFeeds, inputSpecs } from '../../../electron/core/profiling/inputs.js';
+import { compareEnergy } from './energy/energy-compare.js';
+import { discoverEnergySources } from './energy/discover-energy.js';
+import { energyInfo, energySysRoot } from './energy/energy-info.js';
 import { FlService } from './federated/fl-service.js';
-import { graphOptimization } from './health-check.js';
+import { graphOptimization, sessionOptions } from './health-check.js';
 
 export interface AgentParts {
   dataDir: string;
@@ -145,6 +150,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
         if (!current) throw new AppError('NO_MODEL', 'No model deployed', 'Deploy a model before profiling it on the device.');
         return run(p.store.modelPath(current.slot), current.manifest.name);
       },
+      energy: (req) => p.queue.run(() => this.measureEnergy(req)),
       // Training holds no queue: a deploy may go on meanwhile (the round trains the bytes it started on).
       'fl-train': (req) => this.fl.train(req),
       'fl-secagg': async (req) => this.fl.secagg(req),
@@ -224,10 +230,52 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       consoleName: this.p.pairing.consoleName,
       servePort: this.p.servePort,
       board: boardInfo(),
-      capabilities: [deltaCapability, reportCapability, ...(installLayout() ? [agentUpgradeCapability] : []), ...(this.fl.hasData() ? [flTrainCapability] : [])],
+      capabilities: [deltaCapability, reportCapability, energyCapability, ...(installLayout() ? [agentUpgradeCapability] : []), ...(this.fl.hasData() ? [flTrainCapability] : [])],
       // Read on every call: a udev rule or a hot-plugged battery can change the answer while the agent runs.
-      energy: energyInfo(),
+      energy: energyInfo(energySysRoot()),
     };
+  }
+
+  /** The `energy` operation: which two models, then compareEnergy over sessions of both (energy-compare.ts). */
+  private async measureEnergy(req: DeviceRequestParsed<'energy'>): Promise<DeviceResponse<'energy'>> {
+    const { store, uploads, runner } = this.p;
+    // The board first: without a counter no state of the slots makes a measurement possible.
+    const found = discoverEnergySources(energySysRoot());
+    if (!found.best) {
+      const info = energyInfo(energySysRoot(), found);
+      throw new AppError('ENERGY_UNAVAILABLE', 'Energy not available on this device', info.available ? 'No energy source.' : `${info.reason} ${info.fix}`);
+    }
+    const current = runner.current;
+    const notThere = (detail: string) => new AppError('PRECONDITION_FAILED', 'The device is not in the state the energy measurement expects', `Nothing was measured: ${detail}`);
+    if (!current) throw new AppError('NO_MODEL', 'No model deployed', 'Deploy a model before measuring its energy on the device.');
+    let baseline: { sha256: string; path: string };
+    let candidate: { sha256: string; path: string };
+    if (req.candidate === 'staged') {
+      const ready = uploads.ready();
+      const m = ready.signed.manifest;
+      if (m.name === agentBuildArtifactName) throw notThere(`the staged upload is agent build ${m.version}, not a model.`);
+      candidate = { sha256: m.sha256, path: ready.path };
+      baseline = { sha256: current.manifest.sha256, path: store.modelPath(current.slot) };
+    } else {
+      const prev = store.info(store.state.previous);
+      if (!prev || !store.state.previous) throw notThere('the device has no previous model to compare the active one with. Measure a staged candidate against the active model instead (candidate: staged).');
+      candidate = { sha256: current.manifest.sha256, path: store.modelPath(current.slot) };
+      baseline = { sha256: prev.manifest.sha256, path: store.modelPath(store.state.previous) };
+    }
+    if (req.expectCandidateSha256 && req.expectCandidateSha256 !== candidate.sha256) throw notThere(`the candidate is ${candidate.sha256.slice(0, 12)}…, not ${req.expectCandidateSha256.slice(0, 12)}….`);
+    const sessions = await Promise.all([baseline, candidate].map((m) => ort.InferenceSession.create(m.path, sessionOptions)));
+    try {
+      const [b, c] = sessions;
+      const feeds = await Promise.all(sessions.map((s) => buildFeeds(inputSpecs(s))));
+      return await compareEnergy(
+        found.best,
+        { baseline: async () => void (await b.run(feeds[0])), candidate: async () => void (await c.run(feeds[1])) },
+        { seconds: req.seconds, pairs: req.pairs, idleSec: req.idleSec },
+        { baselineSha256: baseline.sha256, candidateSha256: candidate.sha256 },
+      );
+    } finally {
+      await Promise.all(sessions.map((s) => s.release()));
+    }
   }
 
   status(): DeviceStatus {

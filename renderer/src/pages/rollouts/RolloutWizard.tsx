@@ -60,7 +60,7 @@ export function RolloutWizard({ open, onClose, onCreated }: { open: boolean; onC
 
   const info = useMemo(() => new Map((gateInfo.data ?? []).map((g) => [g.kind, g])), [gateInfo.data]);
   useEffect(() => {
-    if (gateInfo.data && gates === null) setGates(gateInfo.data.filter((g) => !g.named).map((g) => ({ kind: g.kind, ...g.defaults })));
+    if (gateInfo.data && gates === null) setGates(gateInfo.data.filter((g) => !g.named && !g.optIn).map((g) => ({ kind: g.kind, ...g.defaults })));
   }, [gateInfo.data, gates]);
 
   const parsed = parsePercents(percents);

@@ -8,6 +8,14 @@ import { sourceInfo } from './energy-source.js';
 
 const classDirs = ['sys/class/powercap', 'sys/class/hwmon', 'sys/class/power_supply'];
 
+/**
+ * Where sysfs is: '/' on a board. EDGEFLEET_AGENT_SYSFS_ROOT points the agent at another tree: a test's
+ * copy of a recorded board, or a container that mounts the host's sysfs elsewhere.
+ */
+export function energySysRoot(): string {
+  return process.env.EDGEFLEET_AGENT_SYSFS_ROOT || '/';
+}
+
 export function energyInfo(sysRoot = '/', discovery: EnergyDiscovery = discoverEnergySources(sysRoot)): EnergyInfo {
   if (discovery.best) return { ...sourceInfo(discovery.best), others: discovery.sources.length - 1 };
   if (discovery.unavailable.length) {
