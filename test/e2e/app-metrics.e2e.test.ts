@@ -111,7 +111,7 @@ describe('application metrics in the console', () => {
     expect(c.pageErrors).toEqual([]);
   });
 
-  it('the rollout wizard adds a gate on a metric by name and refuses a bad name', async () => {
+  it('the rollout wizard adds a gate on a metric by name and refuses a bad name, and the energy gate only when asked', async () => {
     const { page } = c;
     await page.goto(c.url.replace(/#.*$/, '') + '#/rollouts');
     await page.getByTestId('rollout-new').click();
@@ -130,6 +130,13 @@ describe('application metrics in the console', () => {
     expect(await page.locator('[data-testid="wizard-gate"][data-kind="metric"]').textContent()).toMatch(/Metric false_alarm/);
     await tallShot('wizard-metric-gate');
     await page.getByTestId('wizard-metric-remove').click();
+    await expect.poll(() => page.getByTestId('wizard-gate').count()).toBe(before);
+    // Energy is not a default gate (a minute of load per device): a checkbox adds it and takes it away.
+    expect(await page.locator('[data-testid="wizard-gate"][data-kind="energy-ratio"]').count()).toBe(0);
+    await page.getByTestId('wizard-optin-energy-ratio').check();
+    await expect.poll(() => page.locator('[data-testid="wizard-gate"][data-kind="energy-ratio"]').count()).toBe(1);
+    await tallShot('wizard-energy-gate');
+    await page.getByTestId('wizard-optin-energy-ratio').uncheck();
     await expect.poll(() => page.getByTestId('wizard-gate').count()).toBe(before);
     expect(c.pageErrors).toEqual([]);
   });

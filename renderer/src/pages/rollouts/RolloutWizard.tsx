@@ -1,6 +1,7 @@
 import {
   Box,
   Button,
+  Checkbox,
   Chip,
   Dialog,
   DialogActions,
@@ -212,6 +213,22 @@ export function RolloutWizard({ open, onClose, onCreated }: { open: boolean; onC
                 })}
               </TableBody>
             </Table>
+            {(gateInfo.data ?? [])
+              .filter((g) => g.optIn)
+              .map((g) => (
+                <FormControlLabel
+                  key={g.kind}
+                  sx={{ display: 'flex', alignItems: 'flex-start', mt: 1, mx: 0, '& .MuiCheckbox-root': { pt: 0.25 } }}
+                  control={
+                    <Checkbox
+                      checked={gates.some((x) => x.kind === g.kind)}
+                      onChange={(e) => setGates(e.target.checked ? [...gates, { kind: g.kind, ...g.defaults }] : gates.filter((x) => x.kind !== g.kind))}
+                      data-testid={`wizard-optin-${g.kind}`}
+                    />
+                  }
+                  label={`${g.title}: ${g.kind === 'energy-ratio' ? 'each device measures the new model against its previous one for a minute of full load (boards with an energy counter; others are reported, not judged)' : g.description}`}
+                />
+              ))}
             {info.get('metric') && (
               <MetricGateAdder
                 taken={gates.filter((g) => g.kind === 'metric').map((g) => g.metric ?? '')}
