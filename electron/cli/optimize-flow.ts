@@ -54,6 +54,8 @@ export async function optimizeToFile(
     if (metrics.timing?.kind === 'device') {
       const t = metrics.timing;
       process.stdout.write(`  timed       ${whereTimed(t)}, ${t.runtime}${metrics.deviceLatency ? `; p95 ${metrics.deviceLatency.p95Ms.toFixed(3)} ms${metrics.deviceLatency.peakBytes ? `, peak memory ${(metrics.deviceLatency.peakBytes / 2 ** 20).toFixed(1)} MiB` : ''}` : ''}\n`);
+      const c = metrics.deviceCost;
+      if (c) process.stdout.write(`  on device   ${c.uploads} candidate${c.uploads === 1 ? '' : 's'} sent (${(c.bytesSent / 2 ** 20).toFixed(1)} MiB), ${c.profiles} profiles, ${(c.deviceMs / 1000).toFixed(1)} s\n`);
       for (const l of metrics.tuning?.deviceLayers ?? []) process.stdout.write(`  layer       ${l.node}: ${l.reason}\n`);
     } else {
       const features = cpuInfo().int8Features.filter((f) => f !== 'avx2');

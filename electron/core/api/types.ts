@@ -440,6 +440,16 @@ export interface VariantMetrics {
   timing?: TimingSource;
   /** Device timing: p95 and peak memory of the variant on the device (null when the profiler gave none). */
   deviceLatency?: { p50Ms: number; p95Ms: number; peakBytes: number | null };
+  /** Device timing: what the job sent to the device and how long it waited on it. */
+  deviceCost?: DeviceTimingCost;
+}
+
+/** The device side of a device-timed optimize job: candidates uploaded (artifact bytes), profiles run, time spent on both. */
+export interface DeviceTimingCost {
+  uploads: number;
+  bytesSent: number;
+  profiles: number;
+  deviceMs: number;
 }
 
 /** Where a variant's latency was measured: this workstation's CPU, or a paired device through its agent's profiler. */

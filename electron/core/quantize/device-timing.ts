@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../api/errors.js';
-import type { ProfileResult, TimingSource } from '../api/types.js';
+import type { DeviceTimingCost, ProfileResult, TimingSource } from '../api/types.js';
 import type { BoardInfo, DeviceStatus, Manifest } from '../../../resources/device-protocol/messages.js';
 import type { ErrorData } from '../../../resources/device-protocol/error-data.js';
 import type { DeviceLink } from '../../../resources/device-protocol/device-link.js';
@@ -74,6 +74,7 @@ export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyO
   let source = deviceSource(t);
   const timings = new Map<string, ModelTiming>();
   const profiles = new Map<string, ProfileResult>();
+  const spent: DeviceTimingCost = { uploads: 0, bytesSent: 0, profiles: 0, deviceMs: 0 };
   const where = () => `${t.device.name} (${t.device.id})`;
 
   const open = async (): Promise<DeviceLink> => {
@@ -88,6 +89,7 @@ export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyO
   const upload = async (bytes: Uint8Array, sha256: string, signal?: AbortSignal): Promise<void> => {
     if (staged === sha256) return;
     const l = await open();
+    const t0 = performance.now();
     const file = path.join(scratchDir, `device-candidate-${sha256.slice(0, 16)}.onnx`);
     await fsp.writeFile(file, bytes);
     const manifest: Manifest = { name: t.manifestName, version: `candidate-${sha256.slice(0, 12)}`, sha256, size: bytes.byteLength, release: t.release, created: new Date().toISOString() };
@@ -103,8 +105,11 @@ export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyO
       }
     } finally {
       await fsp.rm(file, { force: true });
+      spent.deviceMs += performance.now() - t0;
     }
     staged = sha256;
+    spent.uploads++;
+    spent.bytesSent += bytes.byteLength;
   };
 
   const bytesOf = async (model: string | Uint8Array) => {
@@ -123,11 +128,15 @@ export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyO
       await upload(bytes, sha256, signal);
       const l = await open();
       let p: ProfileResult;
+      const t0 = performance.now();
       try {
         p = await l.call('profile', { runs, warmup: Math.max(2, Math.ceil(runs / 10)), staged: true, expectStagedSha256: sha256 });
       } catch (err) {
         throw deviceError(err, l.where);
+      } finally {
+        spent.deviceMs += performance.now() - t0;
       }
+      spent.profiles++;
       // An agent from before staged profiles ignores the flag and profiles its active model.
       if (p.modelSha256 !== sha256) {
         throw new AppError('DEVICE_PROFILE_STAGED_UNSUPPORTED', `${t.device.name} cannot profile a staged model`, `${where()} profiled its active model instead of the candidate: its agent predates staged profiles. Upgrade the agent (edgefleet agent upgrade), or time on this workstation (leave out --device).`);
@@ -140,6 +149,9 @@ export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyO
     },
     profileOf(sha256) {
       return profiles.get(sha256);
+    },
+    cost() {
+      return { ...spent, deviceMs: Math.round(spent.deviceMs) };
     },
     async stage(model, signal) {
       const { bytes, sha256 } = await bytesOf(model);

@@ -2,7 +2,7 @@
 // process; a latency oracle times them somewhere else, such as a paired device through its agent's
 // profiler (device-timing.ts), and says where in its `source`, which the variant's metrics keep.
 import * as ort from 'onnxruntime-node';
-import type { ProfileRow, TimingSource } from '../api/types.js';
+import type { DeviceTimingCost, ProfileRow, TimingSource } from '../api/types.js';
 import { cpuInfo } from '../util/cpu-info.js';
 
 /** One model's batch-1 timing where the oracle runs it. */
@@ -24,6 +24,8 @@ export interface LatencyOracle {
   time(model: string | Uint8Array, signal?: AbortSignal): Promise<ModelTiming>;
   /** Leaves this model in the device's staging (the job's result), sending it again only when needed. */
   stage(model: string | Uint8Array, signal?: AbortSignal): Promise<void>;
+  /** What timing there cost so far (device oracles). */
+  cost?(): DeviceTimingCost;
   close(): Promise<void>;
 }
 

@@ -113,6 +113,7 @@ export async function runOptimize(input: OptimizeTaskInput, ctx: TaskContext): P
       ...(made.tuning ? { tuning: made.tuning } : {}),
       timing,
       ...(sbs.timing ? { deviceLatency: { p50Ms: sbs.timing.variant.p50Ms, p95Ms: sbs.timing.variant.p95Ms, peakBytes: sbs.timing.variant.peakBytes } } : {}),
+      ...(oracle?.cost ? { deviceCost: oracle.cost() } : {}),
     };
     metrics.flags = variantFlags(metrics, parentMetrics, thresholdsFor(recipe));
     if (input.strict && metrics.flags.some((f) => f.level === 'error')) {

@@ -143,7 +143,19 @@ export async function tuneStatic(req: TuneRequest): Promise<TuneResult> {
   const slow = slowerInInt8(layerTimes(float.timing.perLayer, chosen.perLayer, quantized, readGraphNodes(built.get(keyOf(found.keptFloat))!.bytes).nodes));
   if (slow.length === 0) return { ...found, deviceLayers: [] };
   const keep = [...found.keptFloat, ...slow.map((l) => l.node)];
-  const step = await measure(keep);
+  let step: TuneStep;
+  try {
+    step = await measure(keep);
+  } catch (err) {
+    // Every layer the quantizer would quantize is slower in INT8 there: no INT8 variant can be faster on it.
+    if (!(err instanceof AppError && err.code === 'QUANT_NOTHING_TO_DO')) throw err;
+    const worst = slow[0];
+    throw new AppError(
+      'TUNE_NO_GAIN_ON_DEVICE',
+      `INT8 does not pay off on ${deviceName}`,
+      `Every one of the ${slow.length} quantized layers ran slower in INT8 than in float on ${deviceName} (${req.latency.source.runtime}; the worst, ${worst.node}: ${worst.int8Ms.toFixed(3)} ms vs ${worst.floatMs.toFixed(3)} ms), so no tuned model would be faster there. Keep the float model on that device, or try FP16; nothing was registered.`,
+    );
+  }
   const b = built.get(keyOf(keep))!;
   // A node the quantizer quantizes with its neighbours whatever is asked (it stays quantized) cannot go back alone.
   const nowFloat = new Set(b.decisions.filter((d) => d.status === 'float').map((d) => d.name));

@@ -74,5 +74,7 @@ export function timedOn(m: VariantMetrics): string {
   if (!t || t.kind === 'workstation') return `Latency measured ${timedWhere(t)}${t ? ` (${t.cpu}, ${t.runtime})` : ''}.`;
   const d = m.deviceLatency;
   const extra = d ? `; p95 ${formatMs(d.p95Ms)}${d.peakBytes ? `, peak memory ${formatBytes(d.peakBytes)}` : ''}` : '';
-  return `Latency measured ${timedWhere(t)} with ${t.runtime}${extra}.`;
+  const c = m.deviceCost;
+  const cost = c ? ` Sent ${c.uploads} candidate${c.uploads === 1 ? '' : 's'} (${formatBytes(c.bytesSent)}), ran ${c.profiles} profile${c.profiles === 1 ? '' : 's'}, ${(c.deviceMs / 1000).toFixed(1)} s on the device.` : '';
+  return `Latency measured ${timedWhere(t)} with ${t.runtime}${extra}.${cost}`;
 }
