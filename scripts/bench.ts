@@ -450,6 +450,22 @@ md.push(
   '',
 );
 
+// 18. Tuning for a device: the same tune on the workstation and timed on real agents (an ordinary one, and one
+// with --graph-optimization disabled: no INT8 fast paths), with what was sent and how long the device took.
+const tuneDevice = jsonLines('tune-device-measure.ts', []);
+report.tuneDevice = tuneDevice;
+md.push(
+  '## Tuning for a device (sample model, static INT8 tune, budget 1 point; agents on this machine over HTTPS)',
+  '',
+  '| timed on | wall time | outcome | steps | layers slower in INT8 there (kept float) | variant/parent latency there | candidates sent | bytes sent | time on the device |',
+  '|---|---:|---|---:|---:|---:|---:|---:|---:|',
+  ...tuneDevice.map(
+    (r) =>
+      `| ${String(r.case)} | **${f2(Number(r.wallMs) / 1000, 1)} s** | ${r.error ? String(r.error) : 'variant'} | ${r.steps ?? '—'} | ${r.slowerLayers === null ? '—' : `${String(r.slowerLayers)} (${String(r.keptFloatForDevice)})`} | ${f2(r.latencyRatio)} | ${String(r.uploads)} | ${(Number(r.bytesSent) / 2 ** 20).toFixed(1)} MiB | ${f2(Number(r.deviceMs) / 1000, 1)} s |`,
+  ),
+  '',
+);
+
 writeFileSync(join(out, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(join(out, 'bench.md'), md.join('\n') + '\n');
 process.stdout.write(md.join('\n') + '\n');
