@@ -95,7 +95,7 @@ export function optimizeHandlers(deps: {
       const variants = registry.listModels().filter((m) => m.parentId === parent.id);
       return { parent: row(parent), variants: variants.map(row), cpu: cpuInfo() };
     },
-    'optimize.timeOnDevices': async ({ modelId, deviceIds }) => {
+    'optimize.timeOnDevices': async ({ modelId, deviceIds, energySec }) => {
       const parent = root(modelId);
       const family = [parent, ...registry.listModels().filter((m) => m.parentId === parent.id)];
       const ctx = deviceContext();
@@ -110,7 +110,7 @@ export function optimizeHandlers(deps: {
         );
       }
       const targets = [];
-      for (const d of ids) targets.push(await resolveTimingTarget(ctx, d, `${parent.name}-candidate`));
+      for (const d of ids) targets.push({ ...(await resolveTimingTarget(ctx, d, `${parent.name}-candidate`)), ...(energySec ? { energySec } : {}) });
       const label = (m: ModelSummary) => `${m.name} v${m.version}`;
       const names = new Map(targets.map((t) => [t.device.id, t.device.name]));
       return jobs.start(

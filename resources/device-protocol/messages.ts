@@ -432,6 +432,7 @@ export const deviceOps = {
       staged: z.boolean().default(false).describe('true: profile the complete staged upload instead of the active model. Nothing is activated and the upload stays staged; an agent build or an incomplete upload is refused (PRECONDITION_FAILED, UPLOAD_INCOMPLETE).'),
       /** Precondition with staged: the staged artifact must be this one. */
       expectStagedSha256: sha256Hex.optional().describe('With staged: profile only if the staged artifact has this SHA-256 (else PRECONDITION_FAILED).'),
+      energySec: z.number().min(1).max(3600).optional().describe('Also measure energy per inference over this many seconds of load (devices whose info lists energy-compare1): the answer\'s energy, or why there is none.'),
     }),
     response: z.custom<ProfileResult>((v) => !!v && typeof v === 'object'),
   },

@@ -59,10 +59,32 @@ export interface ProfileSummary {
   latencyMs: LatencyStats;
 }
 
+/**
+ * Energy per inference of the profiled model on the device (profile `energySec`): idle measured before and
+ * after, load blocks of back-to-back inferences; joules above idle per inference, with a 95 % interval over
+ * the blocks. Or plainly why there is none.
+ */
+export type ProfileEnergy =
+  | {
+      available: true;
+      source: { id: string; name: string; driver: string; scope: string };
+      idlePowerW: number;
+      /** Mean over the blocks of (block energy − idle power × its duration) / its inferences. */
+      joulesPerInference: number;
+      low: number | null;
+      high: number | null;
+      blocks: number;
+      inferences: number;
+      loadSeconds: number;
+    }
+  | { available: false; reason: string };
+
 export interface ProfileResult extends ProfileSummary {
   peakMemoryBytes: number;
   /** Sum of node times per run (µs) against the measured run time, to show coverage. */
   nodeTimeUs: number;
+  /** Present when the profile asked for energy (devices only). */
+  energy?: ProfileEnergy;
   runTimeUs: number;
   rows: ProfileRow[];
   opBreakdown: { opType: string; us: number; share: number; count: number }[];

@@ -9,10 +9,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RolloutDetail } from '../../electron/core/api/types.js';
+import type { Job, OptimizeTargets, RolloutDetail, TargetTiming, TimeOnDevicesResult } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { energyRatio } from '../../electron/core/rollouts/energy-stats.js';
 import { repoRoot, sampleModel, startAgent, type AgentProcess } from '../helpers/agent-process.js';
+import { staticRecipe } from '../helpers/device-optimize.js';
 import { emulatedRapl, type EmulatedRapl } from '../helpers/emulated-rapl.js';
 import { register, unwrap } from '../helpers/recovery-fixture.js';
 
@@ -111,4 +112,29 @@ describe('energy per inference on the device', () => {
     figure(`resnet-small vs digits by hand: ${r.candidateJ.toExponential(3)} J vs ${r.parentJ.toExponential(3)} J per inference, ratio ${r.ratio.toFixed(2)} (${r.low?.toFixed(2)}–${r.high?.toFixed(2)}), idle ${m.idlePowerW.toFixed(2)} W`);
     expect(r.ratio).toBeGreaterThan(1);
   }, 180_000);
+
+  it('Compare on devices with energy: each model’s energy per inference on the board with a counter, its ratio to float, and why not on the other', async () => {
+    const made = await core.call('optimize.run', { modelId: models.base.id, recipe: staticRecipe });
+    const job = await core.jobs.wait(unwrap<Job>(made).id);
+    expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
+    const variantId = (job.result as { variantId: string }).variantId;
+    const timed = unwrap<Job>(await core.call('optimize.timeOnDevices', { modelId: models.base.id, deviceIds: [agent.deviceId, plain.deviceId], energySec: 3 }));
+    const done = await core.jobs.wait(timed.id);
+    expect((done.result as TimeOnDevicesResult).failures).toEqual([]);
+    const t = unwrap<OptimizeTargets>(await core.call('optimize.targets', { modelId: models.base.id }));
+    const cell = (modelId: string, deviceId: string) => t.variants.find((v) => v.modelId === modelId)!.devices.find((d) => d.deviceId === deviceId)!;
+    const floatHere = cell(models.base.id, agent.deviceId);
+    const int8Here = cell(variantId, agent.deviceId);
+    expect(floatHere.energy).toMatchObject({ available: true, source: { driver: 'powercap' }, blocks: 4 });
+    expect(int8Here.energy).toMatchObject({ available: true });
+    expect(floatHere.energyRatio).toBeCloseTo(1, 10);
+    expect(int8Here.energyRatio).toBeGreaterThan(0);
+    const e = (x: TargetTiming) => (x.energy?.available ? x.energy.joulesPerInference : NaN);
+    expect(int8Here.energyRatio!).toBeCloseTo(e(int8Here) / e(floatHere), 10);
+    figure(`Compare on devices, rapl-board: float ${(e(floatHere) * 1000).toFixed(3)} mJ, static INT8 ${(e(int8Here) * 1000).toFixed(3)} mJ per inference (${int8Here.energyRatio!.toFixed(2)}× float; latency ${int8Here.ratio?.toFixed(2)}×)`);
+    // The stored profile carries it too (the Profiling page shows it).
+    expect(core.registry.getProfile(floatHere.profileId)?.energy).toMatchObject({ available: true });
+    expect(cell(models.base.id, plain.deviceId).energy).toMatchObject({ available: false, reason: expect.stringContaining('/sys/class/powercap') });
+    expect(cell(variantId, plain.deviceId).energyRatio).toBeNull();
+  }, 240_000);
 });

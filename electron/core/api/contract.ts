@@ -263,7 +263,16 @@ export const requests = {
   'optimize.variants': request<OptimizeComparison>()(z.object({ modelId: id }).strict()),
   'optimize.defaults': request<OptimizeDefaults>()(z.object({ modelId: id }).strict()),
   'optimize.sensitivity': request<Job>()(z.object({ modelId: id, calibrationNpy: filePath, preprocess: preprocessSchema.optional() }).strict()),
-  'optimize.timeOnDevices': request<Job>()(z.object({ modelId: id, deviceIds: z.array(id).min(1, 'Choose at least one device.').max(8, 'Choose at most 8 devices.') }).strict()),
+  'optimize.timeOnDevices': request<Job>()(
+    z
+      .object({
+        modelId: id,
+        deviceIds: z.array(id).min(1, 'Choose at least one device.').max(8, 'Choose at most 8 devices.'),
+        /** Also energy per inference: this many seconds of load per model and device (boards with an energy counter). */
+        energySec: z.number().min(2).max(600).optional(),
+      })
+      .strict(),
+  ),
   'optimize.targets': request<OptimizeTargets>()(z.object({ modelId: id, variantId: id.optional() }).strict()),
   'devices.list': request<DeviceSummary[]>()(none),
   /** The whole inventory as the Fleet grid lists it, by name: compact rows (see DeviceListRow). */

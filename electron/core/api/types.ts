@@ -2,11 +2,11 @@
 // Pure types only: this file is imported by the renderer bundle.
 
 import type { ErrorData } from '../../../resources/device-protocol/error-data.js';
-import type { ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
+import type { ProfileEnergy, ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
 import type { BoardInfo } from '../../../resources/device-protocol/messages.js';
 
 export type { ErrorData } from '../../../resources/device-protocol/error-data.js';
-export type { LatencyStats, ProfileDevice, GraphOptimization, ProfileOptions, ProfileResult, ProfileRow, ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
+export type { LatencyStats, ProfileDevice, GraphOptimization, ProfileEnergy, ProfileOptions, ProfileResult, ProfileRow, ProfileSummary } from '../../../resources/device-protocol/profile-result.js';
 export type { BoardInfo } from '../../../resources/device-protocol/messages.js';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -506,6 +506,10 @@ export interface TargetTiming {
   peakBytes: number | null;
   /** p50 / the float parent's p50 on the same device (null when the parent was not timed there). */
   ratio: number | null;
+  /** Energy per inference there, when the timing measured it; or why there is none. */
+  energy?: ProfileEnergy;
+  /** Energy per inference / the float parent's on the same device (null without both). */
+  energyRatio?: number | null;
   at: string;
   profileId: string;
 }

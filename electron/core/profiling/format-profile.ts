@@ -11,6 +11,7 @@ export function formatProfile(p: ProfileResult): string[] {
     `${p.options.runs} runs after ${p.options.warmup} warm-up, threads ${p.options.threads || 'auto'}, input ${p.options.input}${p.options.graphOptimization ? `, graph optimization ${p.options.graphOptimization}` : ''}`,
     `latency ms  mean ${ms(l.mean)}  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  min ${ms(l.min)}  max ${ms(l.max)}`,
     `peak memory ${mib(p.peakMemoryBytes)}`,
+    ...(p.energy ? [p.energy.available ? `energy ${(p.energy.joulesPerInference * 1000).toFixed(3)} mJ per inference (${p.energy.source.name}, idle ${p.energy.idlePowerW.toFixed(2)} W subtracted)` : `energy not available: ${p.energy.reason}`] : []),
     `node time ${us(p.nodeTimeUs)} of ${us(p.runTimeUs)} profiled run time (${pct(p.runTimeUs > 0 ? p.nodeTimeUs / p.runTimeUs : 0)})`,
     '',
   ];

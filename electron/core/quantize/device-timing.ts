@@ -32,6 +32,8 @@ export interface DeviceTimingTarget {
   board: BoardInfo | null;
   /** Timed runs per model on the device (after a warm-up of a tenth of them). */
   runs?: number;
+  /** Also energy per inference of each model, over this many seconds of load (profile energySec). */
+  energySec?: number;
 }
 
 export function deviceSource(t: DeviceTimingTarget, profile?: ProfileResult): TimingSource {
@@ -130,7 +132,7 @@ export function deviceTimer(t: DeviceTimingTarget, scratchDir: string): LatencyO
       let p: ProfileResult;
       const t0 = performance.now();
       try {
-        p = await l.call('profile', { runs, warmup: Math.max(2, Math.ceil(runs / 10)), staged: true, expectStagedSha256: sha256 });
+        p = await l.call('profile', { runs, warmup: Math.max(2, Math.ceil(runs / 10)), staged: true, expectStagedSha256: sha256, ...(t.energySec ? { energySec: t.energySec } : {}) });
       } catch (err) {
         throw deviceError(err, l.where);
       } finally {

@@ -107,6 +107,7 @@ export function buildTargets(input: TargetsInput): OptimizeTargets {
           p95Ms: p.latencyMs.p95,
           peakBytes: Number.isFinite(p.peakMemoryBytes) && p.peakMemoryBytes > 0 ? p.peakMemoryBytes : null,
           ratio: base && base.latencyMs.p50 > 0 ? p.latencyMs.p50 / base.latencyMs.p50 : null,
+          ...(p.energy ? { energy: p.energy, energyRatio: p.energy.available && base?.energy?.available ? p.energy.joulesPerInference / base.energy.joulesPerInference : null } : {}),
           at: p.createdAt,
           profileId: p.id,
         },

@@ -42,7 +42,8 @@ import { defaultTrialSec, upgradeAgent } from './agent-upgrade.js';
 import { checkRelease } from './release-guard.js';
 import { makeReport } from './device-report.js';
 import { buildFeeds, inputSpecs } from '../../../electron/core/profiling/inputs.js';
-import { compareEnergy } from './energy/energy-compare.js';
+import { compareEnergy, measureEnergyPerInference } from './energy/energy-compare.js';
+import type { ProfileEnergy } from '../../device-protocol/profile-result.js';
 import { discoverEnergySources } from './energy/discover-energy.js';
 import { energyInfo, energySysRoot } from './energy/energy-info.js';
 import { FlService } from './federated/fl-service.js';
@@ -120,14 +121,15 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
         return this.status();
       },
       report: (req) => makeReport({ dataDir: p.dataDir, identity: p.identity, store: p.store, events: p.store.events, nonce: req.nonce }),
-      profile: async ({ staged, expectStagedSha256, ...req }) => {
+      profile: async ({ staged, expectStagedSha256, energySec, ...req }) => {
         const run = async (modelPath: string, modelName: string) => {
           const tmpDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'edgefleet-profile-'));
           try {
             // Loaded on first use: the profiler's ONNX reader costs start-up time on small devices.
             const { profileModel } = await import('../../../electron/core/profiling/profiler.js');
             const result = await profileModel({ path: modelPath, ...req, graphOptimization: graphOptimization() }, localContext(p.dataDir, tmpDir));
-            return { ...result, modelName, device: { ...result.device, id: p.identity.deviceId, name: p.name } };
+            const energy = energySec ? await this.energyOf(modelPath, energySec) : undefined;
+            return { ...result, modelName, device: { ...result.device, id: p.identity.deviceId, name: p.name }, ...(energy ? { energy } : {}) };
           } finally {
             await fsp.rm(tmpDir, { recursive: true, force: true });
           }
@@ -234,6 +236,22 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       // Read on every call: a udev rule or a hot-plugged battery can change the answer while the agent runs.
       energy: energyInfo(energySysRoot()),
     };
+  }
+
+  /** Energy per inference of one model for a profile, or why there is none. */
+  private async energyOf(modelPath: string, seconds: number): Promise<ProfileEnergy> {
+    const found = discoverEnergySources(energySysRoot());
+    if (!found.best) {
+      const info = energyInfo(energySysRoot(), found);
+      return { available: false, reason: info.available ? 'No energy source.' : `${info.reason} ${info.fix}` };
+    }
+    const session = await ort.InferenceSession.create(modelPath, sessionOptions);
+    try {
+      const feeds = await buildFeeds(inputSpecs(session));
+      return await measureEnergyPerInference(found.best, async () => void (await session.run(feeds)), { seconds });
+    } finally {
+      await session.release();
+    }
   }
 
   /** The `energy` operation: which two models, then compareEnergy over sessions of both (energy-compare.ts). */

@@ -1,8 +1,8 @@
 import DevicesIcon from '@mui/icons-material/DeveloperBoard';
-import { Autocomplete, Box, Button, Chip, MenuItem, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
+import { Autocomplete, Box, Button, Checkbox, Chip, FormControlLabel, MenuItem, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import { BarChart } from '@mui/x-charts/BarChart';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { OptimizeTargets, TargetVariant, TimeOnDevicesResult } from '../../../../electron/core/api/types.js';
+import type { OptimizeTargets, TargetTiming, TargetVariant, TimeOnDevicesResult } from '../../../../electron/core/api/types.js';
 import { ErrorCard } from '../../components/ErrorCard.js';
 import { JobProgress, isActiveJob } from '../../components/JobProgress.js';
 import { SectionCard } from '../../components/SectionCard.js';
@@ -110,12 +110,15 @@ function TargetsTable({ t }: { t: OptimizeTargets }) {
                   return (
                     <TableCell key={d.deviceId} align="right" sx={{ fontVariantNumeric: 'tabular-nums' }} data-testid={`targets-cell-${v.modelId}-${d.deviceId}`}>
                       {x ? (
-                        <Tooltip title={`p95 ${formatMs(x.p95Ms)}${x.peakBytes ? ` · peak ${formatBytes(x.peakBytes)}` : ''}`}>
-                          <span>
-                            {formatMs(x.p50Ms)}
-                            <Ratio value={x.ratio} />
-                          </span>
-                        </Tooltip>
+                        <>
+                          <Tooltip title={`p95 ${formatMs(x.p95Ms)}${x.peakBytes ? ` · peak ${formatBytes(x.peakBytes)}` : ''}`}>
+                            <span>
+                              {formatMs(x.p50Ms)}
+                              <Ratio value={x.ratio} />
+                            </span>
+                          </Tooltip>
+                          {x.energy && <EnergyCell x={x} />}
+                        </>
                       ) : (
                         'not timed'
                       )}
@@ -128,6 +131,29 @@ function TargetsTable({ t }: { t: OptimizeTargets }) {
         </TableBody>
       </Table>
     </Box>
+  );
+}
+
+/** Energy per inference under the latency, with its ratio to float there; or why the device has none. */
+function EnergyCell({ x }: { x: TargetTiming }) {
+  const e = x.energy!;
+  if (!e.available) {
+    return (
+      <Tooltip title={e.reason}>
+        <Typography variant="caption" component="div" color="text.secondary" data-testid="targets-energy-none">
+          energy: not available
+        </Typography>
+      </Tooltip>
+    );
+  }
+  const mj = (j: number) => `${(j * 1000).toFixed(j < 0.01 ? 3 : 2)} mJ`;
+  return (
+    <Tooltip title={`${e.source.name}: ${e.blocks} blocks, ${e.inferences} inferences over ${e.loadSeconds.toFixed(0)} s, idle ${e.idlePowerW.toFixed(2)} W subtracted${e.low !== null && e.high !== null ? `; 95 % interval ${mj(e.low)}–${mj(e.high)}` : ''}`}>
+      <Typography variant="caption" component="div" data-testid="targets-energy">
+        {mj(e.joulesPerInference)}/inf
+        {x.energyRatio !== undefined && x.energyRatio !== null && <Ratio value={x.energyRatio} />}
+      </Typography>
+    </Tooltip>
   );
 }
 
@@ -229,6 +255,7 @@ function LayerTable({ t }: { t: OptimizeTargets }) {
 export function CompareOnDevices({ modelId, devices }: { modelId: string; devices: DeviceChoice[] }) {
   const client = useApi();
   const [chosen, setChosen] = useState<string[]>([]);
+  const [withEnergy, setWithEnergy] = useState(false);
   const [variantId, setVariantId] = useState<string>('');
   const targets = useRequest('optimize.targets', { modelId, ...(variantId ? { variantId } : {}) });
   const runner = useJobRunner();
@@ -255,7 +282,7 @@ export function CompareOnDevices({ modelId, devices }: { modelId: string; device
   const t = targets.data;
   const int8 = (t?.variants ?? []).filter((v) => INT8.has(v.kind));
   const start = () => {
-    void runner.start(() => client.invoke('optimize.timeOnDevices', { modelId, deviceIds: chosen }));
+    void runner.start(() => client.invoke('optimize.timeOnDevices', { modelId, deviceIds: chosen, ...(withEnergy ? { energySec: 60 } : {}) }));
   };
 
   return (
@@ -288,6 +315,10 @@ export function CompareOnDevices({ modelId, devices }: { modelId: string; device
         <Button variant="contained" startIcon={<DevicesIcon />} disabled={chosen.length === 0 || busy} onClick={start} data-testid="compare-devices-run">
           Time on devices
         </Button>
+        <FormControlLabel
+          control={<Checkbox checked={withEnergy} onChange={(e) => setWithEnergy(e.target.checked)} data-testid="compare-devices-energy" />}
+          label="Energy per inference too (a minute of load per model and device; boards with an energy counter)"
+        />
       </Box>
       {runner.error && <ErrorCard error={runner.error} />}
       {job && <JobProgress job={job} onCancel={runner.cancel} testId="compare-devices-progress" />}

@@ -40,6 +40,13 @@ export function ProfileView({ id }: { id: string }) {
           {p.device.name} · {p.device.cpu} ({p.device.arch}, {p.device.platform}) · {p.runtime.name} {p.runtime.version} · {p.options.runs} runs after{' '}
           {p.options.warmup} warm-up · {p.options.threads === 0 ? 'default threads' : `${p.options.threads} threads`} · input {p.options.input}{p.options.graphOptimization ? ` · graph optimization ${p.options.graphOptimization}` : ''}
         </Typography>
+        {p.energy && (
+          <Typography variant="body2" color={p.energy.available ? 'text.primary' : 'text.secondary'} data-testid="profile-energy">
+            {p.energy.available
+              ? `Energy per inference: ${(p.energy.joulesPerInference * 1000).toFixed(3)} mJ${p.energy.low !== null && p.energy.high !== null ? ` (95 % interval ${(p.energy.low * 1000).toFixed(3)}–${(p.energy.high * 1000).toFixed(3)} mJ)` : ''} from ${p.energy.source.name}, idle ${p.energy.idlePowerW.toFixed(2)} W subtracted, ${p.energy.inferences} inferences over ${p.energy.loadSeconds.toFixed(0)} s`
+              : `Energy per inference: not available. ${p.energy.reason}`}
+          </Typography>
+        )}
       </Box>
       <LatencyCards profile={p} />
       <Grid container spacing={2}>

@@ -5,6 +5,8 @@
 // seconds and inferences per block.
 import { AppError } from '../../../device-protocol/error-data.js';
 import type { EnergyComparison } from '../../../device-protocol/messages.js';
+import type { ProfileEnergy } from '../../../device-protocol/profile-result.js';
+import { studentTQuantile } from '../../../../electron/core/rollouts/energy-stats.js';
 import { EnergyMeter, type MeterClock, type MeterTimer } from './energy-meter.js';
 import type { EnergySource } from './energy-source.js';
 import { sourceInfo } from './energy-source.js';
@@ -92,4 +94,35 @@ export async function compareEnergy(source: EnergySource, work: EnergyWork, o: E
   const idlePowerW = idleBlocks.reduce((s, b) => s + b.energyJ, 0) / idleBlocks.reduce((s, b) => s + b.durationS, 0);
   const { reading: _reading, ...info } = sourceInfo(source);
   return { ...shas, source: info, idle: idleBlocks, idlePowerW, pairs, measuredAt: new Date().toISOString() };
+}
+
+/**
+ * Energy per inference of one model (profile `energySec`): idle before and after, `blocks` load blocks
+ * of back-to-back inferences; each block's joules above idle over its inferences, their mean and a
+ * Student-t 95 % interval over the blocks (the blocks' spread is the measurement's own noise).
+ */
+export async function measureEnergyPerInference(source: EnergySource, run: () => Promise<void>, o: { seconds: number; blocks?: number; idleSec?: number; sleep?: (ms: number) => Promise<void> }): Promise<ProfileEnergy> {
+  const blocks = o.blocks ?? 4;
+  const idleSec = o.idleSec ?? Math.min(5, Math.max(0.5, o.seconds / 4));
+  // One comparison against itself: the baseline half of each pair is the same model, so its blocks are used too.
+  const m = await compareEnergy(source, { baseline: run, candidate: run }, { seconds: o.seconds, pairs: Math.max(2, Math.ceil(blocks / 2)), idleSec, ...(o.sleep ? { sleep: o.sleep } : {}) }, { baselineSha256: '', candidateSha256: '' });
+  const all = m.pairs.flatMap((p) => [p.parent, p.candidate]);
+  const perInference = all.map((b) => (b.energyJ - m.idlePowerW * b.durationS) / Math.max(1, b.inferences));
+  const n = perInference.length;
+  const mean = perInference.reduce((s, v) => s + v, 0) / n;
+  const sd = Math.sqrt(perInference.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+  const half = studentTQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
+  const { id, name, driver, scope } = m.source;
+  if (!(mean > 0)) return { available: false, reason: `The load used no more energy than idle on ${name} (${m.idlePowerW.toFixed(2)} W idle): the counter is too coarse for this model; measure for longer.` };
+  return {
+    available: true,
+    source: { id, name, driver, scope },
+    idlePowerW: m.idlePowerW,
+    joulesPerInference: mean,
+    low: Number.isFinite(half) ? mean - half : null,
+    high: Number.isFinite(half) ? mean + half : null,
+    blocks: n,
+    inferences: all.reduce((s, b) => s + b.inferences, 0),
+    loadSeconds: all.reduce((s, b) => s + b.durationS, 0),
+  };
 }
