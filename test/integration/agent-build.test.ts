@@ -229,8 +229,15 @@ describe('edgefleet agent build', () => {
     const prefix = path.join(work, 'root/opt/edgefleet-agent');
     const dataDir = path.join(work, 'root/var/lib/edgefleet-agent');
     createdUser = (await run('id', ['-u', testUser])).code !== 0;
-    const res = await run('sh', [path.join(unpacked.x64, 'install.sh'), '--prefix', prefix, '--data-dir', dataDir, '--user', testUser, '--no-systemd']);
+    const udevDir = path.join(work, 'root/etc/udev/rules.d');
+    mkdirSync(udevDir, { recursive: true });
+    const res = await run('sh', [path.join(unpacked.x64, 'install.sh'), '--prefix', prefix, '--data-dir', dataDir, '--user', testUser, '--no-systemd', '--udev-dir', udevDir]);
     expect(res.code, res.stderr).toBe(0);
+    // The energy rule names the agent's own group: RAPL counters readable by it alone, the agent never root.
+    const group = (await run('id', ['-gn', testUser])).stdout.trim();
+    const rule = readFileSync(path.join(udevDir, '90-edgefleet-energy.rules'), 'utf8');
+    expect(rule).toContain(`RUN+="/bin/chgrp ${group} /sys%p/energy_uj", RUN+="/bin/chmod 0440 /sys%p/energy_uj"`);
+    expect(res.stdout).toContain(`Installed ${udevDir}/90-edgefleet-energy.rules: group ${group} may read the RAPL energy counters.`);
     expect(res.stdout).toContain(`Verified ${manifestOf('x64').manifest.files.length} files against MANIFEST.json`);
     if (createdUser) expect(res.stdout).toContain(`Created the system user ${testUser}.`);
     const code = /^Pairing code: (\S+)$/m.exec(res.stdout)?.[1];

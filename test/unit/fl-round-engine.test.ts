@@ -250,6 +250,19 @@ describe('round engine', () => {
     expect(fake.seeds).toEqual([undefined, undefined]);
   });
 
+  it('trimmed mean trims what it is told, and a round that would trim nothing is refused before it starts', async () => {
+    const e = engine();
+    const rounds = e.store.list().length;
+    const refused = await core.call('fl.start', { ...base, modelId, aggregation: 'trimmed-mean' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', detail: expect.stringContaining('trimmed-mean with minClients 2 and trimFraction 0.1 would trim nothing (floor(0.1 × 2) = 0) and be a plain mean: raise minClients to 10') } });
+    const low = await core.call('fl.start', { ...base, modelId, minClients: 4, aggregation: 'trimmed-mean' });
+    expect(low).toMatchObject({ ok: false, error: { detail: expect.stringContaining('raise trimFraction to 0.25 or minClients to 10') } });
+    expect(e.store.list()).toHaveLength(rounds);
+    const r = await finish(e, await e.start({ ...base, modelId, minClients: 4, aggregation: 'trimmed-mean', trimFraction: 0.25 }));
+    expect(r.phase).toBe('registered');
+    expect(r.events.map((ev) => ev.detail)).toContain('aggregating → evaluating: Aggregated 4 updates (trimmed mean, 1 value of each coordinate dropped from each side)');
+  });
+
   it('abort during training wins over the driver', async () => {
     opts.hang = new Set(['dev-a', 'dev-b', 'dev-c', 'dev-d']);
     const e = engine();

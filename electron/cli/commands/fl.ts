@@ -92,7 +92,7 @@ function oneId(action: string, rest: string[]): string {
 }
 
 const startUsage =
-  'fl round start MODEL|ID --target SELECTOR [--min-clients N] [--clients N] [--deadline 10m] [--epochs N] [--batch-size N] [--lr X] [--prox-mu X] [--clip-norm X] [--time-budget 60s] [--aggregation fedavg|fedprox|trimmed-mean] [--secure] [--num-shares N] [--threshold N] [--max-cpu PERCENT] [--max-temp C] [--dp-noise Z --dp-clip C --dp-delta D --max-epsilon E] [--seed TEXT] [--wait] [--json]';
+  'fl round start MODEL|ID --target SELECTOR [--min-clients N] [--clients N] [--deadline 10m] [--epochs N] [--batch-size N] [--lr X] [--prox-mu X] [--clip-norm X] [--time-budget 60s] [--aggregation fedavg|fedprox|trimmed-mean [--trim F]] [--secure] [--num-shares N] [--threshold N] [--max-cpu PERCENT] [--max-temp C] [--dp-noise Z --dp-clip C --dp-delta D --max-epsilon E] [--seed TEXT] [--wait] [--json]';
 
 export const flCommand: Command = {
   name: 'fl',
@@ -113,6 +113,7 @@ export const flCommand: Command = {
     'clip-norm': { type: 'string' },
     'time-budget': { type: 'string' },
     aggregation: { type: 'string' },
+    trim: { type: 'string' },
     secure: { type: 'boolean' },
     'num-shares': { type: 'string' },
     threshold: { type: 'string' },
@@ -140,6 +141,7 @@ export const flCommand: Command = {
     'clip-norm': ['X', 'Clip each local gradient to this norm'],
     'time-budget': ['DURATION', 'Longest local training on a device (default 60s)'],
     aggregation: ['fedavg|fedprox|trimmed-mean', 'How updates are combined (default fedavg; trimmed-mean only without --secure)'],
+    trim: ['F', 'trimmed-mean: the share of each coordinate\u2019s values dropped from each side, 0.01 to 0.45 (default 0.1; it must drop at least one of minClients)'],
     secure: 'Secure aggregation (SecAgg+): the console sees only the sum of the updates, never one device\u2019s',
     'num-shares': ['N', 'SecAgg+ neighbourhood size (secure only)'],
     threshold: ['N', 'SecAgg+ shares needed to rebuild a dropped device\u2019s secret (secure only)'],
@@ -158,7 +160,7 @@ export const flCommand: Command = {
       name: 'round',
       usage: `${startUsage} [--home DIR]\n  fl round status ID [--wait] [--json] [--home DIR]   fl round abort ID [--json]   fl round promote ID [--stages 5,25,100] [--json]   fl round rollback ID [--json]   fl round list [--json]`,
       summary: 'Start, follow, abort, promote, roll back or list federated rounds',
-      options: ['target', 'min-clients', 'clients', 'deadline', 'epochs', 'batch-size', 'lr', 'prox-mu', 'clip-norm', 'time-budget', 'aggregation', 'secure', 'num-shares', 'threshold', 'max-cpu', 'max-temp', 'dp-noise', 'dp-clip', 'dp-delta', 'max-epsilon', 'seed', 'stages', 'wait', 'json', 'home'],
+      options: ['target', 'min-clients', 'clients', 'deadline', 'epochs', 'batch-size', 'lr', 'prox-mu', 'clip-norm', 'time-budget', 'aggregation', 'trim', 'secure', 'num-shares', 'threshold', 'max-cpu', 'max-temp', 'dp-noise', 'dp-clip', 'dp-delta', 'max-epsilon', 'seed', 'stages', 'wait', 'json', 'home'],
     },
   ],
   async run({ values, positionals }) {
@@ -189,6 +191,7 @@ export const flCommand: Command = {
             clipNorm: num(values['clip-norm'], 'clip-norm'),
             timeBudgetSec: seconds(values['time-budget'], 'time-budget'),
             aggregation,
+            trimFraction: num(values.trim, 'trim'),
             secure: Boolean(values.secure),
             numShares: num(values['num-shares'], 'num-shares', { int: true }),
             threshold: num(values.threshold, 'threshold', { int: true }),

@@ -15,6 +15,9 @@ import { agentFiles, defaultResourcesDir, serialportVersion } from './agent-file
 import { agentArchSchema, formatSignedBuild, signAgentBuild, type AgentArch, type BuildFile, type SignedAgentBuild } from './build-manifest.js';
 import { writeTarGz, type TarEntry } from './tar-gz.js';
 
+/** The udev rule that lets the agent's group read RAPL energy counters (resources/agent/udev). */
+const energyRuleName = '90-edgefleet-energy.rules';
+
 export interface AgentBuildOptions {
   arch: string;
   output: string;
@@ -115,6 +118,8 @@ export async function buildAgentArchive(opts: AgentBuildOptions): Promise<AgentB
   }
   items.push({ path: 'edgefleet-agent.service', mode: 0o644, source: { bytes: serviceUnit(distDir) } });
   for (const f of ['install.sh', 'run.sh']) items.push({ path: f, mode: 0o755, source: { file: path.join(packageDir, f) } });
+  // The rule install.sh puts in /etc/udev/rules.d: the agent's group may read root-only RAPL counters.
+  items.push({ path: energyRuleName, mode: 0o644, source: { file: path.join(resourcesDir, 'agent', 'udev', energyRuleName) } });
   items.sort((a, b) => (a.path < b.path ? -1 : 1));
   for (let i = 1; i < items.length; i++) {
     if (items[i].path === items[i - 1].path) throw new AppError('AGENT_BUILD_DUPLICATE', 'Two files at one path', `${items[i].path} comes twice into the build.`);

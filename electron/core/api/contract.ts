@@ -193,6 +193,8 @@ export const flStartInput = z
     /** Makes a round reproducible: picks the participants and seeds every device's shuffle (default: the round id). */
     seed: z.string().trim().min(1).max(200).optional(),
     aggregation: z.enum(['fedavg', 'fedprox', 'trimmed-mean']).default('fedavg'),
+    /** trimmed-mean: the share of each coordinate's values dropped from each side (default 0.1). */
+    trimFraction: z.number().min(0.01).max(0.45).optional(),
     secure: z.boolean().default(false),
     numShares: z.number().int().min(3).max(1000).optional(),
     threshold: z.number().int().min(2).max(1000).optional(),
@@ -218,6 +220,17 @@ export const flStartInput = z
   .refine((v) => !(v.dp && v.aggregation === 'trimmed-mean'), { message: 'differential privacy is accounted for the equal-weight mean of clipped updates; use fedavg or fedprox with dp', path: ['dp'] })
   .refine((v) => v.minClients <= v.selectCount, { message: 'minClients cannot exceed selectCount: the round could never reach its quorum', path: ['minClients'] })
   .refine((v) => v.timeBudgetSec < v.deadlineSec, { message: 'timeBudgetSec must be shorter than deadlineSec, or no device could answer in time', path: ['timeBudgetSec'] })
+  .refine((v) => v.trimFraction === undefined || v.aggregation === 'trimmed-mean', { message: 'trimFraction applies to trimmed-mean only', path: ['trimFraction'] })
+  .superRefine((v, ctx) => {
+    const f = v.trimFraction ?? 0.1;
+    if (v.aggregation !== 'trimmed-mean' || Math.floor(f * v.minClients + 1e-9) >= 1) return;
+    const needed = Math.ceil(100 / v.minClients) / 100;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['trimFraction'],
+      message: `trimmed-mean with minClients ${v.minClients} and trimFraction ${f} would trim nothing (floor(${f} × ${v.minClients}) = 0) and be a plain mean: ${needed <= 0.45 ? `raise trimFraction to ${needed.toFixed(2)} or minClients to ${Math.ceil(1 / f - 1e-9)}` : `raise minClients to ${Math.ceil(1 / f - 1e-9)}`}`,
+    });
+  })
   .refine((v) => !(v.secure && v.aggregation === 'trimmed-mean'), { message: 'trimmed-mean needs each update on its own; secure aggregation only shows the sum. Use fedavg or fedprox with secure', path: ['aggregation'] })
   .refine((v) => v.aggregation !== 'fedprox' || v.proxMu > 0, { message: 'fedprox needs proxMu > 0 (the proximal term)', path: ['proxMu'] })
   .refine((v) => v.secure || (v.numShares === undefined && v.threshold === undefined), { message: 'numShares and threshold apply to secure rounds only', path: ['numShares'] })

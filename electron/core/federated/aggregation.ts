@@ -49,7 +49,8 @@ export function fedAvg(updates: readonly WeightedUpdate[]): Float32Array {
 /** How many values are dropped from each side of a coordinate with `count` updates. */
 export function trimCount(count: number, fraction = defaultTrimFraction): number {
   if (!(fraction >= 0 && fraction < 0.5)) throw new AppError('FL_BAD_TRIM', 'Bad trim fraction', `The trim fraction must be in [0, 0.5), got ${fraction}.`);
-  return Math.floor(count * fraction);
+  // 1e-9: 0.29 × 100 is 28.999999999999996 in floating point, and trims 29.
+  return Math.floor(count * fraction + 1e-9);
 }
 
 /** Coordinate-wise mean after dropping the trimCount smallest and largest values (unweighted). */
@@ -68,8 +69,8 @@ export function trimmedMean(updates: readonly WeightedUpdate[], fraction = defau
   return out;
 }
 
-export function aggregate(kind: AggregationKind, updates: readonly WeightedUpdate[]): Float32Array {
-  return kind === 'trimmed-mean' ? trimmedMean(updates) : fedAvg(updates);
+export function aggregate(kind: AggregationKind, updates: readonly WeightedUpdate[], trimFraction = defaultTrimFraction): Float32Array {
+  return kind === 'trimmed-mean' ? trimmedMean(updates, trimFraction) : fedAvg(updates);
 }
 
 /** Σ wᵢ·lossᵢ / Σ wᵢ over the entries with a positive weight; null when there is none. */

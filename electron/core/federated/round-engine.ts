@@ -12,7 +12,7 @@ import type { AuditLog, AuditOutcome } from '../audit/audit-store.js';
 import type { DeviceContext } from '../devices/device-context.js';
 import { requireRunnableModel } from '../registry/runnable-model.js';
 import { parseSelector } from '../rollouts/selector.js';
-import { aggregate, decodeParameters, encodeParameters, weightedMean } from './aggregation.js';
+import { aggregate, decodeParameters, defaultTrimFraction, encodeParameters, trimCount, weightedMean } from './aggregation.js';
 import { readAutoencoderWeights } from '../../../resources/agent/src/federated/autoencoder-onnx.js';
 import { candidateBytes, federatedModelInfo, readModelBytes, registerCandidate } from './candidate.js';
 import { checkBudget, cryptoUniform, dpAggregate, type DpEvent } from './dp-accountant.js';
@@ -138,6 +138,7 @@ export class RoundEngine {
         ...(input.seed === undefined ? {} : { seed: input.seed }),
       },
       aggregation: input.aggregation,
+      ...(input.aggregation === 'trimmed-mean' ? { trimFraction: input.trimFraction ?? defaultTrimFraction } : {}),
       secure: input.secure,
       numShares: input.numShares ?? null,
       threshold: input.threshold ?? null,
@@ -505,11 +506,12 @@ export class RoundEngine {
       const params = aggregate(
         spec.aggregation,
         rows.map((d) => ({ deviceId: d.deviceId, samples: d.samples ?? 0, parameters: decodeParameters(updates.get(d.deviceId) ?? '', `${d.name}'s update`, spec.paramCount) })),
+        spec.trimFraction,
       );
       candidate = encodeParameters(params);
     }
     if (!candidate) throw new AppError('FL_NO_UPDATES', 'Nothing to aggregate', 'The round has no aggregate.');
-    this.move(spec, 'aggregating', { phase: 'evaluating', candidate }, `Aggregated ${r.state.participantIds.length} updates (${spec.secure ? 'SecAgg+ weighted mean' : spec.aggregation})`);
+    this.move(spec, 'aggregating', { phase: 'evaluating', candidate }, `Aggregated ${r.state.participantIds.length} updates (${spec.secure ? 'SecAgg+ weighted mean' : spec.aggregation === 'trimmed-mean' ? `trimmed mean, ${trimCount(r.state.participantIds.length, spec.trimFraction ?? defaultTrimFraction)} value${trimCount(r.state.participantIds.length, spec.trimFraction ?? defaultTrimFraction) === 1 ? '' : 's'} of each coordinate dropped from each side` : spec.aggregation})`);
   }
 
   /** The participants score the candidate and the incumbent on their held-out windows; the better one stays. */

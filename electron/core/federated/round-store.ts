@@ -63,6 +63,8 @@ export interface RoundSpec {
   deadlineMs: number;
   config: FlTrainConfig;
   aggregation: FlAggregation;
+  /** trimmed-mean: the share trimmed from each side (absent in rounds stored before it existed: 0.1). */
+  trimFraction?: number;
   secure: boolean;
   numShares: number | null;
   threshold: number | null;

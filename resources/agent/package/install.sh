@@ -1,11 +1,13 @@
 #!/bin/sh
 # Installs this self-contained EdgeFleet agent build; needs no network and no Node.js on the machine.
-#   sudo ./install.sh [--prefix DIR] [--data-dir DIR] [--user NAME] [--port N] [--serve-port N] [--no-systemd] [--layout flat|releases]
+#   sudo ./install.sh [--prefix DIR] [--data-dir DIR] [--user NAME] [--port N] [--serve-port N] [--no-systemd] [--layout flat|releases] [--udev-dir DIR]
 #   ./install.sh --verify-only
 # Steps: check every file against MANIFEST.json (sha256); create the system user (default edgefleet);
 # copy the build to --prefix (default /opt/edgefleet-agent); make the data folder (default
 # /var/lib/edgefleet-agent, 0700, owned by the user); make the device identity and print the pairing
-# code; install and start the systemd unit, or print how to run the agent supervised without systemd.
+# code; install the udev rule that lets the agent's group read root-only RAPL energy counters (into
+# --udev-dir, default /etc/udev/rules.d, when it exists); install and start the systemd unit, or print
+# how to run the agent supervised without systemd.
 # --layout releases (needed for upgrades from the console): the build goes to
 # --prefix/releases/<agentVersion>-<sha12 of MANIFEST.json>/ with --prefix/current (and previous)
 # symlinks, and --prefix/current/run.sh starts and watches the agent. The prefix and releases/ are then
@@ -22,6 +24,7 @@ serve_port=8080
 systemd=auto
 verify_only=
 layout=flat
+udev_dir=/etc/udev/rules.d
 
 die() {
   printf 'install.sh: %s\n' "$*" >&2
@@ -30,7 +33,7 @@ die() {
 
 while [ $# -gt 0 ]; do
   case $1 in
-    --prefix | --data-dir | --user | --port | --serve-port | --layout)
+    --prefix | --data-dir | --user | --port | --serve-port | --layout | --udev-dir)
       [ $# -ge 2 ] || die "$1 needs a value (see --help)"
       case $1 in
         --prefix) prefix=$2 ;;
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
         --port) port=$2 ;;
         --serve-port) serve_port=$2 ;;
         --layout) layout=$2 ;;
+        --udev-dir) udev_dir=$2 ;;
       esac
       shift 2
       ;;
@@ -167,6 +171,18 @@ echo "EdgeFleet agent $version (linux-$arch) installed in $prefix${release:+ (re
 printf '%s\n' "$init"
 if [ -f "$data_dir/pairing-code" ]; then
   echo "The pairing code is kept in $data_dir/pairing-code until a console pairs (the agent's log shows it too)."
+fi
+
+# Root-only RAPL energy counters (Linux 5.10+) readable by the agent's group only, never by running it as root.
+if [ -f "$here/90-edgefleet-energy.rules" ] && [ -d "$udev_dir" ]; then
+  sed -e "s|chgrp edgefleet |chgrp $group |" "$here/90-edgefleet-energy.rules" >"$tmp/energy.rules"
+  cp "$tmp/energy.rules" "$udev_dir/90-edgefleet-energy.rules.tmp"
+  mv "$udev_dir/90-edgefleet-energy.rules.tmp" "$udev_dir/90-edgefleet-energy.rules"
+  if command -v udevadm >/dev/null && [ -d /run/udev ]; then
+    udevadm control --reload >/dev/null 2>&1 || true
+    udevadm trigger --subsystem-match=powercap --action=add >/dev/null 2>&1 || true
+  fi
+  echo "Installed $udev_dir/90-edgefleet-energy.rules: group $group may read the RAPL energy counters."
 fi
 
 command_line="$launcher --data-dir $data_dir --port $port --serve-port $serve_port"

@@ -20,6 +20,7 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
   const [aggregation, setAggregation] = useState<FlAggregation>('fedavg');
   const [secure, setSecure] = useState(false);
   const [seed, setSeed] = useState('');
+  const [trim, setTrim] = useState('0.1');
   const [dpOn, setDpOn] = useState(false);
   const [dpForm, setDpForm] = useState({ noiseMultiplier: '1', clipNorm: '1', delta: '0.00001', maxEpsilon: '10' });
   const [busy, setBusy] = useState(false);
@@ -47,7 +48,7 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
     setBusy(true);
     setError(null);
     try {
-      const r = await client.invoke('fl.start', { modelId, selector: planSelector, ...values, aggregation, secure, ...(aggregation === 'fedprox' ? { proxMu: 0.01 } : {}), ...(dpOn ? { dp } : {}), ...(seed.trim() ? { seed: seed.trim() } : {}) });
+      const r = await client.invoke('fl.start', { modelId, selector: planSelector, ...values, aggregation, secure, ...(aggregation === 'fedprox' ? { proxMu: 0.01 } : {}), ...(dpOn ? { dp } : {}), ...(seed.trim() ? { seed: seed.trim() } : {}), ...(aggregation === 'trimmed-mean' ? { trimFraction: num(trim) } : {}) });
       onStarted(r.id);
     } catch (err) {
       // The server's own refusals (a quorum that cannot be met, a model that is not federated) are shown as they are.
@@ -90,9 +91,20 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
             <MenuItem value="fedavg">FedAvg (by samples)</MenuItem>
             <MenuItem value="fedprox">FedProx (μ 0.01)</MenuItem>
             <MenuItem value="trimmed-mean" disabled={secure}>
-              Trimmed mean (10 %)
+              Trimmed mean
             </MenuItem>
           </TextField>
+          {aggregation === 'trimmed-mean' && (
+            <TextField
+              type="number"
+              label="Trimmed from each side"
+              value={trim}
+              onChange={(e) => setTrim(e.target.value)}
+              helperText={`drops ${Math.floor(num(trim) * values.minClients + 1e-9)} of ${values.minClients} values per coordinate at the quorum`}
+              sx={{ width: 220 }}
+              slotProps={{ htmlInput: { 'data-testid': 'fl-trim', step: 0.05, min: 0.01, max: 0.45 } }}
+            />
+          )}
           <FormControlLabel
             control={<Checkbox checked={secure} onChange={(e) => setSecure(e.target.checked)} disabled={aggregation === 'trimmed-mean'} data-testid="fl-secure" />}
             label="Secure aggregation (SecAgg+): the console sees only the sum of the updates"
