@@ -129,12 +129,12 @@ beforeAll(async () => {
   if (!existsSync(path.join(repoRoot, 'resources/agent/runtimes/linux-x64/node'))) throw new Error('the Node runtime for linux-x64 is not fetched: npm run fetch:agent-runtimes');
   // A resources folder whose agent.js exits at once: a build that is signed correctly and never comes up.
   const broken = path.join(work, 'resources-broken');
-  for (const f of ['dist', 'package', 'node-runtimes.json']) cpSync(path.join(repoRoot, 'resources/agent', f), path.join(broken, 'agent', f), { recursive: true });
+  for (const f of ['dist', 'package', 'udev', 'node-runtimes.json']) cpSync(path.join(repoRoot, 'resources/agent', f), path.join(broken, 'agent', f), { recursive: true });
   symlinkSync(path.join(repoRoot, 'resources/agent/runtimes'), path.join(broken, 'agent/runtimes'));
   writeFileSync(path.join(broken, 'agent/dist/agent.js'), "console.error('broken build: exits at once'); process.exit(3);\n");
   // And one that runs but never confirms itself (no servers): the deadline catches it.
   const hung = path.join(work, 'resources-hung');
-  for (const f of ['dist', 'package', 'node-runtimes.json']) cpSync(path.join(repoRoot, 'resources/agent', f), path.join(hung, 'agent', f), { recursive: true });
+  for (const f of ['dist', 'package', 'udev', 'node-runtimes.json']) cpSync(path.join(repoRoot, 'resources/agent', f), path.join(hung, 'agent', f), { recursive: true });
   symlinkSync(path.join(repoRoot, 'resources/agent/runtimes'), path.join(hung, 'agent/runtimes'));
   writeFileSync(path.join(hung, 'agent/dist/agent.js'), 'setInterval(() => {}, 1000);\n');
   const builds: [string, { resourcesDir?: string; key?: { privateKey: KeyObject; publicKey: KeyObject } }][] = [
