@@ -44,8 +44,7 @@ import { makeReport } from './device-report.js';
 import { buildFeeds, inputSpecs } from '../../../electron/core/profiling/inputs.js';
 import { compareEnergy, measureEnergyPerInference } from './energy/energy-compare.js';
 import type { ProfileEnergy } from '../../device-protocol/profile-result.js';
-import { discoverEnergySources } from './energy/discover-energy.js';
-import { energyInfo, energySysRoot } from './energy/energy-info.js';
+import { energyInfo, energySourceOrReason, energySysRoot } from './energy/energy-info.js';
 import { FlService } from './federated/fl-service.js';
 import { graphOptimization, sessionOptions } from './health-check.js';
 
@@ -240,15 +239,12 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
 
   /** Energy per inference of one model for a profile, or why there is none. */
   private async energyOf(modelPath: string, seconds: number): Promise<ProfileEnergy> {
-    const found = discoverEnergySources(energySysRoot());
-    if (!found.best) {
-      const info = energyInfo(energySysRoot(), found);
-      return { available: false, reason: info.available ? 'No energy source.' : `${info.reason} ${info.fix}` };
-    }
+    const found = energySourceOrReason();
+    if (!found.source) return { available: false, reason: found.reason };
     const session = await ort.InferenceSession.create(modelPath, sessionOptions);
     try {
       const feeds = await buildFeeds(inputSpecs(session));
-      return await measureEnergyPerInference(found.best, async () => void (await session.run(feeds)), { seconds });
+      return await measureEnergyPerInference(found.source, async () => void (await session.run(feeds)), { seconds });
     } finally {
       await session.release();
     }
@@ -258,11 +254,8 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
   private async measureEnergy(req: DeviceRequestParsed<'energy'>): Promise<DeviceResponse<'energy'>> {
     const { store, uploads, runner } = this.p;
     // The board first: without a counter no state of the slots makes a measurement possible.
-    const found = discoverEnergySources(energySysRoot());
-    if (!found.best) {
-      const info = energyInfo(energySysRoot(), found);
-      throw new AppError('ENERGY_UNAVAILABLE', 'Energy not available on this device', info.available ? 'No energy source.' : `${info.reason} ${info.fix}`);
-    }
+    const found = energySourceOrReason();
+    if (!found.source) throw new AppError('ENERGY_UNAVAILABLE', 'Energy not available on this device', found.reason);
     const current = runner.current;
     const notThere = (detail: string) => new AppError('PRECONDITION_FAILED', 'The device is not in the state the energy measurement expects', `Nothing was measured: ${detail}`);
     if (!current) throw new AppError('NO_MODEL', 'No model deployed', 'Deploy a model before measuring its energy on the device.');
@@ -286,7 +279,7 @@ export class DeviceAgent extends EventEmitter<{ event: [DeviceEvent] }> implemen
       const [b, c] = sessions;
       const feeds = await Promise.all(sessions.map((s) => buildFeeds(inputSpecs(s))));
       return await compareEnergy(
-        found.best,
+        found.source,
         { baseline: async () => void (await b.run(feeds[0])), candidate: async () => void (await c.run(feeds[1])) },
         { seconds: req.seconds, pairs: req.pairs, idleSec: req.idleSec },
         { baselineSha256: baseline.sha256, candidateSha256: candidate.sha256 },

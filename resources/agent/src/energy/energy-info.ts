@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EnergyInfo } from '../../../device-protocol/messages.js';
 import { discoverEnergySources, type EnergyDiscovery } from './discover-energy.js';
-import { sourceInfo } from './energy-source.js';
+import { sourceInfo, type EnergySource } from './energy-source.js';
 
 const classDirs = ['sys/class/powercap', 'sys/class/hwmon', 'sys/class/power_supply'];
 
@@ -34,4 +34,12 @@ export function energyInfo(sysRoot = '/', discovery: EnergyDiscovery = discoverE
     reason: `No energy counter or power sensor the kernel exposes: ${looked.join(', ')}.`,
     fix: 'Energy per inference needs a board with powercap (Intel RAPL, recent AMD), an hwmon power or energy sensor, INA3221 rails (Jetson), the Raspberry Pi 5 PMIC or a battery; a virtual machine has none.',
   };
+}
+
+/** The source to measure with now, or the plain reason and fix why the board has none. */
+export function energySourceOrReason(sysRoot = energySysRoot()): { source: EnergySource; reason: null } | { source: null; reason: string } {
+  const found = discoverEnergySources(sysRoot);
+  if (found.best) return { source: found.best, reason: null };
+  const info = energyInfo(sysRoot, found);
+  return { source: null, reason: info.available ? 'No energy source.' : `${info.reason} ${info.fix}` };
 }
