@@ -299,8 +299,15 @@ export const flTrainRequestSchema = z
       .strict()
       .optional()
       .describe('Secure aggregation: the device keeps its update and answers none; fl-secagg then runs the SecAgg+ stages.'),
+    updateClipNorm: z
+      .number()
+      .positive()
+      .finite()
+      .optional()
+      .describe('Differential privacy in a secure round: the device clips its update (trained − global parameters) to this L2 norm and weighs it as maxWeight, so the unmasked mean is the equal-weight mean of clipped updates; needs secure.'),
   })
-  .strict();
+  .strict()
+  .refine((v) => v.updateClipNorm === undefined || v.secure !== undefined, { message: 'updateClipNorm applies to secure rounds only (in a plain round the console clips)', path: ['updateClipNorm'] });
 
 export const flTrainResponseSchema = z.object({
   roundId: z.string().describe('The request\'s roundId.'),
@@ -317,6 +324,7 @@ export const flTrainResponseSchema = z.object({
   update: float32Base64.optional().describe('Base64 of the trained flattened parameters, little-endian float32; absent in a secure round.'),
   paramCount: z.number().int().positive().describe('Parameters of the model (float32 values in update).'),
   clipped: z.boolean().optional().describe('Some step\'s gradient was clipped to clipNorm; absent without clipNorm.'),
+  updateClipped: z.boolean().optional().describe('The update was longer than updateClipNorm and was scaled down (one bit, so the console can report the clipped fraction); absent without updateClipNorm.'),
 });
 
 export const flSecAggRequestSchema = z

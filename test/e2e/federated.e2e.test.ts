@@ -128,6 +128,8 @@ describe('the Federated page', () => {
     await page.getByTestId('fl-selector').fill('tag:sensors');
     await page.getByTestId('fl-minClients').fill('3');
     await page.getByTestId('fl-selectCount').fill('3');
+    // DP together with SecAgg+: each device clips its own update.
+    await page.getByTestId('fl-secure').check();
     await page.getByTestId('fl-dp').check();
     await page.getByTestId('fl-dp-noiseMultiplier').fill('1');
     await page.getByTestId('fl-dp-clipNorm').fill('1');
@@ -138,8 +140,20 @@ describe('the Federated page', () => {
     await page.getByTestId('page-fl-round').waitFor();
     await expect.poll(() => page.getByTestId('fl-phase').first().getAttribute('data-phase'), { timeout: 120_000 }).toMatch(/^(registered|rejected)$/);
     // One round at z = 1, δ = 1e-5: ε = 0.5 + sqrt(2·ln 1e5) = 5.30, of a budget of 10.
-    await expect.poll(() => page.getByTestId('fl-privacy').textContent(), { timeout: 10_000 }).toMatch(/ε 5\.30 \(total 5\.30 of 10\).*differential privacy at δ 0\.00001.*% of updates clipped to 1/);
+    await expect.poll(() => page.getByTestId('fl-privacy').textContent(), { timeout: 10_000 }).toMatch(/ε 5\.30 \(total 5\.30 of 10\).*the console saw only the sum.*differential privacy at δ 0\.00001.*% of updates clipped to 1/);
     const hash = new URL(page.url()).hash;
+    const dpId = decodeURIComponent(hash.split('/')[2]);
+    const dpRound = await c.api<FlRound>('fl.get', { id: dpId });
+    expect(dpRound).toMatchObject({ secure: true, privacy: { noised: true } });
+    expect(dpRound.devices.filter((d) => d.status === 'evaluated').every((d) => typeof d.updateClipped === 'boolean')).toBe(true);
+    // The round list says what each round spent.
+    await page.getByTestId('nav-federated').click();
+    await expect.poll(() => page.locator('.fl-round-row').count(), { timeout: 30_000 }).toBe(3);
+    const dpRow = page.locator(`.fl-round-row[data-id="${dpId}"]`);
+    await expect.poll(() => dpRow.textContent(), { timeout: 10_000 }).toMatch(/ε 5\.30 \(lineage 5\.30\)/);
+    expect(await dpRow.getByTestId('fl-round-counts').textContent()).toBe('3 · 3 · 0');
+    await tallShot('federated-rounds-privacy');
+    await page.goto(`${c.url}${hash}`);
     const secure = await settled((await c.api<FlRound>('fl.start', { ...roundInput, modelId: rounds[1].candidateModelId!, minClients: 2, secure: true })).id);
     expect(secure.phase, secure.reason ?? '').toMatch(/^(registered|rejected)$/);
     await page.goto(`${c.url}${hash.replace(/[^/]+$/, encodeURIComponent(secure.id))}`);

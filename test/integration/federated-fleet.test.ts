@@ -17,7 +17,11 @@
 //      on anomalies is not the cause;
 //   3. one secure round over the same ten: the console's SQLite rows for it hold no per-device update
 //      (no stored string decodes to a float32 vector of the parameter count except the unmasked
-//      aggregate), where the plain rounds' rows hold all ten.
+//      aggregate), where the plain rounds' rows hold all ten;
+//   4. SecAgg+ with one, then two, then three agents killed (SIGKILL) once training is over: each secure
+//      round's unmasked aggregate equals, to fixed-point precision, the plain FedAvg of its survivors'
+//      updates, which a plain round with the same seed showed (the same seed, model and data train the
+//      same update), and is far from the FedAvg that still includes the killed ones. Last, as it kills.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +29,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlRound, RolloutDetail } from '../../electron/core/api/types.js';
 import { unwrap } from '../../electron/cli/run-job.js';
 import { createCore, type Core } from '../../electron/core/core.js';
+import { decodeParameters, fedAvg } from '../../electron/core/federated/aggregation.js';
 import { readModelBytes } from '../../electron/core/federated/candidate.js';
+import { defaultFixedPoint, quantizationStep } from '../../electron/core/federated/secagg/fixed-point.js';
 import { inspectFile } from '../../electron/core/inspect/inspect.js';
 import { storeArtifact } from '../../electron/core/registry/artifact-store.js';
 import { readAutoencoderWeights } from '../../resources/agent/src/federated/autoencoder-onnx.js';
@@ -249,4 +255,45 @@ describe('federated learning on a fleet of ten real agents', () => {
     expect(vectors(plain).filter((v) => v.where.startsWith('fl_round_devices'))).toHaveLength(deviceCount);
     figure(`stored float32[${paramCount}] vectors: secure round ${secureVectors.length} (the aggregate), last plain round ${vectors(plain).length}`);
   }, 300_000);
+
+  it('SecAgg+ with one, two and three agents killed mid-round: the aggregate is the plain FedAvg of the survivors', async () => {
+    const seed = 'secagg-dropouts';
+    const quick = { seed, epochs: 1 };
+    const plain = await round(quick);
+    expect(['registered', 'rejected'], `${plain.reason}`).toContain(plain.phase);
+    expect(plain.participants).toBe(deviceCount);
+    const stored = core.federated.store.updates(plain.id);
+    const samples = new Map(plain.devices.map((d) => [d.deviceId, d.samples!]));
+    const update = (id: string) => ({ deviceId: id, samples: samples.get(id)!, parameters: decodeParameters(stored.get(id)!, 'update') });
+    const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    // Every survivor's entry is off by under one step of weight × parameter; the mean divides by the weights.
+    expect(Math.max(...samples.values())).toBeLessThan(defaultFixedPoint.maxWeight);
+    let alive = [...agents];
+    for (const k of [1, 2, 3]) {
+      const victims = alive.slice(alive.length - k);
+      const survivors = alive.slice(0, alive.length - k);
+      // Seven clients and three gone: a full graph (numShares 7, threshold 4), or one dropped device's
+      // neighbourhood could keep fewer survivors than the threshold.
+      const shares = alive.length === 7 ? { numShares: 7 } : {};
+      const started = unwrap<FlRound>(await core.call('fl.start', { ...roundInput, ...quick, modelId, secure: true, minClients: survivors.length, selectCount: alive.length, ...shares }));
+      const driving = core.federated.waitFor(started.id, { drive: true, pollMs: 10 });
+      while (core.federated.store.get(started.id)!.state.phase === 'training') await new Promise((res) => setTimeout(res, 5));
+      await Promise.all(victims.map((v) => v.kill9()));
+      const r = await driving;
+      expect(['registered', 'rejected'], `${r.reason}\n${r.events.map((e) => e.detail).join('\n')}`).toContain(r.phase);
+      expect([...r.participantIds].sort()).toEqual(survivors.map((a) => a.deviceId).sort());
+      expect([...r.dropped].sort()).toEqual(victims.map((a) => a.deviceId).sort());
+      expect(r.secagg.reduce((n, x) => n + x.dropped, 0)).toBe(k);
+      const aggregate = decodeParameters(core.federated.store.get(r.id)!.state.candidate!, 'aggregate');
+      const expected = fedAvg(survivors.map((a) => update(a.deviceId)));
+      const withVictims = fedAvg(alive.map((a) => update(a.deviceId)));
+      const total = survivors.reduce((n, a) => n + samples.get(a.deviceId)!, 0);
+      const tolerance = (survivors.length * quantizationStep(defaultFixedPoint) * defaultFixedPoint.maxWeight) / total + 1e-6;
+      const [err, far] = [maxDiff(aggregate, expected), maxDiff(aggregate, withVictims)];
+      figure(`SecAgg+ with ${k} killed of ${alive.length} (threshold ${r.secagg[0].threshold}; ${r.secagg.map((x) => `${x.stage} ${x.answered}/${x.asked}`).join(', ')}): largest difference from the survivors' FedAvg ${err.toExponential(2)} (bound ${tolerance.toExponential(2)}), from the FedAvg with the killed ${far.toExponential(2)}`);
+      expect(err).toBeLessThanOrEqual(tolerance);
+      expect(far).toBeGreaterThan(10 * tolerance);
+      alive = survivors;
+    }
+  }, 600_000);
 });

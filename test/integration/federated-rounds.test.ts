@@ -20,7 +20,7 @@ import { sensorModelPath, writeDeviceSlices } from '../helpers/fl-fleet.js';
 import { readAutoencoderWeights } from '../../resources/agent/src/federated/autoencoder-onnx.js';
 import { decodeParameters } from '../../electron/core/federated/aggregation.js';
 import { readModelBytes } from '../../electron/core/federated/candidate.js';
-import { l2Norm } from '../../electron/core/federated/dp-accountant.js';
+import { clippedDelta, l2Norm } from '../../electron/core/federated/dp-accountant.js';
 
 const home = mkdtempSync(join(tmpdir(), 'ef-fl-rounds-'));
 const bin = join(repoRoot, 'scripts', 'edgefleet.js');
@@ -169,6 +169,59 @@ describe('federated rounds on real agents', () => {
     expect(weak.privacy!.epsilon).toBeGreaterThan(90);
     figures.push(`weak DP (z 0.1, σ ${((0.1 * clip) / weak.participants).toPrecision(3)}): held-out loss ${weak.lossBefore} -> ${weak.lossAfter} (${weak.phase}); ε ${weak.privacy!.epsilon.toFixed(1)} this round, ${weak.privacy!.total.toFixed(1)} for the lineage`);
   }, 600_000);
+
+  it('DP with secure aggregation: each agent clips its own update, the console only adds noise to the unmasked mean', async () => {
+    // The same seed trains the same updates: a plain round shows them, the secure DP round must hide them
+    // and still give mean(global + clip(update − global)) + N(0, (z·C/n)²).
+    const seed = 'dp-with-secagg';
+    const plain = await round({ seed });
+    expect(['registered', 'rejected'], `${plain.reason}`).toContain(plain.phase);
+    const global = readAutoencoderWeights(readModelBytes(home, core.registry.requireModel(modelId).sha256)).parameters;
+    const updates = core.federated.store.updates(plain.id);
+    const norms = new Map([...updates].map(([id, u]) => [id, l2Norm(Float64Array.from(decodeParameters(u, 'update'), (v, i) => v - global[i]))]));
+    const sorted = [...norms.values()].sort((x, y) => x - y);
+    // Three of four clipped well below their norms, so a missing clip would stand out against the noise.
+    const clip = Number(((sorted[0] + sorted[1]) / 2).toPrecision(3));
+    // Noise well below what the clip cuts off, so a missing clip on a device would show in the residual.
+    const z = 0.002;
+    const r = await round({ seed, secure: true, dp: { noiseMultiplier: z, clipNorm: clip, delta: 1e-5, maxEpsilon: 1e6 } });
+    expect(['registered', 'rejected'], `${r.reason}\n${r.events.map((e) => e.detail).join('\n')}`).toContain(r.phase);
+    expect(r.participantIds.sort()).toEqual([...updates.keys()].sort());
+    expect(core.federated.store.updates(r.id).size).toBe(0);
+    // Which devices clipped is what the plain norms say, reported by each device as one bit.
+    const clipped = r.devices.filter((d) => d.updateClipped).map((d) => d.deviceId).sort();
+    expect(clipped).toEqual([...norms].filter(([, n]) => n > clip).map(([id]) => id).sort());
+    expect(r.privacy).toMatchObject({ noiseMultiplier: z, clipNorm: clip, noised: true, clippedFraction: clipped.length / 4 });
+    expect(r.events.some((e) => /SecAgg\+ and differential privacy: each clipped to .* on its device/.test(e.detail))).toBe(true);
+
+    const n = r.participantIds.length;
+    const expected = new Float64Array(global.length);
+    for (const id of r.participantIds) {
+      const { delta } = clippedDelta(global, decodeParameters(updates.get(id)!, 'update'), clip);
+      for (let i = 0; i < expected.length; i++) expected[i] += (global[i] + delta[i]) / n;
+    }
+    const candidate = decodeParameters(core.federated.store.get(r.id)!.state.candidate!, 'candidate');
+    const spread = (against: ArrayLike<number>) => {
+      const residual = Float64Array.from(candidate, (v, i) => v - against[i]);
+      const m = residual.reduce((a, b) => a + b, 0) / residual.length;
+      return { residual, mean: m, std: Math.sqrt(residual.reduce((a, b) => a + (b - m) ** 2, 0) / (residual.length - 1)) };
+    };
+    const { residual, mean, std } = spread(expected);
+    const sigma = (z * clip) / n;
+    // What is left is the console's noise: its spread is σ (±10 %, about six standard errors at this size), centred on 0.
+    expect(std / sigma).toBeGreaterThan(0.9);
+    expect(std / sigma).toBeLessThan(1.1);
+    expect(Math.abs(mean)).toBeLessThan((5 * sigma) / Math.sqrt(residual.length));
+    // Without the devices' clip the residual would also hold the clipped-off part: far from the noise alone.
+    const locals = r.participantIds.map((id) => decodeParameters(updates.get(id)!, 'update'));
+    const unclippedMean = Float64Array.from(global, (_g, i) => locals.reduce((sum, p) => sum + p[i], 0) / n);
+    const unclipped = spread(unclippedMean).std;
+    expect(unclipped / sigma).toBeGreaterThan(1.5);
+    figures.push(
+      `DP with SecAgg+: plain update norms ${sorted.map((x) => x.toPrecision(3)).join(', ')}, clip ${clip} on the devices (${clipped.length} clipped), z ${z}, σ ${sigma.toPrecision(3)}; residual std ${std.toPrecision(3)} (${(std / sigma).toFixed(3)} σ), mean ${mean.toExponential(2)}; ` +
+        `against the unclipped mean ${(unclipped / sigma).toFixed(2)} σ; held-out loss ${r.lossBefore} -> ${r.lossAfter} (${r.phase}); ε ${r.privacy!.epsilon.toFixed(1)}`,
+    );
+  }, 300_000);
 
   it('a secure round with one agent killed mid-round still registers from the survivors', async () => {
     const victim = agents[3];

@@ -66,17 +66,20 @@ interface FakeOpts {
 }
 
 /** Each device pulls the parameters halfway to one shared target; loss is the distance to it. */
-function fakeDevices(sha: () => string, o: FakeOpts): FlDevices & { trains: Map<string, number>; seeds: (number | undefined)[] } {
+function fakeDevices(sha: () => string, o: FakeOpts): FlDevices & { trains: Map<string, number>; seeds: (number | undefined)[]; requests: FlTrainRequest[] } {
   const trains = new Map<string, number>();
   const seeds: (number | undefined)[] = [];
+  const requests: FlTrainRequest[] = [];
   const clients = new Map<string, { client: SecAggClient; update: Float32Array; samples: number }>();
   return {
     trains,
     seeds,
+    requests,
     probe: async () => ({ name: 'x', capabilities: ['fl-train1'], activeSha256: sha() }),
     async train(deviceId, req: FlTrainRequest) {
       trains.set(deviceId, (trains.get(deviceId) ?? 0) + 1);
       seeds.push(req.seed);
+      requests.push(req);
       if (o.refuse?.has(deviceId)) throw new Error(`${deviceId} has no data`);
       if (o.hang?.has(deviceId)) return new Promise(() => undefined);
       const g = o.global!;
@@ -400,9 +403,19 @@ describe('device limits and differential privacy', () => {
     expect((await e.start({ ...base, modelId })).privacy).toBeNull();
   });
 
-  it('DP is refused with secure aggregation and with trimmed-mean, saying why', async () => {
+  it('DP with secure aggregation: fl-train asks each device to clip; a device that answers without clipping fails the round, naming it', async () => {
+    const e = engine();
+    const r = await finish(e, await e.start({ ...base, modelId, secure: true, dp }));
+    expect(r.phase).toBe('failed');
+    expect(r.reason).toMatch(/A device did not clip its update|answered without updateClipped/);
+    expect(r.reason).toMatch(/dev-a.*update the agent/);
+    expect(r.candidateModelId).toBeNull();
+    expect(fake.requests.map((q) => q.updateClipNorm)).toEqual(fake.requests.map(() => dp.clipNorm));
+    expect(fake.requests.every((q) => q.secure)).toBe(true);
+  });
+
+  it('DP is refused with trimmed-mean, saying why', async () => {
     for (const [input, why] of [
-      [{ ...base, modelId, secure: true, dp }, /the agent does not clip its update yet/],
       [{ ...base, modelId, aggregation: 'trimmed-mean', dp }, /equal-weight mean of clipped updates/],
       [{ ...base, modelId, dp: { ...dp, delta: 0.1 } }, /0\.01|delta/],
     ] as [Record<string, unknown>, RegExp][]) {

@@ -1,5 +1,6 @@
 // `edgefleet fl round start|status|abort|rollback|list`: federated rounds for pipelines. With --wait the
 // exit code says how the round ended: 0 registered, 3 rejected (not better), 4 failed, 5 aborted.
+import { privacySpent } from '../../core/api/privacy-spent.js';
 import type { FlRound, FlRoundSummary } from '../../core/api/types.js';
 import type { Core } from '../../core/core.js';
 import { roundExit } from '../../core/federated/round-engine.js';
@@ -148,7 +149,7 @@ export const flCommand: Command = {
     'max-cpu': ['PERCENT', 'Leave out devices whose latest telemetry shows more agent CPU load, percent of one core (default: no limit)'],
     'max-temp': ['C', 'Leave out devices whose latest telemetry shows a hotter SoC (default: no limit)'],
     'dp-noise': ['Z', 'Differential privacy: Gaussian noise multiplier z (noise z·C/n on the mean update); needs the other --dp-* and --max-epsilon'],
-    'dp-clip': ['C', 'Differential privacy: clip each device\u2019s update (local − global) to this L2 norm'],
+    'dp-clip': ['C', 'Differential privacy: clip each device\u2019s update (local − global) to this L2 norm (with --secure, on the device)'],
     'dp-delta': ['D', 'Differential privacy: δ of the (ε, δ) guarantee, at most 0.01'],
     'max-epsilon': ['E', 'Privacy budget of the model\u2019s lineage: a round that would take ε past it does not start'],
     seed: ['TEXT', 'Makes the round reproducible: the same seed picks the same devices and trains the same updates from the same model and data (DP noise stays random)'],
@@ -230,7 +231,10 @@ export const flCommand: Command = {
           const list = unwrap<FlRoundSummary[]>(await core.call('fl.list', {}));
           if (json) return printJson(list);
           if (list.length === 0) return void process.stdout.write('No federated rounds yet. Start one with `edgefleet fl round start MODEL --target SELECTOR`.\n');
-          for (const r of list) process.stdout.write(`${r.id}  ${r.phase.padEnd(11)} ${r.modelName}  ${r.aggregation}${r.secure ? ' secure' : ''}  ${r.participants} participants  ${fmt(r.lossBefore)} → ${fmt(r.lossAfter)}  ${r.createdAt}\n`);
+          for (const r of list) {
+            const eps = r.privacy ? `  ${privacySpent(r)}` : '';
+            process.stdout.write(`${r.id}  ${r.phase.padEnd(11)} ${r.modelName}  ${r.aggregation}${r.secure ? ' secure' : ''}  ${r.participants} in of ${r.selectCount} selected, ${r.droppedCount} dropped  ${fmt(r.lossBefore)} → ${fmt(r.lossAfter)}${eps}  ${r.createdAt}\n`);
+          }
           return;
         }
       }

@@ -201,7 +201,7 @@ export const flStartInput = z
     /** Eligibility: devices whose latest telemetry shows more CPU load or heat are left out, saying so. */
     maxCpuPercent: z.number().gt(0).max(10_000).optional(),
     maxTemperatureC: z.number().min(-50).max(200).optional(),
-    /** Central differential privacy (federated/dp-accountant.ts); plain fedavg/fedprox rounds only. */
+    /** Differential privacy (federated/dp-accountant.ts): the console clips (plain rounds) or each device does (secure), the console adds the noise. */
     dp: z
       .object({
         noiseMultiplier: z.number().gt(0).max(1000),
@@ -213,10 +213,6 @@ export const flStartInput = z
       .optional(),
   })
   .strict()
-  .refine((v) => !(v.dp && v.secure), {
-    message: 'differential privacy needs each update clipped before it is summed; the agent does not clip its update yet and secure aggregation hides it from the console. Use dp without secure',
-    path: ['dp'],
-  })
   .refine((v) => !(v.dp && v.aggregation === 'trimmed-mean'), { message: 'differential privacy is accounted for the equal-weight mean of clipped updates; use fedavg or fedprox with dp', path: ['dp'] })
   .refine((v) => v.minClients <= v.selectCount, { message: 'minClients cannot exceed selectCount: the round could never reach its quorum', path: ['minClients'] })
   .refine((v) => v.timeBudgetSec < v.deadlineSec, { message: 'timeBudgetSec must be shorter than deadlineSec, or no device could answer in time', path: ['timeBudgetSec'] })

@@ -1026,6 +1026,8 @@ export interface FlRoundDevice {
   epochsRun: number | null;
   stoppedBy: 'epochs' | 'time-budget' | null;
   elapsedMs: number | null;
+  /** DP with SecAgg+: whether the device had to clip its update (absent in other rounds). */
+  updateClipped?: boolean;
 }
 
 export type FlEventKind = 'phase' | 'selected' | 'excluded' | 'sent' | 'trained' | 'uploaded' | 'timed-out' | 'rejected' | 'evaluated' | 'not-needed';
@@ -1047,10 +1049,15 @@ export interface FlRoundSummary {
   reason: string | null;
   aggregation: FlAggregation;
   secure: boolean;
+  /** Devices asked for (selectCount), whose updates are in the aggregate, and dropped after selection. */
+  selectCount: number;
   participants: number;
+  droppedCount: number;
   candidateModelId: string | null;
   lossBefore: number | null;
   lossAfter: number | null;
+  /** A DP round's ε, this round and the lineage; null without DP. */
+  privacy: FlPrivacy | null;
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
@@ -1089,7 +1096,6 @@ export interface FlSecAggStage {
 export interface FlRound extends FlRoundSummary {
   selector: string;
   minClients: number;
-  selectCount: number;
   overSelect: number;
   deadlineMs: number;
   /** When the deadline of the training (and SecAgg) stages passes. */
@@ -1106,8 +1112,6 @@ export interface FlRound extends FlRoundSummary {
   rollouts: { id: string; kind: 'promote' | 'rollback'; modelId: string; at: string }[];
   /** The process driving the round now, if any. */
   driver: RolloutDriver | null;
-  /** Differential privacy of the round; null when it had none. */
-  privacy: FlPrivacy | null;
   /** Secure rounds: each SecAgg+ stage's counts, in order. */
   secagg: FlSecAggStage[];
   /** The device limits of eligibility (latest telemetry). */

@@ -118,18 +118,34 @@ export function dpAggregate(global: ArrayLike<number>, locals: readonly { device
   const d = global.length;
   const acc = new Float64Array(d);
   const norms: DpAggregate['norms'] = [];
-  const delta = new Float64Array(d);
   for (const l of locals) {
     if (l.parameters.length !== d) throw new RangeError(`${l.deviceId} sent ${l.parameters.length} parameters, the model has ${d}`);
-    for (let i = 0; i < d; i++) delta[i] = l.parameters[i] - global[i];
-    const { clipped, norm } = clipToNorm(delta, o.clipNorm);
+    const { delta, clipped, norm } = clippedDelta(global, l.parameters, o.clipNorm);
     norms.push({ deviceId: l.deviceId, norm, clipped });
     for (let i = 0; i < d; i++) acc[i] += delta[i];
   }
+  const mean = new Float64Array(d);
+  for (let i = 0; i < d; i++) mean[i] = global[i] + acc[i] / n;
+  const { parameters, noiseStd } = addDpNoise(mean, n, o);
+  return { parameters, clippedFraction: norms.filter((x) => x.clipped).length / n, noiseStd, norms };
+}
+
+/** local − global, scaled to L2 norm at most c: DP-FedAvg's per-device clip (the server's, or the device's before SecAgg+). */
+export function clippedDelta(global: ArrayLike<number>, local: ArrayLike<number>, c: number): { delta: Float64Array; clipped: boolean; norm: number } {
+  const delta = Float64Array.from(local, (v, i) => v - global[i]);
+  return { delta, ...clipToNorm(delta, c) };
+}
+
+/** The device side of DP with SecAgg+: its trained parameters with the update clipped, global + clip(local − global). */
+export function clipUpdate(global: ArrayLike<number>, local: ArrayLike<number>, c: number): { parameters: Float32Array; clipped: boolean; norm: number } {
+  const { delta, clipped, norm } = clippedDelta(global, local, c);
+  return { parameters: Float32Array.from(delta, (v, i) => global[i] + v), clipped, norm };
+}
+
+/** The mean of n clipped updates with N(0, (z·C/n)²) added per coordinate. */
+export function addDpNoise(mean: ArrayLike<number>, n: number, o: { clipNorm: number; noiseMultiplier: number; uniform: () => number }): { parameters: Float32Array; noiseStd: number } {
   const noiseStd = (o.noiseMultiplier * o.clipNorm) / n;
-  const out = new Float32Array(d);
-  for (let i = 0; i < d; i++) out[i] = global[i] + acc[i] / n + noiseStd * gaussian(o.uniform);
-  return { parameters: out, clippedFraction: norms.filter((x) => x.clipped).length / n, noiseStd, norms };
+  return { parameters: Float32Array.from(mean, (v) => v + noiseStd * gaussian(o.uniform)), noiseStd };
 }
 
 /** Uniforms in [0, 1) from node:crypto, drawn 48 bits at a time from a pooled buffer. */

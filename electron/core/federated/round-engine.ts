@@ -15,7 +15,7 @@ import { parseSelector } from '../rollouts/selector.js';
 import { aggregate, decodeParameters, defaultTrimFraction, encodeParameters, trimCount, weightedMean } from './aggregation.js';
 import { readAutoencoderWeights } from '../../../resources/agent/src/federated/autoencoder-onnx.js';
 import { candidateBytes, federatedModelInfo, readModelBytes, registerCandidate } from './candidate.js';
-import { checkBudget, cryptoUniform, dpAggregate, type DpEvent } from './dp-accountant.js';
+import { addDpNoise, checkBudget, cryptoUniform, dpAggregate, type DpEvent } from './dp-accountant.js';
 import { linkDevices, type FlDevices, type FlTrainRequest, type FlTrainResponse } from './fl-device.js';
 import { emptyDevice, RoundStore, type RoundSpec, type RoundState, type StoredRound } from './round-store.js';
 import { isFinal, nextPhase, resumeDecision, secaggPhases } from './round-machine.js';
@@ -327,6 +327,7 @@ export class RoundEngine {
       heldOutFraction: spec.config.heldOutFraction,
       ...(spec.config.seed === undefined ? {} : { seed: shuffleSeed(spec.config.seed) }),
       ...(run ? { secure: { config: run.server.config } } : {}),
+      ...(run && spec.dp ? { updateClipNorm: spec.dp.clipNorm } : {}),
     };
     let trained = done.length;
     let stopped = false;
@@ -364,7 +365,7 @@ export class RoundEngine {
               return;
             }
             trained++;
-            const detail = `${d.name} trained ${res.epochsRun} epochs on ${res.samples} windows in ${Math.round(res.elapsedMs)} ms (${res.stoppedBy}): loss ${fmt(res.lossBefore)} → ${fmt(res.lossAfter)}, held-out ${fmt(res.heldOutLossBefore)} → ${fmt(res.heldOutLossAfter)}`;
+            const detail = `${d.name} trained ${res.epochsRun} epochs on ${res.samples} windows in ${Math.round(res.elapsedMs)} ms (${res.stoppedBy}): loss ${fmt(res.lossBefore)} → ${fmt(res.lossAfter)}, held-out ${fmt(res.heldOutLossBefore)} → ${fmt(res.heldOutLossAfter)}${res.updateClipped === undefined ? '' : res.updateClipped ? `; update clipped to ${spec.dp?.clipNorm} on the device` : `; update within ${spec.dp?.clipNorm}`}`;
             this.store.device(spec.id, 'training', row, { deviceId: d.deviceId, kind: 'trained', detail }, spec.secure ? null : (res.update ?? null));
             if (!spec.secure) this.store.device(spec.id, 'training', row, { deviceId: d.deviceId, kind: 'uploaded', detail: `${d.name} sent its update (${res.paramCount} parameters${res.clipped ? ', clipped' : ''})` });
           })
@@ -438,6 +439,7 @@ export class RoundEngine {
       epochsRun: res.epochsRun,
       stoppedBy: res.stoppedBy,
       elapsedMs: res.elapsedMs,
+      ...(res.updateClipped === undefined ? {} : { updateClipped: res.updateClipped }),
     };
   }
 
@@ -511,6 +513,7 @@ export class RoundEngine {
       candidate = encodeParameters(params);
     }
     if (!candidate) throw new AppError('FL_NO_UPDATES', 'Nothing to aggregate', 'The round has no aggregate.');
+    if (spec.secure && spec.dp && r.state.privacy) return this.noiseSecureMean(r, candidate, spec.dp, r.state.privacy);
     this.move(spec, 'aggregating', { phase: 'evaluating', candidate }, `Aggregated ${r.state.participantIds.length} updates (${spec.secure ? 'SecAgg+ weighted mean' : spec.aggregation === 'trimmed-mean' ? `trimmed mean, ${trimCount(r.state.participantIds.length, spec.trimFraction ?? defaultTrimFraction)} value${trimCount(r.state.participantIds.length, spec.trimFraction ?? defaultTrimFraction) === 1 ? '' : 's'} of each coordinate dropped from each side` : spec.aggregation})`);
   }
 
@@ -587,6 +590,29 @@ export class RoundEngine {
       'aggregating',
       { phase: 'evaluating', candidate: encodeParameters(out.parameters), privacy: { ...privacy, clippedFraction: out.clippedFraction, noised: true } },
       `Aggregated ${rows.length} updates with differential privacy: clipped to ${dp.clipNorm} (${Math.round(out.clippedFraction * 100)}% clipped; update norms ${norms}), equal weights, Gaussian noise σ ${out.noiseStd.toPrecision(3)} per parameter; ε ${privacy.epsilon.toPrecision(3)} this round, ${privacy.total.toPrecision(3)} for ${dp.family} (δ ${dp.delta})`,
+    );
+  }
+
+  /**
+   * DP with SecAgg+: each device clipped its own update to C and weighed it equally (fl-train
+   * updateClipNorm), so the unmasked mean is DP-FedAvg's mean of clipped updates; the console adds the
+   * same noise z·C/n. It never sees a norm, only each device's one bit that it clipped.
+   */
+  private noiseSecureMean(r: StoredRound, mean: string, dp: NonNullable<RoundSpec['dp']>, privacy: FlPrivacy): void {
+    const { spec } = r;
+    const n = r.state.participantIds.length;
+    const rows = this.store.devices(spec.id).filter((d) => r.state.participantIds.includes(d.deviceId));
+    const unclipped = rows.filter((d) => d.updateClipped === undefined);
+    if (unclipped.length) {
+      throw new AppError('FL_BAD_UPDATE', 'A device did not clip its update', `${unclipped.map((d) => d.name).join(', ')} answered without updateClipped, so ${unclipped.length === 1 ? 'its' : 'their'} update may be longer than ${dp.clipNorm}: update the agent (fl-train updateClipNorm).`);
+    }
+    const out = addDpNoise(decodeParameters(mean, 'The unmasked mean', spec.paramCount), n, { clipNorm: dp.clipNorm, noiseMultiplier: dp.noiseMultiplier, uniform: cryptoUniform(randomBytes) });
+    const clippedFraction = rows.filter((d) => d.updateClipped).length / n;
+    this.move(
+      spec,
+      'aggregating',
+      { phase: 'evaluating', candidate: encodeParameters(out.parameters), privacy: { ...privacy, clippedFraction, noised: true } },
+      `Aggregated ${n} updates with SecAgg+ and differential privacy: each clipped to ${dp.clipNorm} on its device (${Math.round(clippedFraction * 100)}% clipped), equal weights, Gaussian noise σ ${out.noiseStd.toPrecision(3)} per parameter; ε ${privacy.epsilon.toPrecision(3)} this round, ${privacy.total.toPrecision(3)} for ${dp.family} (δ ${dp.delta})`,
     );
   }
 
@@ -680,10 +706,13 @@ export class RoundEngine {
       reason: r.state.reason,
       aggregation: r.spec.aggregation,
       secure: r.spec.secure,
+      selectCount: r.spec.selectCount,
       participants: r.state.participantIds.length,
+      droppedCount: r.state.dropped.length,
       candidateModelId: r.state.candidateModelId,
       lossBefore: r.state.lossBefore,
       lossAfter: r.state.lossAfter,
+      privacy: r.state.privacy ?? null,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
       finishedAt: r.state.finishedAt,
@@ -695,7 +724,6 @@ export class RoundEngine {
       ...this.summary(r),
       selector: r.spec.selector,
       minClients: r.spec.minClients,
-      selectCount: r.spec.selectCount,
       overSelect: r.spec.overSelect,
       deadlineMs: r.spec.deadlineMs,
       deadlineAt: r.spec.deadlineAt,
@@ -708,7 +736,6 @@ export class RoundEngine {
       events: this.store.events(r.spec.id),
       rollouts: r.state.rollouts,
       driver: this.store.holder(r.spec.id),
-      privacy: r.state.privacy ?? null,
       secagg: r.state.secagg ?? [],
       limits: r.spec.limits ?? defaultLimits,
     };

@@ -12,7 +12,7 @@ import { href, navigate } from '../../router/hash-route.js';
 import { useApi } from '../../store/useApi.js';
 import { useRequest } from '../../store/useRequest.js';
 import { useReloadOn } from '../rollouts/useEventTick.js';
-import { durationOf, finishedPhases, FlPhaseChip, fmtLoss } from './fl-look.js';
+import { durationOf, finishedPhases, FlPhaseChip, fmtEps, fmtLoss } from './fl-look.js';
 
 const statusColor: Record<string, 'default' | 'success' | 'error' | 'warning' | 'info'> = {
   selected: 'info',
@@ -24,8 +24,6 @@ const statusColor: Record<string, 'default' | 'success' | 'error' | 'warning' | 
   rejected: 'warning',
   'not-needed': 'default',
 };
-
-const fmtEps = (x: number) => x.toPrecision(3);
 
 /** What the round's privacy was: SecAgg+ (who saw what) and differential privacy (ε spent, budget). */
 function privacyCard(r: FlRound): { value: string; hint: string } {

@@ -112,8 +112,8 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
         </Box>
         <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
           <FormControlLabel
-            control={<Checkbox checked={dpOn} onChange={(e) => setDpOn(e.target.checked)} disabled={secure || aggregation === 'trimmed-mean'} data-testid="fl-dp" />}
-            label="Differential privacy: clip each update, add Gaussian noise, spend privacy budget (plain FedAvg/FedProx rounds)"
+            control={<Checkbox checked={dpOn} onChange={(e) => setDpOn(e.target.checked)} disabled={aggregation === 'trimmed-mean'} data-testid="fl-dp" />}
+            label={`Differential privacy: clip each update${secure ? ' on its device' : ''}, add Gaussian noise, spend privacy budget (FedAvg/FedProx)`}
           />
           {dpOn && (
             <>

@@ -30,3 +30,5 @@ export function durationOf(from: string, to: string | null): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
+
+export const fmtEps = (x: number) => x.toPrecision(3);

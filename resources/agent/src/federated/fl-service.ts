@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { AppError } from '../../../../electron/core/api/errors.js';
+import { clipUpdate } from '../../../../electron/core/federated/dp-accountant.js';
 import { SecAggClient } from '../../../../electron/core/federated/secagg/client.js';
 import { roundConfigSchema, type RoundConfig } from '../../../../electron/core/federated/secagg/messages.js';
 import { canonicalJson } from '../../../device-protocol/canonical-json.js';
@@ -150,6 +151,7 @@ export class FlService {
     const { train, heldOut } = await this.data.windows(scale, req.heldOutFraction);
     if (train.length === 0 || heldOut.length === 0) throw noData(`${this.data.file} holds too few readings for training and held-out windows once ${Math.round(req.heldOutFraction * 100)} % is held out.`);
     const heldOutLossBefore = await meanLoss(model, heldOut);
+    const global = model.flatten();
     const result = await trainLocal({
       model,
       windows: train,
@@ -162,8 +164,15 @@ export class FlService {
       seed: req.seed ?? derivedSeed(req.roundId, this.o.deviceId),
     });
     const heldOutLossAfter = await meanLoss(model, heldOut);
-    const update = model.flatten();
+    let update = model.flatten();
     round.samples = result.samples;
+    let updateClipped: boolean | undefined;
+    if (secure && req.updateClipNorm !== undefined) {
+      // DP with SecAgg+: the console never sees this update, so the clip happens here, and every device
+      // weighs the same, as the accountant's equal-weight mean assumes.
+      const clip = clipUpdate(global, update, req.updateClipNorm);
+      [update, updateClipped, round.samples] = [clip.parameters, clip.clipped, secure.maxWeight];
+    }
     if (secure) round.update = update;
     return {
       roundId: req.roundId,
@@ -180,6 +189,7 @@ export class FlService {
       ...(secure ? {} : { update: encodeFloats(update) }),
       paramCount: model.parameterCount,
       ...(req.clipNorm !== undefined ? { clipped: result.clippedSteps > 0 } : {}),
+      ...(updateClipped === undefined ? {} : { updateClipped }),
     };
   }
 
