@@ -225,13 +225,14 @@ describe('edgefleet agent build', () => {
     expect(existsSync(path.join(work, 'wrong'))).toBe(false);
   });
 
+  // The flat layout here (the default, releases, is installed by agent-deb and agent-upgrade).
   it('install.sh installs the x64 build with a dedicated user and a 0700 data folder, prints the pairing code, and the agent runs as that user', async () => {
     const prefix = path.join(work, 'root/opt/edgefleet-agent');
     const dataDir = path.join(work, 'root/var/lib/edgefleet-agent');
     createdUser = (await run('id', ['-u', testUser])).code !== 0;
     const udevDir = path.join(work, 'root/etc/udev/rules.d');
     mkdirSync(udevDir, { recursive: true });
-    const res = await run('sh', [path.join(unpacked.x64, 'install.sh'), '--prefix', prefix, '--data-dir', dataDir, '--user', testUser, '--no-systemd', '--udev-dir', udevDir]);
+    const res = await run('sh', [path.join(unpacked.x64, 'install.sh'), '--prefix', prefix, '--data-dir', dataDir, '--user', testUser, '--no-systemd', '--udev-dir', udevDir, '--layout', 'flat']);
     expect(res.code, res.stderr).toBe(0);
     // The energy rule names the agent's own group: RAPL counters readable by it alone, the agent never root.
     const group = (await run('id', ['-gn', testUser])).stdout.trim();

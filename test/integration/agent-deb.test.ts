@@ -135,24 +135,28 @@ describe('edgefleet agent build --format deb', () => {
     expect(first.code, first.out).toBe(0);
     expect(first.out).toContain(`Verified ${b.files} files against MANIFEST.json (sha256).`);
     expect(first.out).toContain('Created the system user edgefleet.');
-    expect(first.out).toContain('EdgeFleet agent 0.1.0 (linux-arm64) installed in /opt/edgefleet-agent; data in /var/lib/edgefleet-agent (owner edgefleet, mode 0700).');
-    expect(first.out).toContain('runuser -u edgefleet -- /opt/edgefleet-agent/run.sh --data-dir /var/lib/edgefleet-agent --port 8443 --serve-port 8080');
+    // The release layout (install.sh's default): the agent can upgrade itself from the console.
+    const release = /installed in \/opt\/edgefleet-agent \(release (0\.1\.0-[0-9a-f]{12})\); data in \/var\/lib\/edgefleet-agent \(owner edgefleet, mode 0700\)\./.exec(first.out)?.[1];
+    expect(release, first.out).toBeDefined();
+    expect(onBoard('readlink /opt/edgefleet-agent/current; ls /opt/edgefleet-agent/releases; stat -c %U /opt/edgefleet-agent/releases').out).toBe(`releases/${release}\n${release}\nedgefleet`);
+    expect(first.out).toContain('runuser -u edgefleet -- /opt/edgefleet-agent/current/run.sh --data-dir /var/lib/edgefleet-agent --port 8443 --serve-port 8080');
     const code = /^Pairing code: (\S+)$/m.exec(first.out)?.[1];
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
     expect(onBoard("dpkg-query -W -f '${Status} ${Version}' edgefleet-agent").out).toBe('install ok installed 0.1.0');
     expect(onBoard('id -u edgefleet >/dev/null && getent passwd edgefleet | cut -d: -f6,7').out).toBe('/var/lib/edgefleet-agent:/usr/sbin/nologin');
     expect(onBoard('stat -c "%a %U" /var/lib/edgefleet-agent').out).toBe('700 edgefleet');
     expect(onBoard('cat /var/lib/edgefleet-agent/pairing-code').out).toBe(code);
-    expect(onBoard('stat -c %U /opt/edgefleet-agent/node/bin/node && /opt/edgefleet-agent/node/bin/node -p process.arch').out).toBe('root\narm64');
+    expect(onBoard('stat -c %U /opt/edgefleet-agent/current/node/bin/node && /opt/edgefleet-agent/current/node/bin/node -p process.arch').out).toBe('root\narm64');
 
     const again = onBoard('dpkg -i /tmp/agent.deb');
     expect(again.code, again.out).toBe(0);
     expect(again.out).not.toContain('Created the system user');
     expect(/^Pairing code: (\S+)$/m.exec(again.out)?.[1]).toBe(code);
     expect(onBoard('ls /opt | grep -c edgefleet').out).toBe('1');
+    expect(onBoard('readlink /opt/edgefleet-agent/current; ls /opt/edgefleet-agent/releases | wc -l').out).toBe(`releases/${release}\n1`);
 
     const [port, servePort] = [await freePort(), await freePort()];
-    onBoard(`(runuser -u edgefleet -- /opt/edgefleet-agent/run.sh --data-dir /var/lib/edgefleet-agent --port ${port} --serve-port ${servePort} --no-mdns >/tmp/agent.log 2>&1 &)`);
+    onBoard(`(runuser -u edgefleet -- /opt/edgefleet-agent/current/run.sh --data-dir /var/lib/edgefleet-agent --port ${port} --serve-port ${servePort} --no-mdns >/tmp/agent.log 2>&1 &)`);
     let log = '';
     for (const end = Date.now() + 60_000; !/^EDGEFLEET_AGENT_READY /m.test(log) && Date.now() < end; ) {
       await new Promise((r) => setTimeout(r, 500));
@@ -161,7 +165,7 @@ describe('edgefleet agent build --format deb', () => {
     expect(log).toMatch(/^EDGEFLEET_AGENT_READY /m);
     expect(log).toContain(`Pairing code: ${code}`);
     // The board shares the host's pid numbers (not its users): find the agent among the board's processes.
-    const agent = board!.processes().find((p) => p.cmdline.includes('/opt/edgefleet-agent/agent.js'));
+    const agent = board!.processes().find((p) => p.cmdline.includes('/opt/edgefleet-agent/current/agent.js'));
     expect(agent, 'the agent runs on the board').toBeDefined();
     const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${agent!.pid}/status`, 'utf8'))![1];
     expect(uid).toBe(onBoard('id -u edgefleet').out);

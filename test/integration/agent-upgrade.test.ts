@@ -20,7 +20,9 @@ import { DeviceContext } from '../../electron/core/devices/device-context.js';
 import { openLink } from '../../electron/core/devices/open-link.js';
 import type { DeviceLink } from '../../resources/device-protocol/device-link.js';
 import { agentBuildArtifactName, signManifest, type Manifest, type SignedManifest } from '../../resources/device-protocol/messages.js';
-import { repoRoot } from '../helpers/agent-process.js';
+import { upgradeAgents, type AgentUpgradeProgress } from '../../electron/core/devices/agent-upgrade.js';
+import { planStages } from '../../electron/core/rollouts/stages.js';
+import { repoRoot, startAgent, type AgentProcess } from '../helpers/agent-process.js';
 import { requireRoot } from '../helpers/require-root.js';
 
 const testUser = 'ef-upgrade-test';
@@ -148,6 +150,8 @@ beforeAll(async () => {
     ['9.0.7', { resourcesDir: hung }],
     ['9.0.8', {}],
     ['9.0.9', { resourcesDir: broken }],
+    ['9.1.0', {}],
+    ['9.1.1', {}],
   ];
   for (const [version, o] of builds) {
     archives[version] = path.join(work, `agent-${version}.tar.gz`);
@@ -279,5 +283,53 @@ describe('agent upgrade from a staged, signed agent build', () => {
     const entries = (JSON.parse(audit.stdout) as { action: string; outcome: string; target: string }[]).filter((e) => e.action === 'devices.agentUpgrade');
     expect(entries.map((e) => e.outcome).sort()).toEqual(['failed', 'refused', 'succeeded']);
     expect(entries.every((e) => e.target === `device:${deviceId}`)).toBe(true);
+  }, 300_000);
+
+  it('--target with --stages upgrades in waves: a wave whose device does not upgrade holds back the rest, untouched', async () => {
+    // Two agents run from source beside the installed one: they cannot upgrade themselves, so they are refused at once.
+    const plain: AgentProcess[] = await Promise.all(['wave-a', 'wave-b'].map((name) => startAgent({ name })));
+    try {
+      const ids = [deviceId];
+      for (const a of plain) {
+        const pair = await cli('pair', `127.0.0.1:${a.port}`, '--code', a.pairingCode!, '--home', home, '--json');
+        expect(pair.code, pair.stderr).toBe(0);
+        ids.push((JSON.parse(pair.stdout) as { id: string }).id);
+      }
+      for (const id of ids) expect((await core.call('devices.update', { id, tags: ['waves'] })).ok).toBe(true);
+      type Row = Pick<AgentUpgradeProgress, 'deviceId' | 'from' | 'to' | 'wave' | 'error'> & { outcome: string };
+      /** Both outcomes a two-wave plan can have, each asserted fully. */
+      const expectWaves = (rows: Row[], to: string, before: string) => {
+        expect(rows.map((r) => r.wave).sort()).toEqual([1, 2, 2]);
+        const first = rows.find((r) => r.wave === 1)!;
+        const second = rows.filter((r) => r.wave === 2);
+        if (first.deviceId === deviceId) {
+          expect(first).toMatchObject({ outcome: 'upgraded', from: before, to });
+          for (const r of second) expect(r).toMatchObject({ outcome: 'refused', error: { code: 'AGENT_UPGRADE_UNSUPPORTED' } });
+          return 'upgraded first';
+        }
+        expect(first).toMatchObject({ outcome: 'refused', error: { code: 'AGENT_UPGRADE_UNSUPPORTED' } });
+        for (const r of second) expect(r).toMatchObject({ outcome: 'held', from: null, to: null, error: { code: 'AGENT_UPGRADE_HELD', detail: expect.stringMatching(/^Wave 1 of 2: 1 of 1 devices did not upgrade \(wave-. refused\), so the 2 left were not touched/) } });
+        return 'held';
+      };
+
+      const cliRun = await cli('agent', 'upgrade', '--target', 'tag:waves', '--stages', '33,100', '--build', archives['9.1.0'], '--home', home, '--json');
+      expect(cliRun.code).toBe(2);
+      const rows = (JSON.parse(cliRun.stdout) as { devices: Row[] }).devices;
+      const branch = expectWaves(rows, '9.1.0', '9.0.8');
+      expect((await state()).version).toBe(branch === 'held' ? '9.0.8' : '9.1.0');
+
+      // The other outcome, through the same core with a seed that puts the other kind of device first.
+      const ctx = new DeviceContext(home, core.registry, core.bus);
+      const wantFirst = (id: string) => (branch === 'held' ? id === deviceId : id !== deviceId);
+      const seed = Array.from({ length: 200 }, (_, i) => `seed-${i}`).find((x) => wantFirst(planStages(x, ids, { kind: 'percentages', percents: [33, 100] }, 4).stages[0].deviceIds[0]))!;
+      const next = branch === 'held' ? '9.1.0' : '9.1.1';
+      const before = (await state()).version;
+      const core2 = await upgradeAgents(ctx, { deviceIds: ids, buildFor: async () => archives[next], trialSec: 60, stages: [33, 100], seed });
+      const other = expectWaves(core2.map((r) => ({ ...r, outcome: r.phase })), next, before);
+      expect(other).not.toBe(branch);
+      expect((await state()).version).toBe(other === 'held' ? before : next);
+    } finally {
+      await Promise.all(plain.map((a) => a.stop()));
+    }
   }, 300_000);
 });

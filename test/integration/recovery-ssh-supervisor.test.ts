@@ -1,6 +1,6 @@
 // An agent provisioned over SSH onto a host without systemd runs under the supervisor script the
-// provisioning writes (<install>/supervise.sh). Its documented behaviour: it restarts the agent after
-// every exit, 2 s later, with no backoff and no limit, and stays up itself. Here the agent is killed
+// provisioning writes (<install>/supervise.sh), which runs the release's run.sh. Its documented behaviour:
+// the agent is restarted after every exit, 2 s later, with no backoff and no limit, and the supervisor stays up. Here the agent is killed
 // with SIGKILL (not the supervisor), once and then five times in a row, each new agent killed as
 // soon as it appears; each time a new agent process must come up under the same supervisor, answer
 // the console on its pinned port with the stored pairing, and serve the model that was active.
@@ -41,13 +41,13 @@ function supervisorPid(): number {
   return Number(readFileSync(path.join(installDir(), 'agent.pid'), 'utf8').trim());
 }
 
-/** The supervisor's live children: the agent (a zombie awaiting `wait` is not counted). */
-function agentsOf(supervisor: number): { pid: number; user: string; comm: string }[] {
+/** The live children of `parent` (a zombie awaiting `wait` and a restart's `sleep` are not counted). */
+function childrenOf(parent: number): { pid: number; user: string; comm: string }[] {
   let out: string;
   try {
-    out = execFileSync('ps', ['-o', 'pid=,user:64=,stat=,comm=', '--ppid', String(supervisor)], { encoding: 'utf8' });
+    out = execFileSync('ps', ['-o', 'pid=,user:64=,stat=,comm=', '--ppid', String(parent)], { encoding: 'utf8' });
   } catch {
-    return []; // ps exits 1 when there is no child (the supervisor is sleeping before a restart)
+    return []; // ps exits 1 when there is no child (sleeping before a restart)
   }
   return out
     .trim()
@@ -55,6 +55,11 @@ function agentsOf(supervisor: number): { pid: number; user: string; comm: string
     .map((l) => l.trim().split(/\s+/))
     .filter(([, , stat, comm]) => !stat.startsWith('Z') && comm !== 'sleep')
     .map(([pid, user, , comm]) => ({ pid: Number(pid), user, comm }));
+}
+
+/** The agents under the supervisor: it runs current/run.sh (the release's watchdog), which runs node. */
+function agentsOf(supervisor: number): { pid: number; user: string; comm: string }[] {
+  return childrenOf(supervisor).flatMap((c) => (c.comm === 'node' ? [c] : childrenOf(c.pid)));
 }
 
 function alive(pid: number): boolean {

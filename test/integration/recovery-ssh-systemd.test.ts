@@ -3,7 +3,10 @@
 // Debian 12 booted with systemd-nspawn (systemd as its PID 1, its sshd on host loopback), from the root
 // `.ci/prepare-systemd-root.sh` builds once. For each login the agent's MainPID is killed with SIGKILL;
 // systemd must start a new one that answers the console again. Each login ends with ssh.uninstall, so
-// the cached root is left as it was found.
+// the cached root is left as it was found. Then a self-contained x64 build installed by hand with its
+// install.sh (the default release layout) runs under the packaged unit (hardened: ProtectSystem=strict
+// with only the prefix and the data folder writable), pairs, and upgrades itself from the console to a
+// newer signed build under that unit; everything it installed is removed again afterwards.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +14,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSummary, Job, SshHost, SshProvisionResult } from '../../electron/core/api/types.js';
 import { createCore, type Core } from '../../electron/core/core.js';
+import { buildAgentArchive } from '../../electron/core/agent-build/agent-build.js';
+import { upgradeAgents } from '../../electron/core/devices/agent-upgrade.js';
+import { DeviceContext } from '../../electron/core/devices/device-context.js';
 import { AgentClient } from '../../electron/core/devices/https/agent-client.js';
 import { DeviceStore } from '../../electron/core/registry/device-store.js';
 import { agentDistDir } from '../../electron/core/ssh/agent-bundle.js';
@@ -121,4 +127,55 @@ describe.each([
       if (!uninstalled) await core.call('ssh.uninstall', { id: host.id }).catch(() => undefined);
     }
   }, 150_000);
+});
+
+describe('a hand-installed build under the packaged systemd unit (release layout)', () => {
+  const cleanup = 'systemctl disable --now edgefleet-agent.service 2>/dev/null; rm -f /etc/systemd/system/edgefleet-agent.service; systemctl daemon-reload; ' +
+    'rm -rf /opt/edgefleet-agent /var/lib/edgefleet-agent /root/ef-build; id -u edgefleet >/dev/null 2>&1 && userdel edgefleet; true';
+
+  it('install.sh starts the unit on current/run.sh; the agent pairs and upgrades itself to a newer build, which systemd keeps running', async () => {
+    const ctx = new DeviceContext(core.home, core.registry, core.bus);
+    const key = await ctx.consoleKey();
+    const work = path.join(root, 'root/ef-build');
+    rmSync(work, { recursive: true, force: true });
+    execFileSync('mkdir', ['-p', work]);
+    await buildAgentArchive({ arch: 'x64', output: path.join(work, 'first.tar.gz'), key, agentVersion: '9.3.0' });
+    const next = path.join(home, 'next.tar.gz');
+    await buildAgentArchive({ arch: 'x64', output: next, key, agentVersion: '9.3.1' });
+    const [port, servePort] = [await freePort(), await freePort()];
+    try {
+      const out = ssh('root', `cd /root/ef-build && tar -xzf first.tar.gz && sh edgefleet-agent-9.3.0-linux-x64/install.sh --port ${port} --serve-port ${servePort} 2>&1`);
+      expect(out).toMatch(/installed in \/opt\/edgefleet-agent \(release 9\.3\.0-[0-9a-f]{12}\)/);
+      expect(out).toContain('Started the systemd unit edgefleet-agent');
+      const unit = ssh('root', 'cat /etc/systemd/system/edgefleet-agent.service');
+      expect(unit).toContain(`ExecStart=/opt/edgefleet-agent/current/run.sh --data-dir \${STATE_DIRECTORY} --port ${port} --serve-port ${servePort}`);
+      expect(unit).toMatch(/ProtectSystem=strict\nReadWritePaths=\/opt\/edgefleet-agent\n/);
+      expect(ssh('root', 'systemctl is-active edgefleet-agent.service')).toBe('active');
+      const code = /^Pairing code: (\S+)$/m.exec(out)?.[1];
+      expect(code).toMatch(/^[A-Z0-9]{8}$/);
+      const paired = await until('pairing with the agent under the unit', () => core.call('devices.pair', { address: `127.0.0.1:${port}`, code: code! }), (env) => env.ok, 60_000, 500);
+      const deviceId = unwrap<DeviceSummary>(paired).id;
+
+      const rows = await upgradeAgents(ctx, { deviceIds: [deviceId], buildFor: async () => next, trialSec: 120 });
+      expect(rows.map((r) => [r.phase, r.from, r.to, r.error?.detail ?? null])).toEqual([['upgraded', '9.3.0', '9.3.1', null]]);
+      expect(ssh('root', 'readlink /opt/edgefleet-agent/current')).toMatch(/^releases\/9\.3\.1-[0-9a-f]{12}$/);
+      expect(ssh('root', 'readlink /opt/edgefleet-agent/previous')).toMatch(/^releases\/9\.3\.0-[0-9a-f]{12}$/);
+      expect(ssh('root', 'systemctl is-active edgefleet-agent.service')).toBe('active');
+      // The unit's process tree: run.sh (MainPID, the watchdog) runs the new release's agent as the agent's user.
+      const main = ssh('root', 'systemctl show -p MainPID --value edgefleet-agent.service');
+      expect(ssh('root', `ps -o comm= -p ${main}`)).toBe('run.sh');
+      expect(ssh('root', `ps -o user:32=,args= --ppid ${main}`)).toMatch(/^edgefleet\s+\/opt\/edgefleet-agent\/current\/node\/bin\/node \/opt\/edgefleet-agent\/current\/agent\.js /);
+      const creds = new DeviceStore(core.registry.db).credentials(deviceId)!;
+      const c = new AgentClient({ host: '127.0.0.1', port, fingerprint: creds.fingerprint, token: creds.token, timeoutMs: 5_000 });
+      try {
+        expect((await c.info()).agentVersion).toBe('9.3.1');
+        expect((await c.status()).agentUpgrade).toMatchObject({ outcome: 'upgraded', from: '9.3.0', to: '9.3.1' });
+      } finally {
+        c.close();
+      }
+    } finally {
+      ssh('root', cleanup);
+    }
+    expect(ssh('root', 'test -e /opt/edgefleet-agent || test -e /etc/systemd/system/edgefleet-agent.service || echo clean')).toBe('clean');
+  }, 300_000);
 });

@@ -3,8 +3,9 @@
 // own arm64 sshd under qemu, chrooted, with a Raspberry Pi 4 /proc/cpuinfo) gets the pinned arm64 Node
 // runtime, never the console's x86 node. Then pair, deploy with trial and confirm, a health check and
 // inference (onnxruntime really runs under qemu), a per-layer profile on the board compared row by row
-// with the workstation's, rollback, and provisioning again changes nothing. A normal user and root log
-// in. Timings under emulation mean nothing here: behaviour only.
+// with the workstation's, rollback, provisioning again changes nothing, and the agent upgrades itself
+// from the console to a signed arm64 build (SSH provisioning installs the release layout with run.sh
+// as its watchdog). A normal user and root log in. Timings under emulation mean nothing here: behaviour only.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,15 +105,19 @@ describe.skipIf(skip !== null)('an emulated stock arm64 board without Node, prov
     // The board still has no Node of its own; the agent runs on the uploaded one, which is the pinned arm64 build.
     const install = '~/.local/share/edgefleet-agent';
     expect(board.ssh(boardUser, 'command -v node || echo none')).toBe('none');
-    expect(board.ssh(boardUser, `sha256sum ${install}/node/bin/node | cut -d' ' -f1`)).toBe(pins.arches.arm64.nodeSha256);
-    expect(board.ssh(boardUser, `${install}/node/bin/node -p 'process.arch + " " + process.version'`)).toBe('arm64 v20.20.2');
-    expect(board.ssh(boardUser, `ls ${install}/node_modules/@serialport/bindings-cpp/prebuilds`)).toBe('linux-arm64');
-    expect(board.ssh(boardUser, `ls ${install}/node_modules/onnxruntime-node/bin/napi-v6/linux`)).toBe('arm64');
+    // The release layout: current -> releases/<version>-<hash>/, which the service starts as current/run.sh.
+    expect(first.release).toMatch(/^0\.1\.0-[0-9a-f]{12}$/);
+    expect(board.ssh(boardUser, `readlink ${install}/current; ls ${install}/releases; test -e ${install}/previous || echo no-previous`)).toBe(`releases/${first.release}\n${first.release}\nno-previous`);
+    const current = `${install}/current`;
+    expect(board.ssh(boardUser, `sha256sum ${current}/node/bin/node | cut -d' ' -f1`)).toBe(pins.arches.arm64.nodeSha256);
+    expect(board.ssh(boardUser, `${current}/node/bin/node -p 'process.arch + " " + process.version'`)).toBe('arm64 v20.20.2');
+    expect(board.ssh(boardUser, `ls ${current}/node_modules/@serialport/bindings-cpp/prebuilds`)).toBe('linux-arm64');
+    expect(board.ssh(boardUser, `ls ${current}/node_modules/onnxruntime-node/bin/napi-v6/linux`)).toBe('arm64');
     expect(board.ssh(boardUser, 'stat -c %a ~/.local/state/edgefleet-agent')).toBe('700');
-    expect(board.ssh(boardUser, `test -x ${install}/supervise.sh && kill -0 "$(cat ${install}/agent.pid)" && echo supervised`)).toBe('supervised');
+    expect(board.ssh(boardUser, `test -x ${install}/supervise.sh && kill -0 "$(cat ${install}/agent.pid)" && grep -c current/run.sh ${install}/supervise.sh`)).toBe('1');
     const agents = agentsOnBoard();
     expect(agents).toHaveLength(1);
-    expect(agents[0]).toContain(`/home/${boardUser}/.local/share/edgefleet-agent/node/bin/node`);
+    expect(agents[0]).toContain(`/home/${boardUser}/.local/share/edgefleet-agent/current/node/bin/node`);
 
     const listed = await edgefleet('ssh', 'list');
     expect(listed.stdout).toContain(`${hostId}  pi-emulated  ${boardUser}@127.0.0.1:${board.port}  key ${boardKeyPath}  ssh-ed25519 ${board.hostKeyFingerprint}  agent (background) on port ${agentPort}, device ${deviceId}`);
@@ -178,15 +183,36 @@ describe.skipIf(skip !== null)('an emulated stock arm64 board without Node, prov
     expect(await device(deviceId)).toMatchObject({ state: 'online', activeModel: { version: '1' } });
   }, 300_000);
 
+  it('upgrades its agent from the console: a signed arm64 build confirms itself under run.sh; previous keeps the provisioned release', async () => {
+    const build = path.join(home, 'edgefleet-agent-9.1.0-linux-arm64.tar.gz');
+    const made = await edgefleet('agent', 'build', '--arch', 'arm64', '--agent-version', '9.1.0', '-o', build);
+    expect(made.code, made.stderr).toBe(0);
+    const r = await json<{ devices: { deviceId: string; outcome: string; from: string; to: string; error: unknown }[] }>('agent', 'upgrade', '--device', deviceId, '--build', build, '--trial', '300');
+    expect(r.devices).toEqual([{ deviceId, name: 'pi-emulated', outcome: 'upgraded', from: '0.1.0', to: '9.1.0', error: null }]);
+    const install = '~/.local/share/edgefleet-agent';
+    const now = board.ssh(boardUser, `readlink ${install}/current`);
+    expect(now).toMatch(/^releases\/9\.1\.0-[0-9a-f]{12}$/);
+    expect(board.ssh(boardUser, `readlink ${install}/previous`)).toBe(`releases/${first.release}`);
+    // The new release is the signed build itself: its own run.sh and MANIFEST.json, checked on the board.
+    expect(board.ssh(boardUser, `cd ${install}/${now} && ls MANIFEST.json run.sh install.sh node/bin/node | wc -l`)).toBe('4');
+    expect(board.ssh(boardUser, `test -f ${install}/upgrade-trial.json && echo pending || echo confirmed`)).toBe('confirmed');
+    const agents = agentsOnBoard();
+    expect(agents).toHaveLength(1);
+    expect(agents[0]).toContain(`/home/${boardUser}/.local/share/edgefleet-agent/current/agent.js`);
+    // Same device, same pairing, same model, still serving.
+    expect(await device(deviceId)).toMatchObject({ paired: true, state: 'online', activeModel: { version: '1' } });
+    expect((await infer(servePort)).body.model?.version).toBe('1');
+  }, 600_000);
+
   it('as root: the agent goes to /opt/edgefleet-agent with its data in /var/lib/edgefleet-agent (0700), on the pinned Node', async () => {
     const host = await json<SshHost>('ssh', 'add', '127.0.0.1', '--user', 'root', '--port', String(board.port), '--key', boardKeyPath, '--name', 'pi-emulated-root');
     const port = await freePort();
     const r = await json<SshProvisionResult>('ssh', 'provision', host.id, '--agent-port', String(port), '--serve-port', '0', '--no-mdns');
     expect(r).toMatchObject({ check: { arch: 'arm64', runtime: 'bundled', root: true, mode: 'background' }, paired: 'new' });
     expect(r.deviceId).not.toBe(deviceId);
-    expect(board.ssh('root', 'sha256sum /opt/edgefleet-agent/node/bin/node | cut -d" " -f1')).toBe(pins.arches.arm64.nodeSha256);
+    expect(board.ssh('root', 'sha256sum /opt/edgefleet-agent/current/node/bin/node | cut -d" " -f1')).toBe(pins.arches.arm64.nodeSha256);
     expect(board.ssh('root', 'stat -c %a /var/lib/edgefleet-agent')).toBe('700');
-    expect(agentsOnBoard().map((c) => c.find((a) => a.endsWith('/node/bin/node')))).toEqual(expect.arrayContaining(['/opt/edgefleet-agent/node/bin/node']));
+    expect(agentsOnBoard().map((c) => c.find((a) => a.endsWith('/node/bin/node')))).toEqual(expect.arrayContaining(['/opt/edgefleet-agent/current/node/bin/node']));
     expect(await device(r.deviceId)).toMatchObject({ paired: true, state: 'online', address: `127.0.0.1:${port}` });
   }, 300_000);
 });

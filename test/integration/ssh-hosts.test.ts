@@ -4,7 +4,7 @@
 // changed host key.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -113,8 +113,18 @@ describe('SSH hosts', () => {
   it('switches the host to key login, then provisions: the agent runs under the user and is paired', async () => {
     host = ok<SshHost>(await core.call('ssh.add', { host: '127.0.0.1', port: sshd.port, user: sshd.user, keyPath: sshd.keyPath }));
     expect(host.auth).toBe('key');
+    // What a flat install by an older EdgeFleet left here: provisioning converts it to the release layout.
+    mkdirSync(path.join(installDir(), 'node_modules/onnxruntime-node'), { recursive: true });
+    writeFileSync(path.join(installDir(), 'agent.js'), '// an old flat install\n');
+    execFileSync('chown', ['-R', `${sshd.user}:`, path.join(sshd.home, '.local')]);
     const job = await finished(await core.call('ssh.provision', { id: host.id, agentPort, servePort, mdns: false }));
     const r = job.result as SshProvisionResult;
+    expect(readlinkSync(path.join(installDir(), 'current'))).toBe(`releases/${r.release}`);
+    expect(readdirSync(path.join(installDir(), 'releases'))).toEqual([r.release]);
+    expect(['agent.js', 'node_modules'].filter((f) => existsSync(path.join(installDir(), f)))).toEqual([]);
+    // The host's Node is new enough: the release has none, and run.sh is told which node to use.
+    expect(existsSync(path.join(installDir(), 'current/node'))).toBe(false);
+    expect(readFileSync(path.join(installDir(), 'supervise.sh'), 'utf8')).toMatch(/\/current\/run\.sh' '--node' '\/\S*node' '--data-dir'/);
     expect(r.mode).toBe('background'); // no systemd runs in this sandbox
     expect(r.paired).toBe('new');
     expect(r.uploaded).toBeGreaterThan(3);

@@ -1,5 +1,6 @@
-// `edgefleet agent upgrade --device ID [--device ID …] [--build FILE.tar.gz] [--trial S] [--allow-downgrade] [--json] [--home DIR]`:
-// upgrades the agent on paired devices (see core/devices/agent-upgrade.ts). Without --build it makes a
+// `edgefleet agent upgrade --device ID [--device ID …] | --target SELECTOR [--stages 5,25,100] [--build FILE.tar.gz]
+// [--trial S] [--allow-downgrade] [--json] [--home DIR]`: upgrades the agent on paired devices, in waves with
+// --stages (see core/devices/agent-upgrade.ts). Without --build it makes a
 // build of this console's own agent for each device's arch, once, under <home>/agent-builds/ (made
 // again when the agent bundle is newer than it). The audit log records one entry per device.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { AuditLog } from '../../core/audit/audit-store.js';
 import { agentBundlePath } from '../../core/devices/agent-launcher.js';
 import { upgradeAgents, type AgentUpgradeProgress } from '../../core/devices/agent-upgrade.js';
 import { DeviceContext } from '../../core/devices/device-context.js';
+import { resolveTargets } from '../../core/rollouts/selector.js';
+import { parseStagePercents } from '../../core/rollouts/stages.js';
 import { appVersion } from '../../core/util/app-root.js';
 import { openCore } from '../context.js';
 import { printJson, UsageError } from '../output.js';
@@ -31,6 +34,8 @@ function line(p: AgentUpgradeProgress): string {
       return `${who}: reverted: ${p.error?.detail ?? ''}`;
     case 'refused':
       return `${who}: refused: ${p.error?.title}: ${p.error?.detail}`;
+    case 'held':
+      return `${who}: held back: ${p.error?.detail ?? ''}`;
     default:
       return `${who}: ${p.phase}`;
   }
@@ -39,8 +44,15 @@ function line(p: AgentUpgradeProgress): string {
 export async function runAgentUpgrade({ values, positionals }: ParsedArgs): Promise<void> {
   if (positionals.length > 1) throw new UsageError('agent upgrade takes no arguments besides its options');
   for (const only of ['arch', 'output', 'format', 'agent-version']) if (values[only] !== undefined) throw new UsageError(`--${only} belongs to agent build`);
-  const deviceIds = (values.device as string[] | undefined) ?? [];
-  if (deviceIds.length === 0) throw new UsageError('agent upgrade needs at least one --device ID');
+  const listed = (values.device as string[] | undefined) ?? [];
+  const target = values.target as string | undefined;
+  if (listed.length === 0 && target === undefined) throw new UsageError('agent upgrade needs at least one --device ID or --target SELECTOR');
+  let stages: number[] | undefined;
+  try {
+    stages = values.stages === undefined ? undefined : parseStagePercents(String(values.stages));
+  } catch (err) {
+    throw new UsageError(`--stages: ${(err as AppError).detail}`);
+  }
   const build = values.build as string | undefined;
   if (build !== undefined && !existsSync(build)) throw new UsageError(`--build ${build}: no such file (make one with edgefleet agent build --arch arm64|x64 -o FILE)`);
   const trialSec = values.trial === undefined ? 60 : Number(values.trial);
@@ -49,6 +61,14 @@ export async function runAgentUpgrade({ values, positionals }: ParsedArgs): Prom
   const core = openCore(values.home as string | undefined);
   try {
     const ctx = new DeviceContext(core.home, core.registry, core.bus);
+    let deviceIds = listed;
+    if (target !== undefined) {
+      const inventory = ctx.store.list();
+      const paired = new Set(inventory.filter((d) => d.paired).map((d) => d.id));
+      const matched = resolveTargets(target, inventory).filter((id) => paired.has(id));
+      if (matched.length === 0 && listed.length === 0) throw new UsageError(`--target ${target} names no paired device (see edgefleet devices)`);
+      deviceIds = [...new Set([...listed, ...matched])];
+    }
     const made = new Map<string, Promise<string>>();
     const buildFor = (arch: string): Promise<string> => {
       if (build) return Promise.resolve(path.resolve(build));
@@ -73,6 +93,7 @@ export async function runAgentUpgrade({ values, positionals }: ParsedArgs): Prom
       buildFor,
       trialSec,
       allowDowngrade: Boolean(values['allow-downgrade']),
+      ...(stages ? { stages } : {}),
       onProgress: (p) => {
         if (json || !process.stderr.isTTY) return;
         const text = line(p);
@@ -86,17 +107,18 @@ export async function runAgentUpgrade({ values, positionals }: ParsedArgs): Prom
         actor: `user:${os.userInfo().username}@cli`,
         action: 'devices.agentUpgrade',
         target: `device:${r.deviceId}`,
-        params: { from: r.from, to: r.to, build: build ?? null, trialSec, allowDowngrade: Boolean(values['allow-downgrade']) },
-        outcome: r.phase === 'upgraded' ? 'succeeded' : r.phase === 'refused' ? 'refused' : 'failed',
+        params: { from: r.from, to: r.to, build: build ?? null, trialSec, allowDowngrade: Boolean(values['allow-downgrade']), target: target ?? null, stages: stages ?? null, wave: r.wave },
+        outcome: r.phase === 'upgraded' ? 'succeeded' : r.phase === 'refused' || r.phase === 'held' ? 'refused' : 'failed',
         detail: r.phase === 'upgraded' ? `upgraded ${r.from} → ${r.to}` : `${r.phase}: ${r.error?.detail ?? ''}`,
       });
     }
-    if (json) printJson({ devices: rows.map((r) => ({ deviceId: r.deviceId, name: r.name, outcome: r.phase, from: r.from, to: r.to, error: r.error })) });
+    if (json) printJson({ devices: rows.map((r) => ({ deviceId: r.deviceId, name: r.name, outcome: r.phase, from: r.from, to: r.to, error: r.error, ...(stages ? { wave: r.wave } : {}) })) });
     else process.stdout.write(`${rows.map(line).join('\n')}\n`);
     const failed = rows.filter((r) => r.phase !== 'upgraded');
     if (failed.length) {
       if (json) for (const r of failed) process.stderr.write(`edgefleet: ${line(r)}\n`);
-      throw new AppError('AGENT_UPGRADE_FAILED', 'Agent upgrade failed on some devices', `${failed.length} of ${rows.length} devices were reverted or refused; each keeps the agent it ran.`);
+      const held = failed.filter((r) => r.phase === 'held').length;
+      throw new AppError('AGENT_UPGRADE_FAILED', 'Agent upgrade failed on some devices', `${failed.length - held} of ${rows.length} devices were reverted or refused${held ? `, ${held} held back` : ''}; each keeps the agent it ran.`);
     }
   } finally {
     await core.close();

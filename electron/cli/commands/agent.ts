@@ -11,7 +11,7 @@ import { runAgentUpgrade } from './agent-upgrade.js';
 // the compiled CLI runs that bundle as a child and passes signals and the exit code through.
 export const agentCommand: Command = {
   name: 'agent',
-  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]] [--fl-data FILE.csv]  |  agent build --arch arm64|x64 -o FILE [--format tgz|deb] [--agent-version V] [--json] [--home DIR]  |  agent upgrade --device ID [--device ID …] [--build FILE.tar.gz] [--trial S] [--allow-downgrade] [--json] [--home DIR]',
+  usage: 'agent --data-dir DIR [--port N] [--name NAME] [--no-mdns] [--new-pairing-code] [--host ADDR] [--serve-port N | --serve-socket PATH] [--serve-max-concurrent N] [--serve-max-body MB] [--telemetry-interval S] [--history N] [--serial PATH [--baud N]] [--fl-data FILE.csv]  |  agent build --arch arm64|x64 -o FILE [--format tgz|deb] [--agent-version V] [--json] [--home DIR]  |  agent upgrade --device ID [--device ID …] | --target SELECTOR [--stages 5,25,100] [--build FILE.tar.gz] [--trial S] [--allow-downgrade] [--json] [--home DIR]',
   summary: 'Run the EdgeFleet device agent on this machine (prints its pairing code); --serial also serves the console over a serial port. `agent build` writes a self-contained .tar.gz (or, with --format deb, a Debian package) to install on a linux board with no network (own Node, install.sh, MANIFEST.json signed by the console key); `agent upgrade` puts a new build on paired devices, which revert to their previous build when it does not come up',
   options: {
     'data-dir': { type: 'string' },
@@ -39,6 +39,8 @@ export const agentCommand: Command = {
     build: { type: 'string' },
     trial: { type: 'string' },
     'allow-downgrade': { type: 'boolean' },
+    target: { type: 'string' },
+    stages: { type: 'string' },
   },
   optionDocs: {
     'data-dir': ['DIR', 'Where identity, pairing, slots and state live (required)'],
@@ -66,6 +68,8 @@ export const agentCommand: Command = {
     build: ['FILE', 'agent upgrade: the build to send (default: one made from this console\'s agent for each device\'s arch)'],
     trial: ['S', 'agent upgrade: seconds the new build has to confirm itself before the device reverts it (default 60)'],
     'allow-downgrade': 'agent upgrade: allow an older agent version on purpose (signed for each device)',
+    target: ['SELECTOR', 'agent upgrade: the paired devices a selector names (tag:T, group:G, device:ID, all; with --device: both)'],
+    stages: ['5,25,100', 'agent upgrade: waves by cumulative share of the devices; a wave starts only when every device of the one before upgraded, else the rest are held'],
   },
   async run({ values, positionals }) {
     if (positionals[0] === 'build') return runAgentBuild({ values, positionals });

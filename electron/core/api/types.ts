@@ -906,6 +906,8 @@ export interface SshInstall {
   agentPort: number;
   /** 'system': the host's own Node; 'bundled': a Node runtime uploaded with the agent. */
   runtime: 'system' | 'bundled';
+  /** The folder under <installDir>/releases that `current` points at (older inventories: absent). */
+  release?: string;
   at: string;
 }
 
@@ -937,6 +939,8 @@ export interface SshProvisionResult {
   deviceId: string;
   check: SshHostCheck;
   mode: SshServiceMode;
+  /** The release folder the agent runs from (<installDir>/releases/<release>, pointed at by current). */
+  release: string;
   uploaded: number;
   skipped: number;
   paired: 'new' | 'already';

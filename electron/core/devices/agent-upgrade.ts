@@ -15,6 +15,7 @@ import type { ConsoleKey } from './console-key.js';
 import type { DeviceContext } from './device-context.js';
 import { deviceError, isUnreachable } from './device-errors.js';
 import { openLink } from './open-link.js';
+import { planStages } from '../rollouts/stages.js';
 import { runPool } from './pool.js';
 import { nextRelease, observeRelease, signFor } from './release-counter.js';
 import { statusPatch } from './status-fields.js';
@@ -27,10 +28,18 @@ export interface AgentUpgradeRequest {
   trialSec?: number;
   allowDowngrade?: boolean;
   concurrency?: number;
+  /**
+   * Waves by cumulative share of the devices (5,25,100), in the rollout engine's seeded order: each wave
+   * starts only when every device of the one before upgraded; otherwise the rest are held, untouched.
+   */
+  stages?: readonly number[];
+  /** Orders the devices into waves (default: the device ids, so the same fleet gets the same waves). */
+  seed?: string;
   onProgress?: (p: AgentUpgradeProgress) => void;
 }
 
-export type AgentUpgradePhase = 'queued' | 'upload' | 'switch' | 'waiting' | 'upgraded' | 'reverted' | 'refused';
+/** held: not tried, because a wave before it did not upgrade (or no wave reached it). */
+export type AgentUpgradePhase = 'queued' | 'upload' | 'switch' | 'waiting' | 'upgraded' | 'reverted' | 'refused' | 'held';
 
 export interface AgentUpgradeProgress {
   deviceId: string;
@@ -40,8 +49,10 @@ export interface AgentUpgradeProgress {
   to: string | null;
   bytes: number;
   totalBytes: number;
-  /** reverted: the device's reason; refused: the error. */
+  /** reverted: the device's reason; refused: the error; held: why it was not tried. */
   error: ErrorData | null;
+  /** With stages: the wave (1-based) the device is in; null when no wave reached it. */
+  wave: number | null;
 }
 
 const pollMs = 500;
@@ -76,7 +87,7 @@ async function upgradeOne(ctx: DeviceContext, key: ConsoleKey, req: AgentUpgrade
       throw new AppError(
         'AGENT_UPGRADE_UNSUPPORTED',
         'This device cannot upgrade its agent',
-        `${device.name} runs agent ${info.agentVersion} without the ${agentUpgradeCapability} capability: it was installed flat (SSH provisioning, install.sh without --layout releases) or is older. Install a build once with \`install.sh --layout releases\`; later upgrades then come from here.`,
+        `${device.name} runs agent ${info.agentVersion} without the ${agentUpgradeCapability} capability: it was installed flat (\`install.sh --layout flat\`, or SSH provisioning by an older EdgeFleet) or is older. Provision it again with \`edgefleet ssh provision\` or install a build once with \`install.sh\` (the release layout); later upgrades then come from here.`,
       );
     }
     const file = await req.buildFor(info.arch);
@@ -115,9 +126,30 @@ async function upgradeOne(ctx: DeviceContext, key: ConsoleKey, req: AgentUpgrade
 export async function upgradeAgents(ctx: DeviceContext, req: AgentUpgradeRequest): Promise<AgentUpgradeProgress[]> {
   const key = await ctx.consoleKey();
   const ids = [...new Set(req.deviceIds)];
-  const rows: AgentUpgradeProgress[] = ids.map((id) => ({ deviceId: id, name: ctx.store.get(id)?.name ?? id, phase: 'queued', from: null, to: null, bytes: 0, totalBytes: 0, error: null }));
+  const rows: AgentUpgradeProgress[] = ids.map((id) => ({ deviceId: id, name: ctx.store.get(id)?.name ?? id, phase: 'queued', from: null, to: null, bytes: 0, totalBytes: 0, error: null, wave: null }));
   for (const id of ids) ctx.credentials(id); // an unknown device is bad input: refuse before anything is sent
-  await runPool(rows, req.concurrency ?? 4, (row) => upgradeOne(ctx, key, req, row, () => req.onProgress?.({ ...row })));
+  const concurrency = req.concurrency ?? 4;
+  const byId = new Map(rows.map((r) => [r.deviceId, r]));
+  const waves = req.stages ? planStages(req.seed ?? ids.join(','), ids, { kind: 'percentages', percents: req.stages }, concurrency) : null;
+  const groups = waves ? waves.stages.map((st) => st.deviceIds.map((id) => byId.get(id)!)) : [rows];
+  groups.forEach((g, k) => g.forEach((r) => (r.wave = waves ? k + 1 : null)));
+  const hold = (held: AgentUpgradeProgress[], detail: string) => {
+    for (const r of held) {
+      Object.assign(r, { phase: 'held', error: { code: 'AGENT_UPGRADE_HELD', title: 'Held back', detail } });
+      req.onProgress?.({ ...r });
+    }
+  };
+  for (const [k, group] of groups.entries()) {
+    await runPool(group, concurrency, (row) => upgradeOne(ctx, key, req, row, () => req.onProgress?.({ ...row })));
+    const bad = group.filter((r) => r.phase !== 'upgraded');
+    const rest = groups.slice(k + 1).flat();
+    if (bad.length && rest.length) {
+      const names = bad.slice(0, 3).map((r) => `${r.name} ${r.phase}`).join(', ');
+      hold(rest, `Wave ${k + 1} of ${groups.length}: ${bad.length} of ${group.length} devices did not upgrade (${names}${bad.length > 3 ? ', …' : ''}), so the ${rest.length} left were not touched. Fix the cause, then upgrade the held devices (agent upgrade --device ID …).`);
+      break;
+    }
+  }
+  if (waves?.leftOut.length) hold(waves.leftOut.map((id) => byId.get(id)!), `No wave reaches it: the stages end at ${req.stages![req.stages!.length - 1]} %.`);
   ctx.changed.now(...ids);
   return rows;
 }

@@ -10,12 +10,14 @@ import { deviceError, isUnreachable } from '../devices/device-errors.js';
 import { runPool } from '../devices/pool.js';
 import { throwIfCancelled, type TaskContext } from '../jobs/task-types.js';
 import { formatBytes } from '../jobs/progress.js';
-import { agentFiles, runtimeNodePath } from '../agent-build/agent-files.js';
+import { agentFiles, defaultResourcesDir } from '../agent-build/agent-files.js';
 import { agentArchSchema } from '../agent-build/build-manifest.js';
 import type { BundleFile } from './agent-bundle.js';
 import { freeBytes, checkHost, minNodeText } from './host-check.js';
 import { isRunning, serviceFile, startService, type ServiceSpec } from './agent-service.js';
 import { sh } from './quote.js';
+import { pruneInstall, releaseName, runScript, switchRelease } from './release-layout.js';
+import { appVersion } from '../util/app-root.js';
 import { SshSession, type SshTarget } from './ssh-session.js';
 
 export interface ProvisionTaskInput {
@@ -66,7 +68,11 @@ export async function provisionTask(input: ProvisionTaskInput, ctx: TaskContext)
     const bundled = facts.runtime === 'bundled';
     // No usable Node on the host: the pinned runtime for the host's arch goes with the agent, as in a build.
     const why = `On ${s.label} ${facts.node ? `Node ${facts.node} is older than ${minNodeText}` : 'no Node.js is installed'}, so the agent takes its own Node for linux-${facts.arch}.`;
-    const { files: bundle } = await agentFiles(agentArchSchema.parse(facts.arch), { resourcesDir: input.resourcesDir, runtime: bundled && why });
+    const resourcesDir = input.resourcesDir ?? defaultResourcesDir();
+    const { files: agent } = await agentFiles(agentArchSchema.parse(facts.arch), { resourcesDir, runtime: bundled && why });
+    const bundle = [...agent, await runScript(resourcesDir)];
+    const release = releaseName(appVersion(), bundle);
+    const releaseDir = `${installDir}/releases/${release}`;
     const total = bundle.reduce((n, f) => n + f.size, 0);
     facts.freeBytes = await freeBytes(s, installDir);
     if (facts.freeBytes < total * 2) {
@@ -76,12 +82,13 @@ export async function provisionTask(input: ProvisionTaskInput, ctx: TaskContext)
     throwIfCancelled(ctx.signal);
 
     step(1, 0.05);
-    const { uploaded, skipped } = await uploadBundle(s, installDir, bundle, (sent) => step(1, 0.05 + 0.75 * (sent / total), `${formatBytes(sent)} of ${formatBytes(total)}`), ctx.signal);
+    const { uploaded, skipped } = await uploadBundle(s, releaseDir, bundle, (sent) => step(1, 0.05 + 0.75 * (sent / total), `${formatBytes(sent)} of ${formatBytes(total)}`), ctx.signal);
 
     step(2, 0.82);
-    const nodePath = bundled ? `${installDir}/${runtimeNodePath}` : (await s.run('command -v node', 'Finding node')).trim() || 'node';
+    // run.sh takes the release's own Node, or the host's found now (a service's PATH may not have it).
+    const hostNode = bundled ? [] : ['--node', (await s.run('command -v node', 'Finding node')).trim() || 'node'];
     const listen = ['127.0.0.1', 'localhost', '::1'].includes(input.target.host) ? ['--host', '127.0.0.1'] : [];
-    const args = [nodePath, `${installDir}/agent.js`, '--data-dir', dataDir, '--port', String(input.agentPort), '--serve-port', String(input.servePort), '--name', input.name, ...listen, ...(input.mdns ? [] : ['--no-mdns'])];
+    const args = [`${installDir}/current/run.sh`, ...hostNode, '--data-dir', dataDir, '--port', String(input.agentPort), '--serve-port', String(input.servePort), '--name', input.name, ...listen, ...(input.mdns ? [] : ['--no-mdns'])];
     const spec: ServiceSpec = { mode: facts.mode, installDir, dataDir, command: args.map(sh).join(' '), home: facts.home, setsid: facts.setsid };
     const file = serviceFile(spec);
     const current = await s.exec(`cat ${sh(file.path)} 2>/dev/null`);
@@ -93,12 +100,14 @@ export async function provisionTask(input: ProvisionTaskInput, ctx: TaskContext)
       // Provisioning before the pinned runtimes uploaded the console's node to runtime/node: unused now.
       await s.exec(`rm -rf ${sh(`${installDir}/runtime`)}`);
     }
+    const { switched } = await switchRelease(s, installDir, release);
     throwIfCancelled(ctx.signal);
 
     step(3, 0.88, spec.mode === 'background' ? 'no systemd: a supervised background process' : spec.mode);
     const wasRunning = await isRunning(s, spec);
-    await startService(s, spec, uploaded > 0 || defChanged || !wasRunning);
-    const install: SshInstall = { mode: spec.mode, installDir, dataDir, agentPort: input.agentPort, runtime: facts.runtime, at: new Date().toISOString() };
+    await startService(s, spec, uploaded > 0 || switched || defChanged || !wasRunning);
+    if (switched) await pruneInstall(s, installDir, bundle);
+    const install: SshInstall = { mode: spec.mode, installDir, dataDir, agentPort: input.agentPort, runtime: facts.runtime, release, at: new Date().toISOString() };
 
     step(4, 0.94);
     const address = `${input.target.host.includes(':') ? `[${input.target.host}]` : input.target.host}:${input.agentPort}`;

@@ -95,7 +95,7 @@ export function sshHandlers(deps: { devices: DeviceContext; jobs: JobManager; se
             hosts.setProvisioned(id, d.id, r.install);
             if (before.deviceId === before.id && store.remove(before.id)) changed.mark(before.id);
             changed.now(d.id);
-            return { hostId: id, deviceId: d.id, check: r.check, mode: r.install.mode, uploaded: r.uploaded, skipped: r.skipped, paired: r.paired };
+            return { hostId: id, deviceId: d.id, check: r.check, mode: r.install.mode, release: r.install.release!, uploaded: r.uploaded, skipped: r.skipped, paired: r.paired };
           },
         },
       );

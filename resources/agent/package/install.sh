@@ -8,11 +8,11 @@
 # code; install the udev rule that lets the agent's group read root-only RAPL energy counters (into
 # --udev-dir, default /etc/udev/rules.d, when it exists); install and start the systemd unit, or print
 # how to run the agent supervised without systemd.
-# --layout releases (needed for upgrades from the console): the build goes to
-# --prefix/releases/<agentVersion>-<sha12 of MANIFEST.json>/ with --prefix/current (and previous)
-# symlinks, and --prefix/current/run.sh starts and watches the agent. The prefix and releases/ are then
-# owned by the agent's user, which writes new releases there; the files of each release stay read-only.
-# flat (the default for now) copies the build into --prefix itself, as SSH provisioning does.
+# --layout releases (the default; what SSH provisioning makes too; needed for upgrades from the console):
+# the build goes to --prefix/releases/<agentVersion>-<sha12 of MANIFEST.json>/ with --prefix/current (and
+# previous) symlinks, and --prefix/current/run.sh starts and watches the agent. The prefix and releases/
+# are then owned by the agent's user, which writes new releases there; the files of each release stay
+# read-only. --layout flat copies the build into --prefix itself: such an install cannot upgrade itself.
 set -eu
 export LC_ALL=C
 
@@ -23,7 +23,7 @@ port=8443
 serve_port=8080
 systemd=auto
 verify_only=
-layout=flat
+layout=releases
 udev_dir=/etc/udev/rules.d
 
 die() {
@@ -113,6 +113,11 @@ if ! id -u "$user" >/dev/null 2>&1; then
 fi
 group=$(id -gn "$user")
 
+# Points the symlink $2 at $1 in one rename(2), with this build's own node (busybox mv has no -T).
+relink() {
+  ln -sfn "$1" "$2.new" && "$here/node/bin/node" -e 'require("fs").renameSync(process.argv[1], process.argv[2])' "$2.new" "$2"
+}
+
 # Copied beside the old install and swapped in, so a failed copy leaves the old one whole.
 copy_build() {
   rm -rf "$1"
@@ -145,9 +150,9 @@ else
   mv "$stage" "$prefix/releases/$release"
   old=$(readlink "$prefix/current" 2>/dev/null || true)
   if [ -n "$old" ] && [ "$old" != "releases/$release" ]; then
-    ln -sfn "$old" "$prefix/previous.new" && mv -T "$prefix/previous.new" "$prefix/previous"
+    relink "$old" "$prefix/previous"
   fi
-  ln -sfn "releases/$release" "$prefix/current.new" && mv -T "$prefix/current.new" "$prefix/current"
+  relink "releases/$release" "$prefix/current"
   rm -f "$prefix/upgrade-trial.json" "$prefix/upgrade-trial.started"
   rm -rf "$prefix.old"
   chown -h "$user:$group" "$prefix" "$prefix/releases" "$prefix/current"

@@ -6,10 +6,29 @@
 # the build `current` points at after an upgrade, and switches `current` back to the previous release
 # when the new build stops before it confirms itself or does not confirm before the deadline in
 # upgrade-trial.json (see resources/agent/src/upgrade-trial.ts for the files).
+# A release without its own Node (SSH provisioning onto a host whose Node is new enough) runs on the
+# host's: given as --node PATH before the agent's options, else the first node on PATH.
 here=$(cd "$(dirname "$0")" && pwd)
 install=$(dirname "$here")
+host_node=
+if [ "${1:-}" = --node ]; then
+  host_node=$2
+  shift 2
+fi
+
+# The node of a build folder: its own runtime, else the host's.
+node_of() {
+  if [ -x "$1/node/bin/node" ]; then
+    printf '%s\n' "$1/node/bin/node"
+  elif [ -n "$host_node" ]; then
+    printf '%s\n' "$host_node"
+  else
+    command -v node
+  fi
+}
+
 if [ "$(basename "$here")" != current ] || [ ! -d "$install/releases" ]; then
-  exec "$here/node/bin/node" "$here/agent.js" "$@"
+  exec "$(node_of "$here")" "$here/agent.js" "$@"
 fi
 
 marker=$install/upgrade-trial.json
@@ -27,7 +46,9 @@ revert() {
   from_version=$(field fromVersion)
   to_version=$(field toVersion)
   [ -n "$from" ] && [ -d "$install/releases/$from" ] || from=$(readlink "$install/previous" | sed 's|^releases/||')
-  ln -sfn "releases/$from" "$install/current.new" && mv -T "$install/current.new" "$install/current"
+  # rename(2) of a new symlink over the old one, with the restored build's node: busybox mv has no -T.
+  ln -sfn "releases/$from" "$install/current.new" &&
+    "$(node_of "$install/releases/$from")" -e 'require("fs").renameSync(process.argv[1], process.argv[2])' "$install/current.new" "$install/current"
   printf '{"outcome":"reverted","from":"%s","to":"%s","reason":"%s","at":"%s"}\n' "$from_version" "$to_version" "$1" \
     "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" >"$install/upgrade-result.json.new" && mv "$install/upgrade-result.json.new" "$install/upgrade-result.json"
   rm -f "$marker" "$started"
@@ -35,7 +56,7 @@ revert() {
 }
 
 start() {
-  "$install/current/node/bin/node" "$install/current/agent.js" "$@" &
+  "$(node_of "$install/current")" "$install/current/agent.js" "$@" &
   pid=$!
 }
 

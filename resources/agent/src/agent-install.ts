@@ -1,8 +1,8 @@
 // Where the running agent was installed, and which build it is. A self-contained build installed with
-// `install.sh --layout releases` lives in <install>/releases/<agentVersion>-<sha12 of MANIFEST.json>/,
-// started as <install>/current/run.sh with `current` (and `previous`) symlinks into releases/: only
-// such an install can upgrade itself (agent-upgrade.ts). A flat install (SSH provisioning, older
-// install.sh) and the agent run from source report their version but refuse upgrades.
+// `install.sh` (its default release layout) lives in <install>/releases/<agentVersion>-<sha12 of MANIFEST.json>/
+// (SSH provisioning: <sha12 of its file list>), started as <install>/current/run.sh with `current` (and `previous`) symlinks into releases/: only
+// such an install can upgrade itself (agent-upgrade.ts). A flat install (install.sh --layout flat, SSH
+// provisioning by an older EdgeFleet) and the agent run from source report their version but refuse upgrades.
 import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { agentVersion } from './version.js';

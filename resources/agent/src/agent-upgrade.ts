@@ -127,7 +127,7 @@ export async function upgradeAgent(req: UpgradeRequest): Promise<UpgradeOutcome>
     throw refused(
       'AGENT_UPGRADE_UNSUPPORTED',
       'This install cannot upgrade itself',
-      'The agent runs from a flat install folder (SSH provisioning, or install.sh without --layout releases) or from source. Install the self-contained build with `install.sh --layout releases` once; later upgrades then come from the console.',
+      'The agent runs from a flat install folder (`install.sh --layout flat`, or SSH provisioning by an older EdgeFleet) or from source. Provision it again over SSH, or install the self-contained build with `install.sh` (the release layout) once; later upgrades then come from the console.',
     );
   }
   const { installDir } = layout;
