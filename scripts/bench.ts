@@ -352,6 +352,7 @@ if (arm64Missing) {
     `| provision the emulated arm64 board over SSH, no Node on it (check, upload ${arm.uploaded} files with the pinned arm64 Node, start, pair), **emulated** | ${f2(Number(arm.provisionMs) / 1000, 1)} s |`,
     `| provision it again (${arm.uploadedAgain} files uploaded), **emulated** | ${f2(Number(arm.reprovisionMs) / 1000, 1)} s |`,
     `| agent idle RSS on the board once paired, **emulated** (qemu-user's RSS: the emulator is included) | ${mib(Number(arm.agentIdleRssBytes))} |`,
+    `| upgrade the board's agent from the console (${mib(Number(arm.upgradeBytes))} signed arm64 build: upload, checks, unpack, restart, confirmed), **emulated** | ${f2(Number(arm.upgradeMs) / 1000, 1)} s |`,
     '',
   );
 }

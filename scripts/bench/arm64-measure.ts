@@ -1,7 +1,8 @@
 // arm64: sizes of the self-contained agent builds (both arches, archive and unpacked), then the emulated
 // arm64 board of test/helpers/arm64-board.ts (stock Debian 12 arm64 without Node, its own sshd under
 // qemu-user): the time to provision the agent onto it over SSH as a normal user (the pinned arm64 Node
-// uploaded with it), provisioning again, and the agent's idle RSS once paired. Every board figure is
+// uploaded with it), provisioning again, the agent's idle RSS once paired, and an upgrade of the agent to a
+// newer signed arm64 build from the console (upload, the board's checks, unpack, restart, confirmation). Every board figure is
 // EMULATED (qemu-user on this x86 machine): it says nothing about a real board, and the RSS is the qemu
 // process's, emulator included. Prints one JSON line. Needs root and the rig of .ci/prepare-arm64.sh and
 // .ci/prepare-arm64-root.sh. Usage: tsx scripts/bench/arm64-measure.ts
@@ -18,7 +19,10 @@ import { freePort } from '../../test/helpers/sshd.js';
 const dist = new URL('../../dist/electron/core/', import.meta.url);
 const fromDist = existsSync(new URL('agent-build/agent-files.js', dist));
 const base = fromDist ? dist.href : new URL('../../electron/core/', import.meta.url).href;
-const { createCore } = (await import(`${base}core.${fromDist ? 'js' : 'ts'}`)) as typeof import('../../electron/core/core.js');
+const ext = fromDist ? 'js' : 'ts';
+const { createCore } = (await import(`${base}core.${ext}`)) as typeof import('../../electron/core/core.js');
+const { upgradeAgents } = (await import(`${base}devices/agent-upgrade.${ext}`)) as typeof import('../../electron/core/devices/agent-upgrade.js');
+const { DeviceContext } = (await import(`${base}devices/device-context.${ext}`)) as typeof import('../../electron/core/devices/device-context.js');
 
 const missing = arm64RigMissing();
 if (missing) throw new Error(missing);
@@ -69,6 +73,16 @@ try {
     samples.push(rssBytes(agent.pid));
     await new Promise((r) => setTimeout(r, 1_000));
   }
+  const idleRss = [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+
+  // An agent upgrade from the console: a build of the same agent with a newer version, signed by this console.
+  const ctx = new DeviceContext(core.home, core.registry, core.bus);
+  const next = join(home, 'agent-arm64-next.tar.gz');
+  await buildAgentArchive({ arch: 'arm64', output: next, key: await ctx.consoleKey(), agentVersion: '99.0.0' });
+  t = performance.now();
+  const [upgrade] = await upgradeAgents(ctx, { deviceIds: [first.deviceId], buildFor: async () => next, trialSec: 300 });
+  const upgradeMs = performance.now() - t;
+  if (upgrade.phase !== 'upgraded') throw new Error(`the upgrade on the board ended ${upgrade.phase}: ${upgrade.error?.detail}`);
   console.log(
     JSON.stringify({
       fromDist,
@@ -80,7 +94,9 @@ try {
       uploadedAgain: again.uploaded,
       provisionMs,
       reprovisionMs,
-      agentIdleRssBytes: [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)],
+      agentIdleRssBytes: idleRss,
+      upgradeMs,
+      upgradeBytes: upgrade.totalBytes,
       rssNote: "VmRSS of the qemu-user process running the agent's arm64 node: the emulator's own memory and translated-code cache are included",
     }),
   );

@@ -153,6 +153,13 @@ describe('federated rounds on real agents', () => {
       `DP on ${dp.participants} agents (${global.length} parameters): update norms ${norms.map((x) => x.toPrecision(3)).join(', ')}, clip ${clip}, z 1, noise σ ${(clip / dp.participants).toPrecision(3)} per parameter ` +
         `(noise norm ≈ ${((clip / dp.participants) * Math.sqrt(global.length)).toPrecision(3)}); held-out loss of the incumbent ${plain.lossBefore} -> plain FedAvg ${plain.lossAfter}, DP ${dp.lossAfter} (${dp.phase}); ε ${dp.privacy!.epsilon.toFixed(3)} at δ 1e-5`,
     );
+    // `fl round list` says what each round spent: the DP one ε 5.30, the plain one nothing.
+    const list = edgefleet(['fl', 'round', 'list']);
+    expect(list.status, list.stderr).toBe(0);
+    const line = (id: string) => list.stdout.split('\n').find((l) => l.startsWith(id)) ?? '';
+    expect(line(dp.id)).toMatch(new RegExp(`${dp.participants} in of 4 selected, ${dp.dropped.length} dropped .* ε 5\\.30 \\(lineage 5\\.30\\)`));
+    expect(line(plain.id)).toMatch(/4 in of 4 selected, 0 dropped/);
+    expect(line(plain.id)).not.toContain('ε');
     // The next DP round of this model would take ε from 5.30 to 7.79 > 6: refused, nothing written.
     const before = unwrap<unknown[]>(await core.call('fl.list', {})).length;
     const again = await core.call('fl.start', { ...roundInput, modelId, dp: { noiseMultiplier: 1, clipNorm: clip, delta: 1e-5, maxEpsilon: 6 } });

@@ -202,6 +202,13 @@ describe.skipIf(skip !== null)('an emulated stock arm64 board without Node, prov
     // Same device, same pairing, same model, still serving.
     expect(await device(deviceId)).toMatchObject({ paired: true, state: 'online', activeModel: { version: '1' } });
     expect((await infer(servePort)).body.model?.version).toBe('1');
+
+    // Provisioning again keeps the newer agent: nothing uploaded, nothing switched back, the same process.
+    const pid = agentsOnBoard();
+    const again = await json<SshProvisionResult>('ssh', 'provision', hostId, '--agent-port', String(agentPort), '--serve-port', String(servePort), '--no-mdns');
+    expect(again).toMatchObject({ deviceId, uploaded: 0, paired: 'already', release: now.slice('releases/'.length) });
+    expect(board.ssh(boardUser, `readlink ${install}/current`)).toBe(now);
+    expect(agentsOnBoard()).toEqual(pid);
   }, 600_000);
 
   it('as root: the agent goes to /opt/edgefleet-agent with its data in /var/lib/edgefleet-agent (0700), on the pinned Node', async () => {

@@ -1,6 +1,6 @@
 // The agent's order of versions at an upgrade (older ones are refused unless signed as a downgrade).
 import { describe, expect, it } from 'vitest';
-import { compareVersions } from '../../resources/agent/src/agent-upgrade.js';
+import { compareVersions } from '../../electron/core/util/compare-versions.js';
 
 describe('compareVersions', () => {
   it('orders dotted numbers numerically, part by part', () => {

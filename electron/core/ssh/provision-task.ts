@@ -16,7 +16,8 @@ import type { BundleFile } from './agent-bundle.js';
 import { freeBytes, checkHost, minNodeText } from './host-check.js';
 import { isRunning, serviceFile, startService, type ServiceSpec } from './agent-service.js';
 import { sh } from './quote.js';
-import { pruneInstall, releaseName, runScript, switchRelease } from './release-layout.js';
+import { currentRelease, pruneInstall, releaseName, releaseVersion, runScript, switchRelease } from './release-layout.js';
+import { compareVersions } from '../util/compare-versions.js';
 import { appVersion } from '../util/app-root.js';
 import { SshSession, type SshTarget } from './ssh-session.js';
 
@@ -71,18 +72,23 @@ export async function provisionTask(input: ProvisionTaskInput, ctx: TaskContext)
     const resourcesDir = input.resourcesDir ?? defaultResourcesDir();
     const { files: agent } = await agentFiles(agentArchSchema.parse(facts.arch), { resourcesDir, runtime: bundled && why });
     const bundle = [...agent, await runScript(resourcesDir)];
-    const release = releaseName(appVersion(), bundle);
+    // An agent the console upgraded since (a newer signed build) stays: provisioning never downgrades it.
+    const running = await currentRelease(s, installDir);
+    const newer = running !== null && compareVersions(releaseVersion(running), appVersion()) > 0 ? running : null;
+    const release = newer ?? releaseName(appVersion(), bundle);
     const releaseDir = `${installDir}/releases/${release}`;
     const total = bundle.reduce((n, f) => n + f.size, 0);
     facts.freeBytes = await freeBytes(s, installDir);
-    if (facts.freeBytes < total * 2) {
+    if (!newer && facts.freeBytes < total * 2) {
       throw new AppError('HOST_DISK_FULL', 'Not enough free disk on the host', `${s.label} has ${formatBytes(facts.freeBytes)} free for ${installDir}; the agent needs about ${formatBytes(total * 2)}. Free some space and provision again.`);
     }
     const check: SshHostCheck = { os: facts.os, arch: facts.arch, node: facts.node, runtime: facts.runtime, freeBytes: facts.freeBytes, systemd: facts.systemd, root: facts.root, mode: facts.mode };
     throwIfCancelled(ctx.signal);
 
     step(1, 0.05);
-    const { uploaded, skipped } = await uploadBundle(s, releaseDir, bundle, (sent) => step(1, 0.05 + 0.75 * (sent / total), `${formatBytes(sent)} of ${formatBytes(total)}`), ctx.signal);
+    const { uploaded, skipped } = newer
+      ? (step(1, 0.8, `keeping agent ${releaseVersion(newer)}, newer than this console's ${appVersion()}`), { uploaded: 0, skipped: 0 })
+      : await uploadBundle(s, releaseDir, bundle, (sent) => step(1, 0.05 + 0.75 * (sent / total), `${formatBytes(sent)} of ${formatBytes(total)}`), ctx.signal);
 
     step(2, 0.82);
     // run.sh takes the release's own Node, or the host's found now (a service's PATH may not have it).

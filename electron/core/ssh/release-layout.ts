@@ -23,6 +23,17 @@ export function releaseName(version: string, files: readonly BundleFile[]): stri
   return `${version}-${createHash('sha256').update(list.join('')).digest('hex').slice(0, 12)}`;
 }
 
+/** The release folder `current` points at, if the install has the release layout. */
+export async function currentRelease(s: SshSession, installDir: string): Promise<string | null> {
+  const target = (await s.exec(`readlink ${sh(`${installDir}/current`)} 2>/dev/null`)).stdout.trim();
+  return /^releases\/[^/]+$/.test(target) ? target.slice('releases/'.length) : null;
+}
+
+/** The agent version a release folder is named for (<version>-<12 hex>). */
+export function releaseVersion(release: string): string {
+  return release.replace(/-[0-9a-f]{12}$/, '');
+}
+
 /** Points `<install>/<name>` at `target` with one rename(2) of a new symlink over the old one. */
 async function relink(s: SshSession, installDir: string, name: string, target: string): Promise<void> {
   const link = `${installDir}/${name}`;

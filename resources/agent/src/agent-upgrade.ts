@@ -16,6 +16,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../../../electron/core/api/errors.js';
+import { compareVersions } from '../../../electron/core/util/compare-versions.js';
 import { signedAgentBuildSchema, verifyAgentBuild, type AgentBuildManifest } from '../../../electron/core/agent-build/build-manifest.js';
 import { fsyncDir } from '../../../electron/core/util/atomic-write.js';
 import { sha256File } from '../../../electron/core/util/hash-file.js';
@@ -36,21 +37,6 @@ export interface UpgradeRequest {
 
 function refused(code: string, title: string, detail: string): AppError {
   return new AppError(code, title, `${detail} The agent keeps running the build it runs; the staged build was discarded.`);
-}
-
-/** -1, 0, 1 for dotted numeric versions (1.10.0 > 1.9.0); non-numeric parts compare as text. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.+-]/);
-  const pb = b.split(/[.+-]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? '0';
-    const y = pb[i] ?? '0';
-    const nx = Number(x);
-    const ny = Number(y);
-    const c = Number.isInteger(nx) && Number.isInteger(ny) ? Math.sign(nx - ny) : x < y ? -1 : x > y ? 1 : 0;
-    if (c !== 0) return c;
-  }
-  return 0;
 }
 
 async function walk(dir: string, base = dir): Promise<string[]> {

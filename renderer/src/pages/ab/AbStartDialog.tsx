@@ -1,13 +1,14 @@
 import AddIcon from '@mui/icons-material/Add';
 import DeleteIcon from '@mui/icons-material/Delete';
 import { Box, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, IconButton, TextField, Typography } from '@mui/material';
-import { useDeferredValue, useState } from 'react';
+import { useState } from 'react';
 import type { ErrorData } from '../../../../electron/core/api/types.js';
 import { toErrorData } from '../../api/api-error.js';
 import { ErrorCard } from '../../components/ErrorCard.js';
 import { SelectField } from '../../components/SelectField.js';
 import { useApi } from '../../store/useApi.js';
 import { useRequest } from '../../store/useRequest.js';
+import { SelectionCount, useSelectionPreview } from '../rollouts/SelectionPreview.js';
 import { SelectorField } from '../rollouts/SelectorField.js';
 
 interface Row {
@@ -19,7 +20,6 @@ interface Row {
 export function AbStartDialog({ open, onClose, onStarted }: { open: boolean; onClose: () => void; onStarted: (id: string) => void }) {
   const client = useApi();
   const models = useRequest('models.list', open ? {} : null);
-  const [selector, setSelector] = useState('all');
   const [rows, setRows] = useState<Row[]>([
     { modelId: '', percent: 50 },
     { modelId: '', percent: 50 },
@@ -27,8 +27,7 @@ export function AbStartDialog({ open, onClose, onStarted }: { open: boolean; onC
   const [control, setControl] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorData | null>(null);
-  const planSelector = useDeferredValue(selector.trim());
-  const preview = useRequest('rollouts.preview', open && planSelector ? { selector: planSelector } : null);
+  const { selector, setSelector, planSelector, preview } = useSelectionPreview(open);
   const total = rows.reduce((s, r) => s + r.percent, 0);
   const options = (models.data ?? []).map((m) => ({ value: m.id, label: `${m.name} v${m.version}` }));
   const valid = rows.length >= 2 && rows.every((r) => r.modelId && r.percent > 0) && total <= 100 && !!planSelector;
@@ -54,9 +53,7 @@ export function AbStartDialog({ open, onClose, onStarted }: { open: boolean; onC
           Each device of the selection gets a fixed bucket from the seed and its id, so the cohorts do not change between runs. Devices beyond the percentages keep what they run.
         </Typography>
         <SelectorField value={selector} onChange={setSelector} testId="ab-selector" />
-        <Typography variant="body2" data-testid="ab-preview">
-          {preview.error ? preview.error.detail : preview.data ? `${preview.data.deviceCount} device${preview.data.deviceCount === 1 ? '' : 's'} match` : 'Counting…'}
-        </Typography>
+        <SelectionCount preview={preview} testId="ab-preview" />
         {rows.map((r, i) => (
           <Box key={i} sx={{ display: 'flex', gap: 1.5, alignItems: 'center' }} data-testid="ab-variant-row">
             <Typography sx={{ width: 24, fontWeight: 600 }}>{String.fromCharCode(65 + i)}</Typography>

@@ -1,11 +1,12 @@
 import { Box, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, TextField, Typography } from '@mui/material';
-import { useDeferredValue, useState } from 'react';
+import { useState } from 'react';
 import type { ErrorData, FlAggregation } from '../../../../electron/core/api/types.js';
 import { toErrorData } from '../../api/api-error.js';
 import { ErrorCard } from '../../components/ErrorCard.js';
 import { SelectField } from '../../components/SelectField.js';
 import { useApi } from '../../store/useApi.js';
 import { useRequest } from '../../store/useRequest.js';
+import { SelectionCount, useSelectionPreview } from '../rollouts/SelectionPreview.js';
 import { SelectorField } from '../rollouts/SelectorField.js';
 
 const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
@@ -15,7 +16,6 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
   const client = useApi();
   const models = useRequest('models.list', open ? {} : null);
   const [modelId, setModelId] = useState('');
-  const [selector, setSelector] = useState('all');
   const [form, setForm] = useState({ minClients: '2', selectCount: '10', epochs: '2', learningRate: '0.003', deadlineSec: '600', timeBudgetSec: '60' });
   const [aggregation, setAggregation] = useState<FlAggregation>('fedavg');
   const [secure, setSecure] = useState(false);
@@ -25,8 +25,7 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
   const [dpForm, setDpForm] = useState({ noiseMultiplier: '1', clipNorm: '1', delta: '0.00001', maxEpsilon: '10' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorData | null>(null);
-  const planSelector = useDeferredValue(selector.trim());
-  const preview = useRequest('rollouts.preview', open && planSelector ? { selector: planSelector } : null);
+  const { selector, setSelector, planSelector, preview } = useSelectionPreview(open);
   const options = (models.data ?? []).map((m) => ({ value: m.id, label: `${m.name} v${m.version}` }));
   const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, num(v)])) as Record<keyof typeof form, number>;
   const dp = Object.fromEntries(Object.entries(dpForm).map(([k, v]) => [k, num(v)])) as Record<keyof typeof dpForm, number>;
@@ -67,9 +66,7 @@ export function FlStartDialog({ open, onClose, onStarted }: { open: boolean; onC
         </Typography>
         <SelectField label="Model" value={modelId} onChange={setModelId} options={options} testId="fl-model" placeholder={models.loading ? 'Loading models…' : 'Choose the global model'} minWidth={360} />
         <SelectorField value={selector} onChange={setSelector} testId="fl-selector" />
-        <Typography variant="body2" data-testid="fl-preview">
-          {preview.error ? preview.error.detail : preview.data ? `${preview.data.deviceCount} device${preview.data.deviceCount === 1 ? '' : 's'} match; the round says which are eligible and why the others are not` : 'Counting…'}
-        </Typography>
+        <SelectionCount preview={preview} testId="fl-preview" then="the round says which are eligible and why the others are not" />
         <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>
           {field('minClients', 'Quorum', 'fewer devices that train: the round fails')}
           {field('selectCount', 'Participants wanted', 'up to 1.3× as many are asked')}
