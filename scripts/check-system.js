@@ -41,6 +41,7 @@ const needs = [
   tool('openssl', 'a device-made key and CSR for the broker certificate test', 'openssl'),
   tool('gcc', 'builds the C reference serial device (resources/serial-device-c)', 'gcc'),
   tool('make', "the C reference device's build", 'make'),
+  file('/bin/busybox', "BusyBox, the shell and tools of minimal boards, for the agent's run.sh watchdog test", 'busybox'),
   file('/usr/include/sodium.h', "libsodium, the C reference device's POSIX port crypto (SHA-256, Ed25519)", 'libsodium-dev'),
   file('/usr/bin/chromium', 'browser end-to-end tests', 'chromium'),
   file('/usr/share/libonnx-testdata/data', 'ONNX conformance corpus for the codec round-trip and fuzz tests', 'libonnx-testdata'),

@@ -113,7 +113,7 @@ if ! id -u "$user" >/dev/null 2>&1; then
 fi
 group=$(id -gn "$user")
 
-# Points the symlink $2 at $1 in one rename(2), with this build's own node (busybox mv has no -T).
+# Points the symlink $2 at $1 in one rename(2), with this build's own node (`mv -T` is not POSIX).
 relink() {
   ln -sfn "$1" "$2.new" && "$here/node/bin/node" -e 'require("fs").renameSync(process.argv[1], process.argv[2])' "$2.new" "$2"
 }

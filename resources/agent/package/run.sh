@@ -46,7 +46,8 @@ revert() {
   from_version=$(field fromVersion)
   to_version=$(field toVersion)
   [ -n "$from" ] && [ -d "$install/releases/$from" ] || from=$(readlink "$install/previous" | sed 's|^releases/||')
-  # rename(2) of a new symlink over the old one, with the restored build's node: busybox mv has no -T.
+  # rename(2) of a new symlink over the old one, with the restored build's node (`mv -T` is not POSIX:
+  # older BusyBox and toybox builds lack it).
   ln -sfn "releases/$from" "$install/current.new" &&
     "$(node_of "$install/releases/$from")" -e 'require("fs").renameSync(process.argv[1], process.argv[2])' "$install/current.new" "$install/current"
   printf '{"outcome":"reverted","from":"%s","to":"%s","reason":"%s","at":"%s"}\n' "$from_version" "$to_version" "$1" \
