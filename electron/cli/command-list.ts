@@ -22,6 +22,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { rolloutCommand } from './commands/rollout.js';
 import { flCommand } from './commands/fl.js';
 import { sensitivityCommand } from './commands/sensitivity.js';
+import { targetsCommand } from './commands/targets.js';
 import { serialCommand } from './commands/serial.js';
 import { mqttCommand } from './commands/mqtt.js';
 import { serveCommand } from './commands/serve.js';
@@ -39,6 +40,7 @@ export const commands: readonly Command[] = [
   convertCommand,
   evaluateCommand,
   sensitivityCommand,
+  targetsCommand,
   tuneCommand,
   auditCommand,
   devicesCommand,

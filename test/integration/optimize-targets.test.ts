@@ -1,10 +1,13 @@
 // The comparison on devices against a real agent: optimize.timeOnDevices times the float model and its
 // static INT8 variant there (staged, never activated) and stores the profiles; optimize.targets shows
-// them side by side with the ratio to float on that device and the per-layer float vs INT8 times.
+// them side by side with the ratio to float on that device and the per-layer float vs INT8 times;
+// `edgefleet targets` does the same from the CLI.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSummary, OptimizeTargets, TimeOnDevicesResult } from '../../electron/core/api/types.js';
 import type { Core } from '../../electron/core/core.js';
-import type { AgentProcess } from '../helpers/agent-process.js';
+import { repoRoot, type AgentProcess } from '../helpers/agent-process.js';
 import { pairedWithSampleModel, staticRecipe as recipe, type DeviceOptimizeFixture } from '../helpers/device-optimize.js';
 
 let fx: DeviceOptimizeFixture;
@@ -98,4 +101,36 @@ describe('optimize.timeOnDevices and optimize.targets', () => {
     const env = await core.call('optimize.targets', { modelId: floatModel.id, variantId: floatModel.id });
     expect(env).toMatchObject({ ok: false, error: { code: 'NOT_A_VARIANT' } });
   });
+
+  it('`edgefleet targets MODEL --device ID` times the family there and prints it; bad input exits 2 before any work', async () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'scripts/edgefleet.js'), 'targets', ...args, '--home', fx.home], { encoding: 'utf8', timeout: 240_000 });
+    const before = core.registry.listProfiles(variantId).length;
+    const r = cli(floatModel.id, '--device', agent.deviceId);
+    expect(r.status, r.stderr).toBe(0);
+    expect(core.registry.listProfiles(variantId).length).toBe(before + 1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Devices: cmp-device \(.+; INT8 features: .+\)$/);
+    const variant = core.registry.requireModel(variantId);
+    const at = lines.findIndex((l) => l.startsWith(`${variant.name} v${variant.version}  int8-static`));
+    expect(at, r.stdout).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(/^ {2}on cmp-device: p50 [\d.]+ ms \([\d.]+× float\)$/);
+    expect(r.stdout).toMatch(/\n {2}cmp-device: INT8 (pays off|does not pay off): [\d.]+ ms against [\d.]+ ms float over \d+ layers\n/);
+
+    const j = cli(floatModel.id, '--json');
+    expect(j.status, j.stderr).toBe(0);
+    const t = JSON.parse(j.stdout) as OptimizeTargets & { failures: unknown[] };
+    expect(t).toMatchObject({ parentId: floatModel.id, failures: [], devices: [{ deviceId: agent.deviceId }] });
+
+    const profiles = core.registry.listProfiles().length;
+    for (const [args, why] of [
+      [[floatModel.id, '--energy', '5'], /--energy needs --device/],
+      [[floatModel.id, '--device', 'no-such-device'], /No device with id no-such-device/],
+      [['no-such-model'], /no-such-model/],
+    ] as [string[], RegExp][]) {
+      const bad = cli(...args);
+      expect(bad.status, bad.stderr).toBe(2);
+      expect(bad.stderr).toMatch(why);
+    }
+    expect(core.registry.listProfiles().length).toBe(profiles);
+  }, 300_000);
 });
