@@ -89,7 +89,7 @@ describe('energy per inference on the device', () => {
     figure(`heavy candidate (tiny-transformer vs digits): ${gate?.explanation}`);
     expect(gate, JSON.stringify(detail.stages[0].gateResults)).toMatchObject({ status: 'fail', devices: 1 });
     expect(gate!.value!).toBeGreaterThan(1.5);
-    expect(gate!.explanation).toMatch(/uses [0-9.]+× the parent's \([0-9.]+ % interval [0-9.]+–[0-9.]+\), above the limit of 1\.1×/);
+    expect(gate!.explanation).toMatch(/^Energy per inference: rapl-board uses [0-9.]+× the parent's \([0-9.]+ % interval [0-9.]+–[0-9.]+\), above the limit of 1\.1×/);
     expect(final.status).toBe('rolled-back');
     const status = await onDevice(agent.deviceId, (l) => l.call('status'));
     expect(status.active?.manifest.sha256).toBe(models.base.sha256);

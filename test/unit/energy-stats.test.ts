@@ -105,6 +105,13 @@ describe('energy-ratio gate', () => {
     expect(res.failedDevice).toBe('b');
     expect(res.results[1].ratio.low!).toBeGreaterThan(1.1);
     expect(res.explanation).toMatch(/^Energy per inference: b uses 1\.\d{3}× the parent's \(97\.5 % interval/);
+    // With names (as the rollout's gate collector passes them), a person reads the device's name.
+    const named = evaluateEnergyRatioGate([
+      { deviceId: 'a', name: 'line-3 camera', pairs: blocks(seededRandom('fail'), 6, 1.0, 0.03), idlePowerW: 3 },
+      { deviceId: 'b', name: 'line-4 camera', pairs: blocks(seededRandom('fail-b'), 6, 1.35, 0.03), idlePowerW: 3 },
+    ], gate);
+    expect(named.failedDevice).toBe('b');
+    expect(named.explanation).toMatch(/^Energy per inference: line-4 camera uses 1\.\d{3}×/);
   });
 
   it('passes a noisy estimate above the limit whose lower bound is not: noise cannot fail a rollout', () => {

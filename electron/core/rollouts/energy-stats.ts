@@ -99,13 +99,15 @@ export interface EnergyGateResult {
  * is above max and, when given, its increase per inference is above minIncreaseJ too.
  */
 export function evaluateEnergyRatioGate(
-  perDevice: readonly { deviceId: string; pairs: readonly EnergyBlockPair[]; idlePowerW?: number }[],
+  perDevice: readonly { deviceId: string; name?: string; pairs: readonly EnergyBlockPair[]; idlePowerW?: number }[],
   gate: { max: number; minDevices: number; alpha?: number; minIncreaseJ?: number },
 ): EnergyGateResult & { results: EnergyGateDevice[] } {
   const alpha = gate.alpha ?? 0.05;
   const usable = perDevice.filter((d) => d.pairs.length >= 2);
   const level = 1 - alpha / Math.max(1, usable.length);
   const results = usable.map((d) => ({ deviceId: d.deviceId, ratio: energyRatio(d.pairs, { idlePowerW: d.idlePowerW, level }) }));
+  const names = new Map(usable.map((d) => [d.deviceId, d.name ?? d.deviceId]));
+  const named = (id: string) => names.get(id) ?? id;
   const bounded = results.filter((r) => r.ratio.low !== null);
   const limit = `${gate.max}×`;
   if (bounded.length < gate.minDevices) {
@@ -114,10 +116,10 @@ export function evaluateEnergyRatioGate(
   const failed = bounded.find((r) => r.ratio.low! > gate.max && r.ratio.candidateJ - r.ratio.parentJ > (gate.minIncreaseJ ?? 0));
   if (failed) {
     const r = failed.ratio;
-    return { status: 'fail', devices: bounded.length, failedDevice: failed.deviceId, results, explanation: `Energy per inference: ${failed.deviceId} uses ${fmt(r.ratio)}× the parent's (${pct(level)} interval ${fmt(r.low!)}–${fmt(r.high!)}), above the limit of ${limit} even at its lower bound.` };
+    return { status: 'fail', devices: bounded.length, failedDevice: failed.deviceId, results, explanation: `Energy per inference: ${named(failed.deviceId)} uses ${fmt(r.ratio)}× the parent's (${pct(level)} interval ${fmt(r.low!)}–${fmt(r.high!)}), above the limit of ${limit} even at its lower bound.` };
   }
   const worst = bounded.reduce((w, r) => (r.ratio.ratio > w.ratio.ratio ? r : w));
-  return { status: 'pass', devices: bounded.length, failedDevice: null, results, explanation: `Energy per inference: no device shown above ${limit} (highest ${worst.deviceId}: ${fmt(worst.ratio.ratio)}×, ${pct(level)} interval ${fmt(worst.ratio.low!)}–${fmt(worst.ratio.high!)}).` };
+  return { status: 'pass', devices: bounded.length, failedDevice: null, results, explanation: `Energy per inference: no device shown above ${limit} (highest ${named(worst.deviceId)}: ${fmt(worst.ratio.ratio)}×, ${pct(level)} interval ${fmt(worst.ratio.low!)}–${fmt(worst.ratio.high!)}).` };
 }
 
 function fmt(x: number): string {

@@ -92,7 +92,7 @@ export async function collectObservations(
     refreshTelemetry(ctx, serving.filter((id) => !onTrial.has(id)), state.spec.maxConcurrency),
   ]);
   const none: DeviceFacts = { baseline: null, previous: undefined, mark: null };
-  const observations = deviceIds.map((id) => observe(id, state.devices[id].phase, facts.get(id) ?? none, ctx.store.history(id)));
+  const observations = deviceIds.map((id) => ({ ...observe(id, state.devices[id].phase, facts.get(id) ?? none, ctx.store.history(id)), deviceName: ctx.store.get(id)?.name }));
   if (state.spec.gates.some((g) => g.kind === 'metric')) observeAppMetrics(ctx, state, facts, observations);
   const energyGate = state.spec.gates.find((g) => g.kind === 'energy-ratio');
   if (energyGate) {

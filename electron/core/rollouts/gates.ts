@@ -45,6 +45,8 @@ export interface DeviceObservation {
   energy?: { pairs: readonly EnergyBlockPair[]; idlePowerW?: number } | null;
   /** Why this device has no energy figure (no counter on the board). */
   energyNote?: string;
+  /** The device's name, for explanations a person reads (the id when absent). */
+  deviceName?: string;
   /** The application's metrics on this device: under the new model since its deploy, and under the previous model before it. */
   appMetrics?: { candidate: MetricTotals; baseline: MetricTotals };
 }
@@ -189,8 +191,8 @@ function measure(kind: Exclude<GateKind, 'energy-ratio' | 'metric'>, obs: readon
 function energyGate(gate: GateDefinition, obs: readonly DeviceObservation[]): GateResult {
   const info = gateInfo[gate.kind];
   const base = { kind: gate.kind, threshold: gate.max, minDevices: gate.minDevices };
-  const perDevice = obs.flatMap((o) => (o.energy?.pairs.length ? [{ deviceId: o.deviceId, pairs: o.energy.pairs, idlePowerW: o.energy.idlePowerW }] : []));
-  const notes = obs.filter((o) => !o.energy?.pairs.length && o.energyNote).map((o) => `${o.deviceId}: ${o.energyNote}`);
+  const perDevice = obs.flatMap((o) => (o.energy?.pairs.length ? [{ deviceId: o.deviceId, name: o.deviceName, pairs: o.energy.pairs, idlePowerW: o.energy.idlePowerW }] : []));
+  const notes = obs.filter((o) => !o.energy?.pairs.length && o.energyNote).map((o) => `${o.deviceName ?? o.deviceId}: ${o.energyNote}`);
   let judged: ReturnType<typeof evaluateEnergyRatioGate>;
   try {
     judged = evaluateEnergyRatioGate(perDevice, gate);
