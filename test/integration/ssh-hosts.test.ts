@@ -15,6 +15,7 @@ import { createCore, type Core } from '../../electron/core/core.js';
 import { agentDistDir } from '../../electron/core/ssh/agent-bundle.js';
 import { reluModel, writeTemp } from '../fixtures/onnx-models.js';
 import { decodeFloats, infer, repoRoot, sampleModelPath } from '../helpers/agent-process.js';
+import { until } from '../helpers/recovery-fixture.js';
 import { freePort, startSshd, type Sshd } from '../helpers/sshd.js';
 
 let sshd: Sshd;
@@ -159,6 +160,23 @@ describe('SSH hosts', () => {
     const device = ok<DeviceSummary>(await core.call('devices.get', { id: deviceId }));
     expect(device.activeModel?.sha256).toBe(sha256(sampleModelPath));
     expect(ok<DeviceSummary[]>(await core.call('devices.list', {})).filter((d) => d.transport === 'lan')).toHaveLength(1);
+  }, 120_000);
+
+  it('on a host whose current is another (older) release, provisioning switches back without uploading, keeps that one as previous, and prunes the rest', async () => {
+    const ours = readlinkSync(path.join(installDir(), 'current'));
+    const releases = path.join(installDir(), 'releases');
+    for (const old of ['0.0.8-000000000000', '0.0.9-000000000000']) mkdirSync(path.join(releases, old, 'node_modules'), { recursive: true });
+    execFileSync('chown', ['-R', `${sshd.user}:`, releases]);
+    execFileSync('ln', ['-sfn', 'releases/0.0.9-000000000000', path.join(installDir(), 'current')]);
+    const job = await finished(await core.call('ssh.provision', { id: host.id, agentPort, servePort, mdns: false }));
+    const r = job.result as SshProvisionResult;
+    expect(r).toMatchObject({ uploaded: 0, paired: 'already', deviceId });
+    expect(readlinkSync(path.join(installDir(), 'current'))).toBe(ours);
+    expect(readlinkSync(path.join(installDir(), 'previous'))).toBe('releases/0.0.9-000000000000');
+    expect(readdirSync(releases).sort()).toEqual(['0.0.9-000000000000', ours.slice('releases/'.length)].sort());
+    // Switched, so restarted: the agent answers again with its pairing.
+    const [summary] = await until('the device online again', async () => ok<DeviceSummary[]>(await core.call('devices.refresh', { ids: [deviceId] })), (d) => d[0]?.state === 'online', 60_000, 500);
+    expect(summary.activeModel?.sha256).toBe(sha256(sampleModelPath));
   }, 120_000);
 
   it('deploys without an agent: sha256 checked remotely, previous file kept, restart run; rollback swaps back', async () => {

@@ -62,9 +62,10 @@ export async function switchRelease(s: SshSession, installDir: string, release: 
  */
 export async function pruneInstall(s: SshSession, installDir: string, files: readonly BundleFile[]): Promise<void> {
   const dir = sh(installDir);
+  // Only inside releases/ and only with a current release known: never a loop over some other folder.
   await s.exec(
-    `cd ${dir}/releases 2>/dev/null && cur=$(readlink ../current | sed 's|^releases/||') && prev=$(readlink ../previous 2>/dev/null | sed 's|^releases/||'); ` +
-      `for d in * .incoming-*; do [ -e "$d" ] || continue; [ "$d" = "$cur" ] || [ "$d" = "$prev" ] || rm -rf "./$d"; done`,
+    `if cd ${dir}/releases 2>/dev/null; then cur=$(readlink ../current | sed 's|^releases/||'); prev=$(readlink ../previous 2>/dev/null | sed 's|^releases/||'); ` +
+      `if [ -n "$cur" ] && [ -d "$cur" ]; then for d in * .incoming-*; do [ -e "$d" ] || continue; [ "$d" = "$cur" ] || [ "$d" = "$prev" ] || rm -rf "./$d"; done; fi; fi`,
   );
   const top = [...new Set([...files.map((f) => f.remote.split('/')[0]), 'runtime'])].filter((n) => !['releases', 'current', 'previous'].includes(n));
   await s.exec(`cd ${dir} && if [ -f agent.js ] && [ -L current ]; then rm -rf ${top.map((n) => sh(`./${n}`)).join(' ')}; fi`);
