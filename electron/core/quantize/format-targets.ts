@@ -1,6 +1,7 @@
 // `edgefleet targets` as text: a model family side by side on this workstation and the devices it was
 // timed on (the Optimize page's Compare on devices), then where INT8 pays off layer by layer.
 import type { OptimizeTargets, TargetTiming } from '../api/types.js';
+import { formatBytes } from '../jobs/progress.js';
 
 const ms = (x: number | null) => (x === null ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
@@ -18,7 +19,7 @@ export function formatTargets(t: OptimizeTargets): string[] {
   if (t.devices.length === 0) return ['Not timed on any device yet: add --device ID (repeat for more) to time the model and its variants there.'];
   const lines = [`Devices: ${t.devices.map((d) => `${d.deviceName} (${d.cpu}; INT8 features: ${d.cpuFeatures})`).join('; ')}`, ''];
   for (const v of t.variants) {
-    lines.push(`${v.name} v${v.version}  ${v.kind}  top-1 ${pct(v.top1)}  agreement ${pct(v.agreement)}  ${(v.sizeBytes / 1024).toFixed(0)} KiB  workstation p50 ${ms(v.workstationP50Ms)} ms`);
+    lines.push(`${v.name} v${v.version}  ${v.kind}  top-1 ${pct(v.top1)}  agreement ${pct(v.agreement)}  ${formatBytes(v.sizeBytes)}  workstation p50 ${ms(v.workstationP50Ms)} ms`);
     for (const d of t.devices) lines.push(`  on ${d.deviceName}: ${timing(v.devices.find((x) => x.deviceId === d.deviceId))}`);
   }
   if (t.layers) {
